@@ -1,0 +1,8 @@
+import type { ConsentGrant, Principal } from './principal.ts';
+
+/** What every subgraph resolver sees: verified identity from the gateway, or nothing. */
+export interface SubgraphContext {
+  requestId: string;
+  principal?: Principal;
+  grant?: ConsentGrant;
+}

@@ -1,0 +1,106 @@
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { unauthenticated } from '../errors/index.ts';
+import type { Principal } from './principal.ts';
+
+/** Algorithms we accept. jose would otherwise accept any algorithm that fits the key. */
+export const allowedAlgorithms = ['ES256', 'PS256', 'EdDSA'];
+export const accessTokenType = 'at+jwt';
+const clockToleranceSeconds = 5;
+const maxFutureSkewSeconds = 60;
+
+export interface Issuer {
+  issuer: string;
+  keys: JWTVerifyGetKey;
+}
+
+export interface VerifyOptions {
+  issuers: Issuer[];
+  audience: string;
+  /** Seconds since the epoch; tests freeze the clock through it. */
+  now?: () => number;
+}
+
+export const remoteIssuer = (issuer: string, jwksUrl: string): Issuer => ({
+  issuer,
+  keys: createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5_000, timeoutDuration: 3_000 }),
+});
+
+/**
+ * Extracts a bearer token from the Authorization header only (never the query string or
+ * body). The scheme is matched case-insensitively (RFC 7235).
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer\s+([A-Za-z0-9\-_.~+/]+=*)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * Verifies an access token (RFC 9068 profile) and returns its principal. Every failure is
+ * UNAUTHENTICATED with a generic reason; nothing from the token is echoed back.
+ */
+export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<Principal> {
+  let unverified: JWTPayload;
+  try {
+    unverified = decodeJwt(token);
+  } catch {
+    throw unauthenticated('Malformed access token');
+  }
+  const issuer = options.issuers.find((i) => i.issuer === unverified.iss);
+  if (!issuer) throw unauthenticated('Access token from an unknown issuer');
+
+  const now = options.now?.() ?? Math.floor(Date.now() / 1000);
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, issuer.keys, {
+      algorithms: allowedAlgorithms,
+      issuer: issuer.issuer,
+      audience: options.audience,
+      typ: accessTokenType,
+      clockTolerance: clockToleranceSeconds,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
+      currentDate: new Date(now * 1000),
+    }));
+  } catch (e) {
+    throw unauthenticated(reasonFor(e));
+  }
+  if ((payload.iat ?? 0) > now + maxFutureSkewSeconds || (payload.nbf ?? 0) > now + maxFutureSkewSeconds) {
+    throw unauthenticated('Access token issued in the future');
+  }
+  return principalFrom(payload, issuer.issuer);
+}
+
+function reasonFor(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'Access token expired';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `Access token claim rejected: ${e.claim}`;
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'Access token algorithm not allowed';
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return 'Access token signed by an unknown key';
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'Access token signature invalid';
+  return 'Invalid access token';
+}
+
+function principalFrom(p: JWTPayload, issuer: string): Principal {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const sub = p.sub as string;
+  const clientId = String(p.client_id);
+  const consentId = str(p.consent_id);
+  const kind = consentId ? 'consent' : sub === clientId ? 'client' : 'psu';
+  return {
+    kind,
+    subject: sub,
+    clientId,
+    psuId: kind === 'client' ? undefined : sub,
+    consentId,
+    scopes: (str(p.scope) ?? '').split(' ').filter(Boolean),
+    acr: str(p.acr),
+    tokenId: p.jti as string,
+    issuer,
+    expiresAt: p.exp as number,
+  };
+}

@@ -1,0 +1,128 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment. Every variable has an embedded default so
+ * `npm start` needs no setup; `.env.example` lists them all. Problems are collected and
+ * reported together at start.
+ */
+const bool = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback)
+    .transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+const databaseUrl = z
+  .string()
+  .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql://');
+
+const trustedIssuer = z.object({ issuer: z.string().url(), jwksUrl: z.string().url() });
+
+const schema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(4000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  CONSENT_DATABASE_URL: databaseUrl.optional(),
+  ACCOUNTS_DATABASE_URL: databaseUrl.optional(),
+  PAYMENTS_DATABASE_URL: databaseUrl.optional(),
+  CONSENT_URL: z.string().url().optional(),
+  ACCOUNTS_URL: z.string().url().optional(),
+  PAYMENTS_URL: z.string().url().optional(),
+  CONSENT_PORT: port.default(4101),
+  ACCOUNTS_PORT: port.default(4102),
+  PAYMENTS_PORT: port.default(4103),
+  TOKEN_ISSUER: z.string().url().optional(),
+  TOKEN_AUDIENCE: z.string().min(1).default('ledgergraph'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  SIGNING_ALG: z.enum(['ES256', 'PS256']).default('ES256'),
+  TRUSTED_ISSUERS: z
+    .string()
+    .default('[]')
+    .transform((s, ctx) => {
+      try {
+        return z.array(trustedIssuer).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {issuer, jwksUrl}' });
+        return z.NEVER;
+      }
+    }),
+  INTERNAL_CONTEXT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SEED_DEMO_DATA: bool('true'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+});
+
+export type TrustedIssuer = z.infer<typeof trustedIssuer>;
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  databases: { consent: string; accounts: string; payments: string };
+  subgraphPorts: { consent: number; accounts: number; payments: number };
+  /** Where the gateway reaches each subgraph; defaults to the local ports. */
+  subgraphUrls: { consent: string; accounts: string; payments: string };
+  tokens: {
+    issuer: string;
+    audience: string;
+    ttlSeconds: number;
+    alg: 'ES256' | 'PS256';
+    trustedIssuers: TrustedIssuer[];
+  };
+  /** Shared by gateway and subgraphs to sign/verify the internal context; generated if unset. */
+  internalContextSecret: string | undefined;
+  seedDemoData: boolean;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const sqlite = (name: string) => `file:${join(dataDir, `${name}.db`)}`;
+  const local = (p: number) => `http://127.0.0.1:${p}/graphql`;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    databases: {
+      consent: e.CONSENT_DATABASE_URL ?? sqlite('consent'),
+      accounts: e.ACCOUNTS_DATABASE_URL ?? sqlite('accounts'),
+      payments: e.PAYMENTS_DATABASE_URL ?? sqlite('payments'),
+    },
+    subgraphPorts: { consent: e.CONSENT_PORT, accounts: e.ACCOUNTS_PORT, payments: e.PAYMENTS_PORT },
+    subgraphUrls: {
+      consent: e.CONSENT_URL ?? local(e.CONSENT_PORT),
+      accounts: e.ACCOUNTS_URL ?? local(e.ACCOUNTS_PORT),
+      payments: e.PAYMENTS_URL ?? local(e.PAYMENTS_PORT),
+    },
+    tokens: {
+      issuer: e.TOKEN_ISSUER ?? publicUrl,
+      audience: e.TOKEN_AUDIENCE,
+      ttlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      alg: e.SIGNING_ALG,
+      trustedIssuers: e.TRUSTED_ISSUERS,
+    },
+    internalContextSecret: e.INTERNAL_CONTEXT_SECRET,
+    seedDemoData: e.SEED_DEMO_DATA,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  };
+}

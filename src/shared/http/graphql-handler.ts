@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { AppError, badInput } from '../errors/index.ts';
+
+/** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.destroy();
+      throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    date: new Date().toUTCString(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** A GraphQL-shaped error response for failures before execution (auth, body size). */
+export function sendGraphQLError(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
+  const status = typeof error.details.http === 'number' ? error.details.http : error.httpStatus;
+  const { http: _http, ...details } = error.details;
+  sendJson(res, status, { errors: [{ message: error.message, extensions: { code: error.code, ...details } }] }, headers);
+}
+
+/**
+ * Hands one HTTP request to Apollo Server (the role an integration package plays), with a
+ * body limit and a JSON body parsed here so a broken body is a clear 400.
+ */
+export async function handleGraphQL<C extends BaseContext>(
+  server: ApolloServer<C>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { maxBodyBytes: number; context: () => Promise<C>; headers?: Record<string, string> },
+): Promise<void> {
+  const extra = options.headers ?? {};
+  let body: unknown;
+  try {
+    const text = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';
+    body = text ? parseJson(text) : undefined;
+  } catch (e) {
+    if (e instanceof AppError) return sendGraphQLError(res, e, extra);
+    throw e;
+  }
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const result = await server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: options.context,
+  });
+  for (const [key, value] of result.headers) res.setHeader(key, value);
+  for (const [key, value] of Object.entries(extra)) res.setHeader(key, value);
+  res.setHeader('date', new Date().toUTCString());
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badInput('Request body is not valid JSON');
+  }
+}

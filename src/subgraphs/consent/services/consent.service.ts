@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
+import { PlatformScope } from '../../../shared/auth/permissions.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import { badInput, conflict, forbidden, notFound } from '../../../shared/errors/index.ts';
+import type { ConsentDb } from '../db/client.ts';
+import {
+  ConsentStatus,
+  assertTransition,
+  isPastExpiry,
+  validatePermissions,
+  validateWindow,
+} from './consent-rules.ts';
+
+export type ConsentRecord = NonNullable<Awaited<ReturnType<ConsentDb['consent']['findUnique']>>>;
+export type Actor = 'PSU' | 'CLIENT' | 'SYSTEM';
+
+export interface ConsentRequest {
+  permissions: string[];
+  transactionFromDate?: Date | null;
+  transactionToDate?: Date | null;
+  expiresAt?: Date | null;
+}
+
+const maxSelectedAccounts = 100;
+
+/**
+ * The consent lifecycle. Every status change is a compare-and-set on the current status
+ * plus a history row, in one transaction, so two racing changes cannot both win.
+ * A consent's permissions are fixed at creation: widening means a new consent.
+ */
+export class ConsentService {
+  constructor(
+    private readonly db: ConsentDb,
+    private readonly clock: Clock,
+  ) {}
+
+  async request(client: Principal, input: ConsentRequest): Promise<ConsentRecord> {
+    const app = await this.db.clientApp.findUnique({ where: { id: client.clientId } });
+    if (!app) throw forbidden('Unknown client app');
+    const permissions = validatePermissions(input.permissions, app.allowedPermissions.split(' '));
+    const now = this.clock.now();
+    validateWindow(input, now);
+    const id = `cns_${randomUUID()}`;
+    return this.db.consent.create({
+      data: {
+        id,
+        clientAppId: app.id,
+        status: ConsentStatus.AwaitingAuthorisation,
+        permissions: permissions.join(' '),
+        transactionFromDate: input.transactionFromDate ?? null,
+        transactionToDate: input.transactionToDate ?? null,
+        expiresAt: input.expiresAt ?? null,
+        createdAt: now,
+        statusHistory: {
+          create: { toStatus: ConsentStatus.AwaitingAuthorisation, actor: 'CLIENT', at: now },
+        },
+      },
+    });
+  }
+
+  async authorise(psu: Principal, id: string, accountIds: string[]): Promise<ConsentRecord> {
+    const unique = [...new Set(accountIds)];
+    if (unique.length === 0) throw badInput('Choose at least one account');
+    if (unique.length > maxSelectedAccounts) throw badInput(`At most ${maxSelectedAccounts} accounts`);
+    const consent = await this.pending(id);
+    if (isPastExpiry(consent.expiresAt, this.clock.now())) {
+      await this.transition(consent, ConsentStatus.Rejected, 'SYSTEM', 'Expired before authorisation');
+      throw conflict('The consent expired before it was authorised');
+    }
+    return this.transition(consent, ConsentStatus.Authorised, 'PSU', null, {
+      psuId: psu.subject,
+      selectedAccountIds: JSON.stringify(unique),
+    });
+  }
+
+  async reject(psu: Principal, id: string, reason: string | null): Promise<ConsentRecord> {
+    const consent = await this.pending(id);
+    return this.transition(consent, ConsentStatus.Rejected, 'PSU', reason, { psuId: psu.subject });
+  }
+
+  async revoke(principal: Principal, id: string): Promise<ConsentRecord> {
+    const consent = await this.visible(principal, id);
+    const actor = this.actorFor(principal, consent);
+    if (!actor) throw forbidden('Only the PSU or the client app of a consent may revoke it');
+    return this.transition(consent, ConsentStatus.Revoked, actor, null);
+  }
+
+  /** A consent as its PSU or client app sees it; anyone else gets NOT_FOUND. */
+  async visible(principal: Principal, id: string): Promise<ConsentRecord> {
+    const consent = await this.refreshed(id);
+    if (!consent || !this.canSee(principal, consent)) throw notFound('No such consent');
+    return consent;
+  }
+
+  async list(principal: Principal, status?: string): Promise<ConsentRecord[]> {
+    const where =
+      principal.kind === 'client'
+        ? { clientAppId: principal.clientId }
+        : principal.kind === 'psu'
+          ? { psuId: principal.subject }
+          : { id: principal.consentId ?? '' };
+    const rows = await this.db.consent.findMany({ where, orderBy: { createdAt: 'desc' } });
+    const now = this.clock.now();
+    const current = await Promise.all(
+      rows.map((c) => (this.dueToExpire(c, now) ? this.expire(c) : Promise.resolve(c))),
+    );
+    return status ? current.filter((c) => c.status === status) : current;
+  }
+
+  /**
+   * What an access token bound to this consent may see right now, or null when the consent
+   * is gone or no longer Authorised (revocation and expiry bite on the next request).
+   */
+  async grant(id: string): Promise<ConsentGrant | null> {
+    const c = await this.refreshed(id);
+    if (!c || c.status !== ConsentStatus.Authorised || !c.psuId) return null;
+    return {
+      consentId: c.id,
+      psuId: c.psuId,
+      clientId: c.clientAppId,
+      status: c.status,
+      permissions: c.permissions.split(' '),
+      accountIds: JSON.parse(c.selectedAccountIds) as string[],
+      transactionFromDate: c.transactionFromDate?.toISOString() ?? null,
+      transactionToDate: c.transactionToDate?.toISOString() ?? null,
+      expiresAt: c.expiresAt?.toISOString() ?? null,
+    };
+  }
+
+  private canSee(p: Principal, c: ConsentRecord): boolean {
+    if (p.kind === 'client') return c.clientAppId === p.clientId;
+    if (p.kind === 'consent') return c.id === p.consentId;
+    // A PSU sees their own consents, and one still waiting for someone to authorise it.
+    return c.psuId === p.subject || c.status === ConsentStatus.AwaitingAuthorisation;
+  }
+
+  private actorFor(p: Principal, c: ConsentRecord): Actor | null {
+    if (p.kind === 'psu' && c.psuId === p.subject) return 'PSU';
+    if (p.kind === 'client' && c.clientAppId === p.clientId && p.scopes.includes(PlatformScope.ConsentsManage)) {
+      return 'CLIENT';
+    }
+    return null;
+  }
+
+  private async pending(id: string): Promise<ConsentRecord> {
+    const consent = await this.refreshed(id);
+    if (!consent) throw notFound('No such consent');
+    assertTransition(consent.status as ConsentStatus, ConsentStatus.Authorised);
+    return consent;
+  }
+
+  private async refreshed(id: string): Promise<ConsentRecord | null> {
+    const c = await this.db.consent.findUnique({ where: { id } });
+    return c && this.dueToExpire(c, this.clock.now()) ? this.expire(c) : c;
+  }
+
+  private dueToExpire(c: ConsentRecord, now: Date): boolean {
+    return c.status === ConsentStatus.Authorised && isPastExpiry(c.expiresAt, now);
+  }
+
+  private async expire(c: ConsentRecord): Promise<ConsentRecord> {
+    try {
+      return await this.transition(c, ConsentStatus.Expired, 'SYSTEM', 'Reached expiresAt');
+    } catch {
+      // Another request expired or revoked it first; the stored row is the truth.
+      return (await this.db.consent.findUnique({ where: { id: c.id } })) ?? c;
+    }
+  }
+
+  private async transition(
+    consent: ConsentRecord,
+    to: ConsentStatus,
+    actor: Actor,
+    reason: string | null,
+    data: { psuId?: string; selectedAccountIds?: string } = {},
+  ): Promise<ConsentRecord> {
+    const from = consent.status as ConsentStatus;
+    assertTransition(from, to);
+    const at = this.clock.now();
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.consent.updateMany({
+        where: { id: consent.id, status: from },
+        data: { status: to, updatedAt: at, ...data },
+      });
+      if (count !== 1) throw conflict('The consent changed meanwhile; read it again');
+      await tx.consentStatusChange.create({
+        data: { consentId: consent.id, fromStatus: from, toStatus: to, actor, reason, at },
+      });
+      return tx.consent.findUniqueOrThrow({ where: { id: consent.id } });
+    });
+  }
+}
