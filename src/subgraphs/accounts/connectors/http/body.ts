@@ -34,14 +34,14 @@ export function parseJson(text: string): ParsedJson {
 const safeCode = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
- * The machine-readable error codes in an OBIE (Errors[].ErrorCode, Code) or Berlin Group
- * (tppMessages[].code, problem+json code / additionalErrors[].code) error body. Only
+ * The machine-readable error codes in an OBIE (Errors[].ErrorCode, Code), OAuth (error) or
+ * Berlin Group (tppMessages[].code, problem+json code / additionalErrors[].code) error body. Only
  * code-shaped strings are kept: free text from a bank is never echoed to our callers.
  */
 export function bankErrorCodes(body: unknown): string[] {
   const codes: unknown[] = [];
   if (isRecord(body)) {
-    codes.push(body['code'], body['Code']);
+    codes.push(body['code'], body['Code'], body['error']);
     for (const key of ['Errors', 'tppMessages', 'additionalErrors']) {
       const list = body[key];
       if (!Array.isArray(list)) continue;
