@@ -255,6 +255,26 @@ describe.each(['3.1.11', '4.0'] as const)('OBIE %s connector', (version: ObieVer
     expect(bank.requests[1]!.headers['x-fapi-customer-ip-address']).toBeUndefined();
   });
 
+  it('does not echo tokens from a malformed token response', async () => {
+    const bank = await FakeBank.scripted({
+      json: { access_token: 'leaky-secret-token', token_type: 'MAC', expires_in: 'soon' },
+    });
+    banks.push(bank);
+    const connector = new ObieConnector({
+      bankId: 'obie-bank',
+      version,
+      baseUrl: bank.url,
+      clientId: 'ledgergraph',
+    });
+    const error = await failure(connector.completeAuthorisation({ bankConsentId: 'c', code: 'x' }));
+    expect(error.details).toMatchObject({
+      reason: 'malformed_response',
+      endpoint: 'POST /oauth/token',
+    });
+    expect(JSON.stringify({ m: error.message, d: error.details })).not.toContain('leaky-secret');
+    expect(bank.requests).toHaveLength(1); // a code is single-use: never retried
+  });
+
   it('refuses a session without an access token before calling the bank', async () => {
     const { bank, connector } = await setUp({ version });
     const error = await failure(

@@ -5,6 +5,7 @@ import { ObieConnector } from './obie/connector.js';
 import type { ObieConnectorOptions } from './obie/connector.js';
 
 export type * from './connector.js';
+export { groupByAccount } from './batching.js';
 export type { BankErrorDetails, BankFailureReason } from './errors.js';
 export { BankHttpClient } from './http/client.js';
 export type { BankHttpClientOptions, BankRequest, BankResponse } from './http/client.js';
