@@ -13,8 +13,14 @@ export function schemaFor(store: string, provider: string, sourceFile?: string):
   const source = readFileSync(sourceFile ?? join(root, 'prisma', store, 'schema.prisma'), 'utf8');
   return source
     .replace(/provider\s*=\s*"sqlite"/, `provider = "${provider}"`)
-    .replace(/url\s*=\s*"[^"]*"/, provider === 'sqlite' ? 'url = "file:./unused.db"' : 'url = "postgresql://unused"')
-    .replace(/output\s*=\s*"[^"]*"/, `output = "${join(root, 'src', 'generated', store, provider)}"`);
+    .replace(
+      /url\s*=\s*"[^"]*"/,
+      provider === 'sqlite' ? 'url = "file:./unused.db"' : 'url = "postgresql://unused"',
+    )
+    .replace(
+      /output\s*=\s*"[^"]*"/,
+      `output = "${join(root, 'src', 'generated', store, provider)}"`,
+    );
 }
 
 export function writeSchemaVariant(store: string, provider: string): string {

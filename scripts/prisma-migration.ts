@@ -8,7 +8,12 @@ import { providers, schemaFor, stores } from './prisma-generate.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const [store, name] = process.argv.slice(2);
-if (!store || !(stores as readonly string[]).includes(store) || !name || !/^[a-z0-9_]+$/.test(name)) {
+if (
+  !store ||
+  !(stores as readonly string[]).includes(store) ||
+  !name ||
+  !/^[a-z0-9_]+$/.test(name)
+) {
   console.error(`usage: db:migration <${stores.join('|')}> <snake_case_name>`);
   process.exit(2);
 }
@@ -23,14 +28,19 @@ for (const provider of providers) {
   mkdirSync(dir, { recursive: true });
   const to = join(tmp, `${store}.${provider}.next.prisma`);
   writeFileSync(to, schemaFor(store, provider));
-  const from = existsSync(snapshot) ? ['--from-schema-datamodel', snapshotVariant(provider)] : ['--from-empty'];
+  const from = existsSync(snapshot)
+    ? ['--from-schema-datamodel', snapshotVariant(provider)]
+    : ['--from-empty'];
   const sql = execFileSync(
     join(root, 'node_modules', '.bin', 'prisma'),
     ['migrate', 'diff', ...from, '--to-schema-datamodel', to, '--script'],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (/^\s*(-- This is an empty migration\.)?\s*$/.test(sql)) continue;
-  const next = String(readdirSync(dir).filter((f) => f.endsWith('.sql')).length + 1).padStart(4, '0');
+  const next = String(readdirSync(dir).filter((f) => f.endsWith('.sql')).length + 1).padStart(
+    4,
+    '0',
+  );
   writeFileSync(join(dir, `${next}_${name}.sql`), sql);
   console.log(`wrote ${provider}/${next}_${name}.sql`);
   wrote = true;

@@ -52,3 +52,36 @@ export async function verifyInternalContext(
     return undefined;
   }
 }
+
+/**
+ * A bearer for gateway → service calls outside GraphQL (the consent grant lookup):
+ * proves the caller holds the internal secret, for one audience, for a few seconds.
+ */
+export async function signServiceCall(audience: string, secret: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'ledgergraph-service+jwt' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime('30s')
+    .sign(keyOf(secret));
+}
+
+export async function verifyServiceCall(
+  token: string | undefined,
+  audience: string,
+  secret: string,
+): Promise<boolean> {
+  if (!token) return false;
+  try {
+    await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      issuer,
+      audience,
+      typ: 'ledgergraph-service+jwt',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -18,46 +18,48 @@ export const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })(
   (_parent, _args, ctx: SubgraphContext) => (ctx.principal ? true : unauthenticatedError()),
 );
 
-const scopeRules = new Map<string, ShieldRule>();
+/** graphql-shield insists that two rules with one name are one object. */
+const named = new Map<string, ShieldRule>();
+function once(name: string, make: () => ShieldRule): ShieldRule {
+  let r = named.get(name);
+  if (!r) named.set(name, (r = make()));
+  return r;
+}
 
 /** Allows the field when the caller's token carries `scope`. */
-export function requireScope(scope: string): ShieldRule {
-  let r = scopeRules.get(scope);
-  if (!r) {
-    r = rule(`scope:${scope}`, { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => {
+export const requireScope = (scope: string): ShieldRule =>
+  once(`scope:${scope}`, () =>
+    rule(`scope:${scope}`, { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => {
       if (!ctx.principal) return unauthenticatedError();
       return ctx.principal.scopes.includes(scope)
         ? true
         : forbidden(`This field requires the ${scope} permission`).toGraphQLError();
-    });
-    scopeRules.set(scope, r);
-  }
-  return r;
-}
+    }),
+  );
 
 /** Allows the field when the caller holds any of `scopes`. */
-export function requireAnyScope(...scopes: string[]): ShieldRule {
-  return rule(`anyScope:${scopes.join('|')}`, { cache: 'contextual' })(
-    (_p, _a, ctx: SubgraphContext) => {
-      if (!ctx.principal) return unauthenticatedError();
-      return scopes.some((s) => ctx.principal!.scopes.includes(s))
-        ? true
-        : forbidden(`This field requires one of: ${scopes.join(', ')}`).toGraphQLError();
-    },
+export const requireAnyScope = (...scopes: string[]): ShieldRule =>
+  once(`anyScope:${scopes.join('|')}`, () =>
+    rule(`anyScope:${scopes.join('|')}`, { cache: 'contextual' })(
+      (_p, _a, ctx: SubgraphContext) => {
+        if (!ctx.principal) return unauthenticatedError();
+        return scopes.some((s) => ctx.principal!.scopes.includes(s))
+          ? true
+          : forbidden(`This field requires one of: ${scopes.join(', ')}`).toGraphQLError();
+      },
+    ),
   );
-}
 
 /** Allows the field for these kinds of caller only (e.g. only a PSU authorises a consent). */
-export function requireKind(...kinds: PrincipalKind[]): ShieldRule {
-  return rule(`kind:${kinds.join('|')}`, { cache: 'contextual' })(
-    (_p, _a, ctx: SubgraphContext) => {
+export const requireKind = (...kinds: PrincipalKind[]): ShieldRule =>
+  once(`kind:${kinds.join('|')}`, () =>
+    rule(`kind:${kinds.join('|')}`, { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) => {
       if (!ctx.principal) return unauthenticatedError();
       return kinds.includes(ctx.principal.kind)
         ? true
         : forbidden(`Only a ${kinds.join(' or ')} token may do this`).toGraphQLError();
-    },
+    }),
   );
-}
 
 export const allOf = (...rules: ShieldRule[]): ShieldRule => and(...rules);
 

@@ -70,7 +70,10 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   } catch (e) {
     throw unauthenticated(reasonFor(e));
   }
-  if ((payload.iat ?? 0) > now + maxFutureSkewSeconds || (payload.nbf ?? 0) > now + maxFutureSkewSeconds) {
+  if (
+    (payload.iat ?? 0) > now + maxFutureSkewSeconds ||
+    (payload.nbf ?? 0) > now + maxFutureSkewSeconds
+  ) {
     throw unauthenticated('Access token issued in the future');
   }
   return principalFrom(payload, issuer.issuer);
@@ -78,10 +81,12 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
 
 function reasonFor(e: unknown): string {
   if (e instanceof joseErrors.JWTExpired) return 'Access token expired';
-  if (e instanceof joseErrors.JWTClaimValidationFailed) return `Access token claim rejected: ${e.claim}`;
+  if (e instanceof joseErrors.JWTClaimValidationFailed)
+    return `Access token claim rejected: ${e.claim}`;
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'Access token algorithm not allowed';
   if (e instanceof joseErrors.JWKSNoMatchingKey) return 'Access token signed by an unknown key';
-  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'Access token signature invalid';
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'Access token signature invalid';
   return 'Invalid access token';
 }
 

@@ -108,7 +108,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accounts: e.ACCOUNTS_DATABASE_URL ?? sqlite('accounts'),
       payments: e.PAYMENTS_DATABASE_URL ?? sqlite('payments'),
     },
-    subgraphPorts: { consent: e.CONSENT_PORT, accounts: e.ACCOUNTS_PORT, payments: e.PAYMENTS_PORT },
+    subgraphPorts: {
+      consent: e.CONSENT_PORT,
+      accounts: e.ACCOUNTS_PORT,
+      payments: e.PAYMENTS_PORT,
+    },
     subgraphUrls: {
       consent: e.CONSENT_URL ?? local(e.CONSENT_PORT),
       accounts: e.ACCOUNTS_URL ?? local(e.ACCOUNTS_PORT),

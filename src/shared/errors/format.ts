@@ -16,7 +16,10 @@ const clientCodes = new Set([
  * Apollo `formatError`: typed errors keep their code and details, client mistakes keep
  * Apollo's code, anything else becomes a bare INTERNAL_SERVER_ERROR (no message, no stack).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) {
     return {

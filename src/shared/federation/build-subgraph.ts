@@ -1,4 +1,4 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
@@ -17,14 +17,14 @@ export type ReferenceResolver<T> = (
 ) => Promise<T | null> | T | null;
 
 export interface SubgraphDefinition {
-  // type-graphql resolver classes
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  resolvers: NonEmptyArray<Function>;
+  /** Resolver instances, constructed with their services (type-graphql classes). */
+  resolvers: [object, ...object[]];
   /** `__resolveReference` per entity type name. */
   references?: Record<string, ReferenceResolver<unknown>>;
   rules: IRules;
-  /** Needed when the resolvers are instantiated with dependencies. */
-  container?: { get(someClass: unknown): unknown };
+  /** Entity stubs reachable only through federation, which type-graphql would leave out. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
 }
 
 /**
@@ -34,10 +34,17 @@ export interface SubgraphDefinition {
  * #1111), which would leave entity resolution unauthorized. So reference resolvers are
  * added after the middleware, each behind an authentication check of its own.
  */
-export async function buildSubgraph(def: SubgraphDefinition): Promise<GraphQLSchema> {
+export async function buildSubgraph(
+  def: SubgraphDefinition,
+): Promise<{ schema: GraphQLSchema; sdl: string }> {
+  const instances = new Map<unknown, object>(def.resolvers.map((r) => [r.constructor, r]));
   const schema = await buildSchema({
-    resolvers: def.resolvers,
-    container: def.container as never,
+    resolvers: def.resolvers.map((r) => r.constructor) as unknown as NonEmptyArray<
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+      Function
+    >,
+    container: { get: (cls: unknown) => instances.get(cls) },
+    orphanedTypes: def.orphanedTypes ?? [],
     validate: false,
     skipCheck: true,
   });
@@ -57,5 +64,12 @@ export async function buildSubgraph(def: SubgraphDefinition): Promise<GraphQLSch
       },
     ]),
   );
-  return addResolversToSchema({ schema: protectedSchema, resolvers: references, updateResolversInPlace: true });
+  return {
+    schema: addResolversToSchema({
+      schema: protectedSchema,
+      resolvers: references,
+      updateResolversInPlace: true,
+    }),
+    sdl: printSubgraphSchema(federated),
+  };
 }

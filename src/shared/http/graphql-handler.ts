@@ -5,7 +5,8 @@ import { AppError, badInput } from '../errors/index.ts';
 /** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
+  if (declared > limit)
+    throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -19,7 +20,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -31,10 +37,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** A GraphQL-shaped error response for failures before execution (auth, body size). */
-export function sendGraphQLError(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
+export function sendGraphQLError(
+  res: ServerResponse,
+  error: AppError,
+  headers: Record<string, string> = {},
+): void {
   const status = typeof error.details.http === 'number' ? error.details.http : error.httpStatus;
   const { http: _http, ...details } = error.details;
-  sendJson(res, status, { errors: [{ message: error.message, extensions: { code: error.code, ...details } }] }, headers);
+  sendJson(
+    res,
+    status,
+    { errors: [{ message: error.message, extensions: { code: error.code, ...details } }] },
+    headers,
+  );
 }
 
 /**

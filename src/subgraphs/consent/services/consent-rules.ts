@@ -46,14 +46,19 @@ const dataPermissions: string[] = allPermissions.filter(
  * data access needs ReadAccountsBasic or ReadAccountsDetail; transaction permissions need
  * a direction (Credits and/or Debits) and the reverse. Returns the set, de-duplicated.
  */
-export function validatePermissions(requested: readonly string[], allowed: readonly string[]): string[] {
+export function validatePermissions(
+  requested: readonly string[],
+  allowed: readonly string[],
+): string[] {
   const perms = [...new Set(requested)];
   if (perms.length === 0) throw badInput('At least one permission is required');
   const unknown = perms.filter((p) => !isPermission(p));
   if (unknown.length) throw badInput(`Unknown permissions: ${unknown.join(', ')}`);
   const notAllowed = perms.filter((p) => !allowed.includes(p));
   if (notAllowed.length) {
-    throw badInput(`This client app may not ask for: ${notAllowed.join(', ')}`, { permissions: notAllowed });
+    throw badInput(`This client app may not ask for: ${notAllowed.join(', ')}`, {
+      permissions: notAllowed,
+    });
   }
   const has = (list: string[]) => perms.some((p) => list.includes(p));
   if (perms.some((p) => dataPermissions.includes(p)) && !has(accountPermissions)) {

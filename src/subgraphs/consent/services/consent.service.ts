@@ -62,10 +62,16 @@ export class ConsentService {
   async authorise(psu: Principal, id: string, accountIds: string[]): Promise<ConsentRecord> {
     const unique = [...new Set(accountIds)];
     if (unique.length === 0) throw badInput('Choose at least one account');
-    if (unique.length > maxSelectedAccounts) throw badInput(`At most ${maxSelectedAccounts} accounts`);
+    if (unique.length > maxSelectedAccounts)
+      throw badInput(`At most ${maxSelectedAccounts} accounts`);
     const consent = await this.pending(id);
     if (isPastExpiry(consent.expiresAt, this.clock.now())) {
-      await this.transition(consent, ConsentStatus.Rejected, 'SYSTEM', 'Expired before authorisation');
+      await this.transition(
+        consent,
+        ConsentStatus.Rejected,
+        'SYSTEM',
+        'Expired before authorisation',
+      );
       throw conflict('The consent expired before it was authorised');
     }
     return this.transition(consent, ConsentStatus.Authorised, 'PSU', null, {
@@ -137,7 +143,11 @@ export class ConsentService {
 
   private actorFor(p: Principal, c: ConsentRecord): Actor | null {
     if (p.kind === 'psu' && c.psuId === p.subject) return 'PSU';
-    if (p.kind === 'client' && c.clientAppId === p.clientId && p.scopes.includes(PlatformScope.ConsentsManage)) {
+    if (
+      p.kind === 'client' &&
+      c.clientAppId === p.clientId &&
+      p.scopes.includes(PlatformScope.ConsentsManage)
+    ) {
       return 'CLIENT';
     }
     return null;

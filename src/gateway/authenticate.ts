@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import type { InternalContext } from '../shared/auth/internal-context.ts';
+import { signServiceCall } from '../shared/auth/internal-context.ts';
+import { scopesForPermissions } from '../shared/auth/permissions.ts';
+import type { ConsentGrant } from '../shared/auth/principal.ts';
+import { bearerToken, verifyAccessToken, type Issuer } from '../shared/auth/verify.ts';
+import { unauthenticated, upstreamUnavailable } from '../shared/errors/index.ts';
+
+export interface AuthenticatorOptions {
+  issuers: Issuer[];
+  audience: string;
+  /** The consent service's grant lookup, e.g. http://127.0.0.1:4101/internal/consent-grant */
+  consentGrantUrl: string;
+  internalSecret: string;
+}
+
+/**
+ * Turns an HTTP request into the identity forwarded to subgraphs, or throws
+ * UNAUTHENTICATED. A consent-bound token is checked against its consent on every request,
+ * so revocation and expiry take effect on the next request, and the consent's bounds
+ * (accounts, date window) travel with the request.
+ */
+export function createAuthenticator(o: AuthenticatorOptions) {
+  async function grantOf(consentId: string): Promise<ConsentGrant | null> {
+    const url = new URL(o.consentGrantUrl);
+    url.searchParams.set('id', consentId);
+    const res = await fetch(url, {
+      headers: {
+        authorization: `Bearer ${await signServiceCall('consent:grant', o.internalSecret)}`,
+      },
+      signal: AbortSignal.timeout(3_000),
+    }).catch(() => undefined);
+    if (!res?.ok) throw upstreamUnavailable('Consent service unavailable');
+    return ((await res.json()) as { grant: ConsentGrant | null }).grant;
+  }
+
+  return async (req: IncomingMessage, requestId: string): Promise<InternalContext> => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token)
+      throw unauthenticated('A bearer access token is required in the Authorization header');
+    const principal = await verifyAccessToken(token, { issuers: o.issuers, audience: o.audience });
+    if (!principal.consentId) return { requestId, principal };
+    const grant = await grantOf(principal.consentId);
+    if (!grant || grant.clientId !== principal.clientId || grant.psuId !== principal.psuId) {
+      throw unauthenticated('The consent behind this token is no longer authorised');
+    }
+    // A token can never carry more than its consent grants today.
+    const scopes = principal.scopes.filter((s) => grantScopes(grant).has(s));
+    return { requestId, principal: { ...principal, scopes }, grant };
+  };
+}
+
+const grantScopes = (g: ConsentGrant) => new Set(scopesForPermissions(g.permissions));

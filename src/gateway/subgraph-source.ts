@@ -1,0 +1,40 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  internalContextHeader,
+  signInternalContext,
+  type InternalContext,
+} from '../shared/auth/internal-context.ts';
+
+export interface GatewayContext {
+  internal: InternalContext;
+}
+
+/**
+ * Calls one subgraph with the caller's identity signed for that subgraph alone. The
+ * signature is made once per request and subgraph, however many fetches the plan makes.
+ */
+export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly signed = new WeakMap<InternalContext, Promise<string>>();
+
+  constructor(
+    private readonly subgraphName: string,
+    url: string,
+    private readonly secret: string,
+  ) {
+    super({ url });
+  }
+
+  override async willSendRequest(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<void> {
+    const internal = 'context' in options ? options.context.internal : undefined;
+    if (!internal) return;
+    let token = this.signed.get(internal);
+    if (!token) {
+      token = signInternalContext(internal, this.subgraphName, this.secret);
+      this.signed.set(internal, token);
+    }
+    options.request.http?.headers.set(internalContextHeader, await token);
+    options.request.http?.headers.set('x-fapi-interaction-id', internal.requestId);
+  }
+}

@@ -1,0 +1,58 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendJson } from './graphql-handler.ts';
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+/**
+ * A minimal router: `"METHOD /path"` → handler. Unknown paths are 404, a failing handler
+ * is a 500 without details (the error goes to the log, never to the client).
+ */
+export function createRouter(
+  routes: Record<string, Route>,
+  log: (e: unknown) => void = console.error,
+) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[`${req.method} ${url.pathname}`];
+    try {
+      if (route) await route(req, res, url);
+      else if (Object.keys(routes).some((k) => k.endsWith(` ${url.pathname}`))) {
+        sendJson(res, 405, { error: 'method_not_allowed' });
+      } else sendJson(res, 404, { error: 'not_found' });
+    } catch (e) {
+      log(e);
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+      else res.destroy();
+    }
+  };
+}
+
+export interface Listening {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(
+  handler: ReturnType<typeof createRouter>,
+  port: number,
+  host: string,
+): Promise<Listening> {
+  const server = createServer((req, res) => void handler(req, res));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { SubgraphContext } from '../auth/context.ts';
+import { internalContextHeader, verifyInternalContext } from '../auth/internal-context.ts';
+import { formatError } from '../errors/format.ts';
+import { handleGraphQL } from './graphql-handler.ts';
+import type { Route } from './server.ts';
+
+export interface SubgraphServerOptions<C extends SubgraphContext> {
+  /** The audience the gateway signs this subgraph's context for. */
+  name: string;
+  schema: GraphQLSchema;
+  internalSecret: string;
+  maxBodyBytes: number;
+  /** Adds per-request state (loaders) to the verified identity. */
+  extendContext: (base: SubgraphContext) => C;
+}
+
+/**
+ * Apollo Server for one subgraph. The caller's identity comes only from the signed internal
+ * context; without a valid one the request runs anonymous and shield refuses every field.
+ */
+export async function createSubgraphServer<C extends SubgraphContext>(o: SubgraphServerOptions<C>) {
+  const server = new ApolloServer<C>({
+    schema: o.schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const graphql: Route = (req, res) =>
+    handleGraphQL(server, req, res, {
+      maxBodyBytes: o.maxBodyBytes,
+      context: async () => {
+        const header = req.headers[internalContextHeader];
+        const verified = await verifyInternalContext(
+          typeof header === 'string' ? header : undefined,
+          o.name,
+          o.internalSecret,
+        );
+        const requestId = verified?.requestId ?? 'unauthenticated';
+        return o.extendContext({
+          requestId,
+          principal: verified?.principal,
+          grant: verified?.grant,
+        });
+      },
+    });
+  return {
+    server,
+    routes: { 'POST /graphql': graphql, 'GET /graphql': graphql } as Record<string, Route>,
+  };
+}

@@ -1,0 +1,81 @@
+import { Permission, PlatformScope, allPermissions } from '../../../shared/auth/permissions.ts';
+import { hashSecret } from '../services/secret-hash.ts';
+import type { ConsentDb } from './client.ts';
+
+/** Demo parties for the embedded default and the tests. Secrets are dev-only, printed at start. */
+export const demoPsus = [
+  { id: 'psu_alice', username: 'alice', displayName: 'Alice Example', password: 'alice-sandbox' },
+  { id: 'psu_bob', username: 'bob', displayName: 'Bob Example', password: 'bob-sandbox' },
+  { id: 'psu_carol', username: 'carol', displayName: 'Carol Example', password: 'carol-sandbox' },
+];
+
+const basic = [
+  Permission.ReadAccountsBasic,
+  Permission.ReadBalances,
+  Permission.ReadTransactionsBasic,
+  Permission.ReadTransactionsCredits,
+  Permission.ReadTransactionsDebits,
+];
+
+export const demoClientApps = [
+  {
+    id: 'demo-pfm',
+    name: 'Demo Budgeting App',
+    secret: 'demo-pfm-secret',
+    allowedPermissions: allPermissions,
+    platformScopes: [PlatformScope.ConsentsManage],
+    redirectUris: ['http://localhost:3000/callback'],
+  },
+  {
+    id: 'demo-basic',
+    name: 'Demo Basic Insights',
+    secret: 'demo-basic-secret',
+    allowedPermissions: basic,
+    platformScopes: [PlatformScope.ConsentsManage],
+    redirectUris: ['http://localhost:3001/callback'],
+  },
+  {
+    id: 'ledgergraph-consent-ui',
+    name: 'Ledgergraph consent screen (first party)',
+    secret: 'consent-ui-secret',
+    allowedPermissions: [],
+    platformScopes: [PlatformScope.ConsentsAuthorise],
+    redirectUris: [],
+  },
+  {
+    id: 'compliance-console',
+    name: 'Compliance console',
+    secret: 'compliance-secret',
+    allowedPermissions: [],
+    platformScopes: [PlatformScope.AuditRead],
+    redirectUris: [],
+  },
+];
+
+/** Idempotent: safe on every start. */
+export async function seedConsentDb(db: ConsentDb): Promise<void> {
+  for (const p of demoPsus) {
+    if (await db.psu.findUnique({ where: { id: p.id } })) continue;
+    await db.psu.create({
+      data: {
+        id: p.id,
+        username: p.username,
+        displayName: p.displayName,
+        passwordHash: await hashSecret(p.password),
+      },
+    });
+  }
+  for (const c of demoClientApps) {
+    if (await db.clientApp.findUnique({ where: { id: c.id } })) continue;
+    await db.clientApp.create({
+      data: {
+        id: c.id,
+        name: c.name,
+        secretHash: await hashSecret(c.secret),
+        allowedPermissions: c.allowedPermissions.join(' '),
+        platformScopes: c.platformScopes.join(' '),
+        redirectUris: JSON.stringify(c.redirectUris),
+      },
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import type { SubgraphContext } from '../../shared/auth/context.ts';
+import { verifyServiceCall } from '../../shared/auth/internal-context.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
+import { sendJson } from '../../shared/http/graphql-handler.ts';
+import { createSubgraphServer } from '../../shared/http/subgraph.ts';
+import type { Route } from '../../shared/http/server.ts';
+import type { ConsentDb } from './db/client.ts';
+import { tokenEndpoint } from './http/token-endpoint.ts';
+import { createConsentLoaders } from './loaders/index.ts';
+import type { ConsentContext } from './resolvers/context.ts';
+import { ConsentResolver } from './resolvers/consent.resolver.ts';
+import { PsuResolver } from './resolvers/psu.resolver.ts';
+import { consentReferences } from './resolvers/references.ts';
+import { consentRules } from './resolvers/rules.ts';
+import { ConsentService } from './services/consent.service.ts';
+import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
+import { TokenService } from './services/token.service.ts';
+
+export const consentGrantAudience = 'consent:grant';
+
+export interface ConsentSubgraphOptions {
+  db: ConsentDb;
+  clock: Clock;
+  internalSecret: string;
+  maxBodyBytes: number;
+  tokens: { issuer: string; audience: string; ttlSeconds: number; alg: SigningAlg };
+}
+
+/**
+ * The consent subgraph: GraphQL for parties and consents, plus the OAuth token endpoint,
+ * the JWKS, and the grant lookup the gateway makes on every consent-bound request.
+ */
+export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
+  const consents = new ConsentService(o.db, o.clock);
+  const keys = new SigningKeyService(o.db, o.clock, o.tokens.alg, o.tokens.ttlSeconds);
+  const tokens = new TokenService(o.db, consents, keys, o.clock, o.tokens);
+  await keys.current();
+
+  const { schema, sdl } = await buildSubgraph({
+    resolvers: [new ConsentResolver(consents), new PsuResolver(consents)],
+    references: consentReferences(consents),
+    rules: consentRules,
+  });
+  const { server, routes } = await createSubgraphServer<ConsentContext>({
+    name: 'consent',
+    schema,
+    internalSecret: o.internalSecret,
+    maxBodyBytes: o.maxBodyBytes,
+    extendContext: (base: SubgraphContext) => ({ ...base, loaders: createConsentLoaders(o.db) }),
+  });
+
+  const grant: Route = async (req, res, url) => {
+    const bearer = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!(await verifyServiceCall(bearer, consentGrantAudience, o.internalSecret))) {
+      return sendJson(res, 401, { error: 'unauthorized' });
+    }
+    sendJson(res, 200, { grant: await consents.grant(url.searchParams.get('id') ?? '') });
+  };
+
+  return {
+    schema,
+    sdl,
+    server,
+    services: { consents, keys, tokens },
+    routes: {
+      ...routes,
+      'POST /token': tokenEndpoint(tokens),
+      'GET /jwks': async (_req, res) =>
+        sendJson(res, 200, await keys.jwks(), { 'cache-control': 'max-age=60' }),
+      'GET /internal/consent-grant': grant,
+    } as Record<string, Route>,
+  };
+}

@@ -1,0 +1,27 @@
+import type { IRules } from 'graphql-shield';
+import { Permission, PlatformScope } from '../../../shared/auth/permissions.ts';
+import {
+  allOf,
+  isAuthenticated,
+  requireAnyScope,
+  requireKind,
+  requireScope,
+} from '../../../shared/auth/shield.ts';
+
+/** Field scopes of the consent subgraph; row-level checks live in ConsentService. */
+export const consentRules: IRules = {
+  Query: {
+    consent: isAuthenticated,
+    consents: isAuthenticated,
+    me: requireKind('psu', 'consent'),
+  },
+  Mutation: {
+    requestConsent: allOf(requireKind('client'), requireScope(PlatformScope.ConsentsManage)),
+    authoriseConsent: allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise)),
+    rejectConsent: allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise)),
+    revokeConsent: requireKind('psu', 'client'),
+  },
+  Psu: {
+    displayName: requireAnyScope(PlatformScope.ConsentsAuthorise, Permission.ReadAccountsDetail),
+  },
+};

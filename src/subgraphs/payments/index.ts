@@ -1,0 +1,29 @@
+import type { SubgraphContext } from '../../shared/auth/context.ts';
+import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
+import { createSubgraphServer } from '../../shared/http/subgraph.ts';
+import type { PaymentsDb } from './db/client.ts';
+import { PaymentResolver } from './resolvers/payment.resolver.ts';
+import { paymentRules } from './resolvers/rules.ts';
+import { PaymentService } from './services/payment.service.ts';
+
+export interface PaymentsSubgraphOptions {
+  db: PaymentsDb;
+  internalSecret: string;
+  maxBodyBytes: number;
+}
+
+export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
+  const payments = new PaymentService(o.db);
+  const { schema, sdl } = await buildSubgraph({
+    resolvers: [new PaymentResolver(payments)],
+    rules: paymentRules,
+  });
+  const { server, routes } = await createSubgraphServer<SubgraphContext>({
+    name: 'payments',
+    schema,
+    internalSecret: o.internalSecret,
+    maxBodyBytes: o.maxBodyBytes,
+    extendContext: (base) => base,
+  });
+  return { schema, sdl, server, routes, services: { payments } };
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { composeSupergraph } from './gateway/compose.ts';
+import { createGateway } from './gateway/index.ts';
+import { remoteIssuer } from './shared/auth/verify.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+import type { Config } from './shared/config/index.ts';
+import { createRouter, listen, type Listening, type Route } from './shared/http/server.ts';
+import { createAccountsSubgraph } from './subgraphs/accounts/index.ts';
+import { migrateAccountsDb, openAccountsDb } from './subgraphs/accounts/db/client.ts';
+import { seedAccountsDb } from './subgraphs/accounts/db/seed.ts';
+import { createConsentSubgraph } from './subgraphs/consent/index.ts';
+import { migrateConsentDb, openConsentDb } from './subgraphs/consent/db/client.ts';
+import { seedConsentDb } from './subgraphs/consent/db/seed.ts';
+import { createPaymentsSubgraph } from './subgraphs/payments/index.ts';
+import { migratePaymentsDb, openPaymentsDb } from './subgraphs/payments/db/client.ts';
+import { seedPaymentsDb } from './subgraphs/payments/db/seed.ts';
+
+/**
+ * The embedded default: every service in one process, each on its own port and talking to
+ * the others over HTTP exactly as separate processes would.
+ */
+export async function startSystem(config: Config, clock: Clock = systemClock) {
+  const internalSecret = config.internalContextSecret ?? devSecret(config.dataDir);
+  await migrateAll(config);
+  const consentDb = openConsentDb(config.databases.consent);
+  const accountsDb = openAccountsDb(config.databases.accounts);
+  const paymentsDb = openPaymentsDb(config.databases.payments);
+  if (config.seedDemoData) {
+    await seedConsentDb(consentDb);
+    await seedAccountsDb(accountsDb);
+    const first = await accountsDb.account.findFirst({
+      where: { psuId: 'psu_alice' },
+      orderBy: { id: 'asc' },
+    });
+    if (first) await seedPaymentsDb(paymentsDb, first.id);
+  }
+
+  const common = { internalSecret, maxBodyBytes: config.maxBodyBytes };
+  const consent = await createConsentSubgraph({
+    ...common,
+    db: consentDb,
+    clock,
+    tokens: config.tokens,
+  });
+  const accounts = await createAccountsSubgraph({ ...common, db: accountsDb });
+  const payments = await createPaymentsSubgraph({ ...common, db: paymentsDb });
+
+  const listening: Listening[] = [];
+  const serve = async (routes: Record<string, Route>, port: number) => {
+    const l = await listen(createRouter(routes), port, config.host);
+    listening.push(l);
+    return l.url;
+  };
+  const consentUrl = await serve(consent.routes, config.subgraphPorts.consent);
+  const accountsUrl = await serve(accounts.routes, config.subgraphPorts.accounts);
+  const paymentsUrl = await serve(payments.routes, config.subgraphPorts.payments);
+
+  const supergraphSdl = composeSupergraph([
+    { name: 'consent', url: `${consentUrl}/graphql`, sdl: consent.sdl },
+    { name: 'accounts', url: `${accountsUrl}/graphql`, sdl: accounts.sdl },
+    { name: 'payments', url: `${paymentsUrl}/graphql`, sdl: payments.sdl },
+  ]);
+  const gateway = await createGateway({
+    supergraphSdl,
+    internalSecret,
+    audience: config.tokens.audience,
+    issuers: [
+      remoteIssuer(config.tokens.issuer, `${consentUrl}/jwks`),
+      ...config.tokens.trustedIssuers.map((t) => remoteIssuer(t.issuer, t.jwksUrl)),
+    ],
+    consentServiceUrl: consentUrl,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  const gatewayUrl = await serve(gateway.routes, config.port);
+
+  return {
+    gatewayUrl,
+    subgraphUrls: { consent: consentUrl, accounts: accountsUrl, payments: paymentsUrl },
+    supergraphSdl,
+    sdl: { consent: consent.sdl, accounts: accounts.sdl, payments: payments.sdl },
+    services: { ...consent.services, ...accounts.services, ...payments.services },
+    db: { consent: consentDb, accounts: accountsDb, payments: paymentsDb },
+    async stop() {
+      await Promise.all(listening.map((l) => l.close()));
+      await Promise.all([
+        gateway.stop(),
+        consent.server.stop(),
+        accounts.server.stop(),
+        payments.server.stop(),
+      ]);
+      await Promise.all([
+        consentDb.$disconnect(),
+        accountsDb.$disconnect(),
+        paymentsDb.$disconnect(),
+      ]);
+    },
+  };
+}
+export type RunningSystem = Awaited<ReturnType<typeof startSystem>>;
+
+export async function migrateAll(config: Config): Promise<Record<string, string[]>> {
+  return {
+    consent: await migrateConsentDb(config.databases.consent),
+    accounts: await migrateAccountsDb(config.databases.accounts),
+    payments: await migratePaymentsDb(config.databases.payments),
+  };
+}
+
+/** A per-installation secret for the embedded default, so restarts keep working together. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'internal-context.secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
