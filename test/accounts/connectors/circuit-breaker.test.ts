@@ -178,6 +178,23 @@ describe('circuit breaker per bank endpoint', () => {
     expect(reasonOf(await call(c, bank.url))).toBe('circuit_open');
   });
 
+  it('does not trip on 429: rate limiting is flow control, not ill health', async () => {
+    const s = await switchableBank();
+    bank = s.bank;
+    s.setStatus(429);
+    const c = client(new FakeTiming());
+    for (let i = 0; i < 6; i++) expect(reasonOf(await call(c, bank.url))).toBe('rate_limited');
+    expect(c.breakers.stateOf('GET /accounts')).toBe('closed');
+  });
+
+  it('counts malformed 200 answers as failures: the bank is broken', async () => {
+    bank = await FakeBank.scripted({ raw: 'not json' });
+    const c = client(new FakeTiming());
+    for (let i = 0; i < 4; i++)
+      expect(reasonOf(await call(c, bank.url))).toBe('malformed_response');
+    expect(reasonOf(await call(c, bank.url))).toBe('circuit_open');
+  });
+
   it('refuses a volume threshold of 0', () => {
     expect(() => new CircuitBreakers({ volumeThreshold: 0 })).toThrow(/volumeThreshold/);
   });

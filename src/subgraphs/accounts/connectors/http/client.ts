@@ -120,11 +120,10 @@ export class BankHttpClient {
         continue;
       }
 
-      const { status, text } = outcome;
+      const { status } = outcome;
       const interactionId = outcome.headers.get(correlationHeader) ?? ourId;
-      const withId: BankErrorDetails = { ...base, reason: 'bank_error', status, interactionId };
       if (status >= 200 && status < 300) {
-        const parsed = this.parse(text, schema, request.endpoint);
+        const parsed = this.parse(outcome.text, schema, request.endpoint);
         if (!parsed.ok) {
           permit.fail();
           throw parsed.error;
@@ -133,54 +132,74 @@ export class BankHttpClient {
         return { status, body: parsed.value, interactionId };
       }
 
-      const json = parseJson(text);
-      const codes = json.ok ? bankErrorCodes(json.value) : [];
-      const errorDetails: BankErrorDetails = {
-        ...withId,
-        bankErrorCodes: codes.length > 0 ? codes : undefined,
-      };
-      if (status === 429) {
-        // Flow control, not ill health: it neither trips nor heals the breaker.
-        permit.release();
-        if (codes.includes('ACCESS_EXCEEDED')) throw this.accessExceeded(errorDetails);
-      } else if (status >= 500) {
-        permit.fail();
-      }
-      if (status === 429 || status >= 500) {
-        const retryAfterMs = parseRetryAfterMs(outcome.headers.get('retry-after'), this.now());
-        const retryAfterSeconds =
-          retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
-        const waitTooLong = (retryAfterMs ?? 0) > this.retry.maxRetryAfterMs;
-        if (!mayRetry || !isTransientStatus(status) || waitTooLong) {
-          if (status === 429) {
-            throw bankRateLimited(`Bank ${this.bankId} is rate limiting us`, {
-              ...errorDetails,
-              reason: 'rate_limited',
-              retryAfterSeconds,
-            });
-          }
-          throw bankUnavailable(`Bank ${this.bankId} answered ${status}`, {
-            ...errorDetails,
-            retryAfterSeconds,
-          });
-        }
-        const backoff = backoffDelayMs(attempt, this.retry, this.timing.random);
-        await this.wait(retryAfterMs ?? backoff, request, base);
-        continue;
-      }
-      // Any other 4xx: the bank is healthy and refused us; retrying would not change its mind.
+      const retryAfterMs = this.judgeFailure(outcome, permit, mayRetry, {
+        ...base,
+        reason: 'bank_error',
+        status,
+        interactionId,
+      });
+      await this.wait(
+        retryAfterMs ?? backoffDelayMs(attempt, this.retry, this.timing.random),
+        request,
+        base,
+      );
+    }
+  }
+
+  /**
+   * Settles the permit for a non-2xx answer and either throws the error the caller sees or,
+   * when another attempt is worth it, returns how long the bank asked us to wait (if it did).
+   */
+  private judgeFailure(
+    outcome: { status: number; headers: Headers; text: string },
+    permit: BreakerPermit,
+    mayRetry: boolean,
+    details: BankErrorDetails,
+  ): number | undefined {
+    const { status } = outcome;
+    const json = parseJson(outcome.text);
+    const codes = json.ok ? bankErrorCodes(json.value) : [];
+    const withCodes: BankErrorDetails = {
+      ...details,
+      bankErrorCodes: codes.length > 0 ? codes : undefined,
+    };
+    if (status !== 429 && status < 500) {
+      // The bank is healthy and refused us; retrying would not change its mind.
       permit.succeed();
       if (status === 401 || status === 403) {
         throw bankUnavailable(`Bank ${this.bankId} refused the consent or token (${status})`, {
-          ...errorDetails,
+          ...withCodes,
           reason: 'consent_invalid',
         });
       }
       throw bankUnavailable(`Bank ${this.bankId} rejected the request (${status})`, {
-        ...errorDetails,
+        ...withCodes,
         reason: 'bank_rejected_request',
       });
     }
+    if (status === 429) {
+      // Flow control, not ill health: it neither trips nor heals the breaker.
+      permit.release();
+      if (codes.includes('ACCESS_EXCEEDED')) throw this.accessExceeded(withCodes);
+    } else {
+      permit.fail();
+    }
+    const retryAfterMs = parseRetryAfterMs(outcome.headers.get('retry-after'), this.now());
+    const retryAfterSeconds =
+      retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
+    const waitTooLong = (retryAfterMs ?? 0) > this.retry.maxRetryAfterMs;
+    if (mayRetry && isTransientStatus(status) && !waitTooLong) return retryAfterMs;
+    if (status === 429) {
+      throw bankRateLimited(`Bank ${this.bankId} is rate limiting us`, {
+        ...withCodes,
+        reason: 'rate_limited',
+        retryAfterSeconds,
+      });
+    }
+    throw bankUnavailable(`Bank ${this.bankId} answered ${status}`, {
+      ...withCodes,
+      retryAfterSeconds,
+    });
   }
 
   now(): number {
