@@ -68,13 +68,12 @@ async function rotateKeys(config: Config): Promise<number> {
     await import('./subgraphs/consent/services/signing-keys.service.ts');
   const { systemClock } = await import('./shared/clock.ts');
   const db = openConsentDb(config.databases.consent);
-  const kid = await new SigningKeyService(
-    db,
-    systemClock,
-    config.tokens.alg,
-    config.tokens.ttlSeconds,
-  ).rotate();
-  console.log(`new signing key ${kid}; restart or wait for services to pick it up`);
+  const { kid, activatesAt } = await new SigningKeyService(db, systemClock, {
+    alg: config.tokens.alg,
+    tokenTtlSeconds: config.tokens.ttlSeconds,
+    rotationLeadSeconds: config.tokens.rotationLeadSeconds,
+  }).rotate();
+  console.log(`new signing key ${kid}: in the JWKS now, signing from ${activatesAt.toISOString()}`);
   await db.$disconnect();
   return 0;
 }

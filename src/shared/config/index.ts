@@ -37,6 +37,7 @@ const schema = z.object({
   TOKEN_AUDIENCE: z.string().min(1).default('ledgergraph'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   SIGNING_ALG: z.enum(['ES256', 'PS256']).default('ES256'),
+  KEY_ROTATION_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   TRUSTED_ISSUERS: z
     .string()
     .default('[]')
@@ -70,6 +71,8 @@ export interface Config {
     audience: string;
     ttlSeconds: number;
     alg: 'ES256' | 'PS256';
+    /** A rotated-in key is published this long before it signs (> verifiers' JWKS cooldown). */
+    rotationLeadSeconds: number;
     trustedIssuers: TrustedIssuer[];
   };
   /** Shared by gateway and subgraphs to sign/verify the internal context; generated if unset. */
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.TOKEN_AUDIENCE,
       ttlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       alg: e.SIGNING_ALG,
+      rotationLeadSeconds: e.KEY_ROTATION_LEAD_SECONDS,
       trustedIssuers: e.TRUSTED_ISSUERS,
     },
     internalContextSecret: e.INTERNAL_CONTEXT_SECRET,

@@ -1,7 +1,6 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
-import { addResolversToSchema } from '@graphql-tools/schema';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { SubgraphContext } from '../auth/context.ts';
@@ -32,7 +31,8 @@ export interface SubgraphDefinition {
  *
  * graphql-middleware rebuilds the schema and drops `resolveReference` (graphql-shield
  * #1111), which would leave entity resolution unauthorized. So reference resolvers are
- * added after the middleware, each behind an authentication check of its own.
+ * attached after the middleware, each behind an authentication check of its own; the
+ * row-level checks are the services', as for direct queries.
  */
 export async function buildSubgraph(
   def: SubgraphDefinition,
@@ -53,23 +53,26 @@ export async function buildSubgraph(
     resolvers: createResolversMap(schema) as never,
   });
   const protectedSchema = protect(federated, def.rules);
-  const references = Object.fromEntries(
-    Object.entries(def.references ?? {}).map(([type, resolve]) => [
-      type,
-      {
-        __resolveReference: (ref: Record<string, unknown>, ctx: SubgraphContext) => {
-          if (!ctx.principal) throw unauthenticated().toGraphQLError();
-          return resolve(ref, ctx);
+  for (const [typeName, resolve] of Object.entries(def.references ?? {})) {
+    const type = protectedSchema.getType(typeName);
+    if (!isObjectType(type)) throw new Error(`No entity type ${typeName} in this subgraph`);
+    // Where @apollo/subgraph looks for the reference resolver of an entity.
+    Object.assign(type, {
+      extensions: {
+        ...type.extensions,
+        apollo: {
+          subgraph: {
+            resolveReference: (ref: Record<string, unknown>, ctx: SubgraphContext) => {
+              if (!ctx.principal) throw unauthenticated().toGraphQLError();
+              return resolve(ref, ctx);
+            },
+          },
         },
       },
-    ]),
-  );
+    });
+  }
   return {
-    schema: addResolversToSchema({
-      schema: protectedSchema,
-      resolvers: references,
-      updateResolversInPlace: true,
-    }),
+    schema: protectedSchema,
     sdl: printSubgraphSchema(federated),
   };
 }

@@ -24,7 +24,13 @@ export interface ConsentSubgraphOptions {
   clock: Clock;
   internalSecret: string;
   maxBodyBytes: number;
-  tokens: { issuer: string; audience: string; ttlSeconds: number; alg: SigningAlg };
+  tokens: {
+    issuer: string;
+    audience: string;
+    ttlSeconds: number;
+    alg: SigningAlg;
+    rotationLeadSeconds: number;
+  };
 }
 
 /**
@@ -33,7 +39,11 @@ export interface ConsentSubgraphOptions {
  */
 export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
   const consents = new ConsentService(o.db, o.clock);
-  const keys = new SigningKeyService(o.db, o.clock, o.tokens.alg, o.tokens.ttlSeconds);
+  const keys = new SigningKeyService(o.db, o.clock, {
+    alg: o.tokens.alg,
+    tokenTtlSeconds: o.tokens.ttlSeconds,
+    rotationLeadSeconds: o.tokens.rotationLeadSeconds,
+  });
   const tokens = new TokenService(o.db, consents, keys, o.clock, o.tokens);
   await keys.current();
 

@@ -59,7 +59,7 @@ CREATE TABLE "SigningKey" (
     "publicJwk" TEXT NOT NULL,
     "privateJwk" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "retiredAt" TIMESTAMP(3),
+    "activatesAt" TIMESTAMP(3) NOT NULL,
     "retireAfter" TIMESTAMP(3),
 
     CONSTRAINT "SigningKey_pkey" PRIMARY KEY ("kid")
@@ -76,6 +76,9 @@ CREATE INDEX "Consent_clientAppId_idx" ON "Consent"("clientAppId");
 
 -- CreateIndex
 CREATE INDEX "ConsentStatusChange_consentId_idx" ON "ConsentStatusChange"("consentId");
+
+-- CreateIndex
+CREATE INDEX "SigningKey_activatesAt_idx" ON "SigningKey"("activatesAt");
 
 -- AddForeignKey
 ALTER TABLE "Consent" ADD CONSTRAINT "Consent_clientAppId_fkey" FOREIGN KEY ("clientAppId") REFERENCES "ClientApp"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

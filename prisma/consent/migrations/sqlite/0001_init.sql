@@ -54,7 +54,7 @@ CREATE TABLE "SigningKey" (
     "publicJwk" TEXT NOT NULL,
     "privateJwk" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "retiredAt" DATETIME,
+    "activatesAt" DATETIME NOT NULL,
     "retireAfter" DATETIME
 );
 
@@ -69,4 +69,7 @@ CREATE INDEX "Consent_clientAppId_idx" ON "Consent"("clientAppId");
 
 -- CreateIndex
 CREATE INDEX "ConsentStatusChange_consentId_idx" ON "ConsentStatusChange"("consentId");
+
+-- CreateIndex
+CREATE INDEX "SigningKey_activatesAt_idx" ON "SigningKey"("activatesAt");
 

@@ -3,68 +3,80 @@ import type { Clock } from '../../../shared/clock.ts';
 import type { ConsentDb } from '../db/client.ts';
 
 export type SigningAlg = 'ES256' | 'PS256';
-type SigningKey = Awaited<ReturnType<typeof importJWK>>;
+type PrivateKey = Awaited<ReturnType<typeof importJWK>>;
 
 export interface ActiveKey {
   kid: string;
   alg: SigningAlg;
-  key: SigningKey;
+  key: PrivateKey;
 }
 
-/** Kept after rotation so tokens signed just before it stay verifiable until they expire. */
-const rotationGraceSeconds = 60;
+export interface SigningKeyOptions {
+  alg: SigningAlg;
+  tokenTtlSeconds: number;
+  /** How long a new key is published before it signs; longer than verifiers' JWKS refresh. */
+  rotationLeadSeconds: number;
+}
+
+/** Slack for clock skew between issuer and verifiers. */
+const graceSeconds = 60;
 
 /**
  * Token signing keys, stored in the consent database so every replica signs with the same
- * key and publishes the same JWKS. Rotation makes a new key current and keeps the previous
- * one in the JWKS until every token it signed has expired.
+ * key and publishes the same JWKS. Rotation pre-publishes the next key, switches signing to
+ * it after the lead time, and keeps the previous key in the JWKS until every token it
+ * signed has expired.
  */
 export class SigningKeyService {
-  private active: ActiveKey | undefined;
+  private readonly imported = new Map<string, PrivateKey>();
 
   constructor(
     private readonly db: ConsentDb,
     private readonly clock: Clock,
-    private readonly alg: SigningAlg,
-    private readonly tokenTtlSeconds: number,
+    private readonly options: SigningKeyOptions,
   ) {}
 
-  /** The key new tokens are signed with; generated on first use of an empty store. */
+  /**
+   * The key new tokens are signed with: the latest one already active. A key is generated
+   * only for an empty store; a clock behind every activation falls back to the oldest key.
+   */
   async current(): Promise<ActiveKey> {
-    if (this.active) return this.active;
     const row =
       (await this.db.signingKey.findFirst({
-        where: { retiredAt: null },
-        orderBy: { createdAt: 'desc' },
-      })) ?? (await this.create());
-    this.active = {
-      kid: row.kid,
-      alg: row.alg as SigningAlg,
-      key: await importJWK(JSON.parse(row.privateJwk) as JWK, row.alg),
-    };
-    return this.active;
+        where: { activatesAt: { lte: this.clock.now() } },
+        orderBy: { activatesAt: 'desc' },
+      })) ??
+      (await this.db.signingKey.findFirst({ orderBy: { activatesAt: 'asc' } })) ??
+      (await this.create(this.clock.now()));
+    let key = this.imported.get(row.kid);
+    if (!key) {
+      key = await importJWK(JSON.parse(row.privateJwk) as JWK, row.alg);
+      this.imported.set(row.kid, key);
+    }
+    return { kid: row.kid, alg: row.alg as SigningAlg, key };
   }
 
-  async rotate(): Promise<string> {
-    const now = this.clock.now();
-    const retireAfter = new Date(
-      now.getTime() + (this.tokenTtlSeconds + rotationGraceSeconds) * 1000,
+  /** Returns the new key's id and when it starts signing. */
+  async rotate(): Promise<{ kid: string; activatesAt: Date }> {
+    const activatesAt = new Date(
+      this.clock.now().getTime() + this.options.rotationLeadSeconds * 1000,
     );
-    const fresh = await this.create();
+    const retireAfter = new Date(
+      activatesAt.getTime() + (this.options.tokenTtlSeconds + graceSeconds) * 1000,
+    );
+    const fresh = await this.create(activatesAt);
     await this.db.signingKey.updateMany({
-      where: { retiredAt: null, kid: { not: fresh.kid } },
-      data: { retiredAt: now, retireAfter },
+      where: { retireAfter: null, kid: { not: fresh.kid } },
+      data: { retireAfter },
     });
-    this.active = undefined;
-    return fresh.kid;
+    return { kid: fresh.kid, activatesAt };
   }
 
-  /** Public keys of the current key and of retired keys whose tokens may still be live. */
+  /** Public keys: the next key, the current one, and retired ones whose tokens may live. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    const now = this.clock.now();
     const rows = await this.db.signingKey.findMany({
-      where: { OR: [{ retireAfter: null }, { retireAfter: { gt: now } }] },
-      orderBy: { createdAt: 'desc' },
+      where: { OR: [{ retireAfter: null }, { retireAfter: { gt: this.clock.now() } }] },
+      orderBy: { activatesAt: 'desc' },
     });
     return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
   }
@@ -77,22 +89,22 @@ export class SigningKeyService {
     return count;
   }
 
-  private async create() {
-    const { publicKey, privateKey } = await generateKeyPair(this.alg, {
+  private async create(activatesAt: Date) {
+    const alg = this.options.alg;
+    const { publicKey, privateKey } = await generateKeyPair(alg, {
       extractable: true,
-      ...(this.alg === 'PS256' ? { modulusLength: 2048 } : {}),
+      ...(alg === 'PS256' ? { modulusLength: 2048 } : {}),
     });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
-    const pub = { ...publicJwk, kid, alg: this.alg, use: 'sig' };
-    const priv = { ...(await exportJWK(privateKey)), kid, alg: this.alg };
     return this.db.signingKey.create({
       data: {
         kid,
-        alg: this.alg,
-        publicJwk: JSON.stringify(pub),
-        privateJwk: JSON.stringify(priv),
+        alg,
+        publicJwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
+        privateJwk: JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg }),
         createdAt: this.clock.now(),
+        activatesAt,
       },
     });
   }

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { loadConfig } from '../../src/shared/config/index.ts';
+import type { Clock } from '../../src/shared/clock.ts';
+import { startSystem, type RunningSystem } from '../../src/system.ts';
+
+/** A clock tests can move; starts at real time. */
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** Starts the whole system in-process on random ports with fresh SQLite files. */
+export async function startTestSystem(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ledgergraph-test-'));
+  const clock = new TestClock();
+  const config = loadConfig({
+    DATA_DIR: dir,
+    PORT: '0',
+    CONSENT_PORT: '0',
+    ACCOUNTS_PORT: '0',
+    PAYMENTS_PORT: '0',
+    TOKEN_ISSUER: 'http://ledgergraph.test',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const system: RunningSystem = await startSystem(config, clock);
+  const url = system.gatewayUrl;
+
+  async function token(client: string, secret: string, form: Record<string, string>) {
+    const res = await fetch(`${url}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams(form),
+    });
+    const body = (await res.json()) as { access_token?: string; error?: string };
+    if (!body.access_token)
+      throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+    return body.access_token;
+  }
+
+  async function execute<T = Record<string, unknown>>(
+    accessToken: string | undefined,
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+    return { status: res.status, headers: res.headers, ...body };
+  }
+
+  const tokens = {
+    client: (client = 'demo-pfm', secret = 'demo-pfm-secret') =>
+      token(client, secret, { grant_type: 'client_credentials' }),
+    psu: (username = 'alice', password = 'alice-sandbox') =>
+      token('ledgergraph-consent-ui', 'consent-ui-secret', {
+        grant_type: 'password',
+        username,
+        password,
+      }),
+    consent: (consentId: string, client = 'demo-pfm', secret = 'demo-pfm-secret') =>
+      token(client, secret, {
+        grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
+        consent_id: consentId,
+      }),
+  };
+
+  /** Request → PSU picks accounts → authorise → consent-bound token. */
+  async function authorisedConsent(options: {
+    permissions: string[];
+    client?: [string, string];
+    psu?: [string, string];
+    accounts?: 'all' | 'first';
+  }) {
+    const [client, secret] = options.client ?? ['demo-pfm', 'demo-pfm-secret'];
+    const clientToken = await tokens.client(client, secret);
+    const requested = await execute<{ requestConsent: { id: string } }>(
+      clientToken,
+      'mutation($p: [ConsentPermission!]!) { requestConsent(input: { permissions: $p }) { id } }',
+      { p: options.permissions },
+    );
+    expectNoErrors(requested);
+    const consentId = requested.data!.requestConsent.id;
+    const psuToken = await tokens.psu(...(options.psu ?? ['alice', 'alice-sandbox']));
+    const accounts = await execute<{ accounts: { id: string }[] }>(psuToken, '{ accounts { id } }');
+    expectNoErrors(accounts);
+    const ids = accounts.data!.accounts.map((a) => a.id);
+    const chosen = options.accounts === 'first' ? ids.slice(0, 1) : ids;
+    const authorised = await execute(
+      psuToken,
+      'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id status } }',
+      { id: consentId, a: chosen },
+    );
+    expectNoErrors(authorised);
+    return {
+      consentId,
+      accountIds: chosen,
+      clientToken,
+      psuToken,
+      token: await tokens.consent(consentId, client, secret),
+    };
+  }
+
+  return {
+    url,
+    system,
+    clock,
+    config,
+    execute,
+    tokens,
+    authorisedConsent,
+    async stop() {
+      await system.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
+
+export function expectNoErrors(res: GraphQLResponse<unknown>): void {
+  expect(res.errors ?? [], JSON.stringify(res.errors)).toEqual([]);
+}
+
+export function errorCodes(res: GraphQLResponse<unknown>): string[] {
+  return (res.errors ?? []).map((e) => String(e.extensions?.code));
+}
