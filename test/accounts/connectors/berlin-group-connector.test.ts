@@ -66,6 +66,21 @@ describe('Berlin Group connector', () => {
     });
   });
 
+  it('checks caller input that ends up in headers or the consent body', async () => {
+    const { bank, connector } = await setUp();
+    const base = { permissions: [], expiresAt: '2025-06-01T00:00:00Z' } as const;
+    for (const request of [
+      { ...base, psuId: 'bob\nPSU-ID: mallory' },
+      { ...base, frequencyPerDay: 0 },
+      { ...base, expiresAt: 'next week' },
+    ]) {
+      const error = await failure(connector.createConsent(request));
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.details['bankId']).toBe('bg-bank');
+    }
+    expect(bank.requests).toHaveLength(0);
+  });
+
   it('refuses a session for a consent the PSU has not authorised', async () => {
     const { connector } = await setUp({ consentStatus: 'received' });
     const error = await failure(connector.completeAuthorisation({ bankConsentId: 'bg-consent-1' }));

@@ -275,6 +275,17 @@ describe.each(['3.1.11', '4.0'] as const)('OBIE %s connector', (version: ObieVer
     expect(bank.requests).toHaveLength(1); // a code is single-use: never retried
   });
 
+  it('refuses a PSU IP address that is not one, before calling the bank', async () => {
+    const { bank, connector } = await setUp({ version });
+    const error = await failure(
+      connector.listAccounts(session, { psuIpAddress: '1.2.3.4\r\nx-evil: 1' }),
+    );
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(error.details['bankId']).toBe('obie-bank');
+    expect(bank.requests).toHaveLength(0);
+    expect(connector.http.breakers.stateOf('GET /accounts')).toBe('closed');
+  });
+
   it('refuses a session without an access token before calling the bank', async () => {
     const { bank, connector } = await setUp({ version });
     const error = await failure(

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { badInput } from '../../../../shared/errors/index.js';
 import type {
   AuthorisationResult,
@@ -17,6 +18,7 @@ import type { BankHttpClientOptions } from '../http/client.js';
 import { withIds } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import { collectPages } from '../paging.js';
+import { headerValue, psuIpAddress } from '../psu.js';
 import { consentStatus, fromAccount, fromBalance, fromTransaction } from './mappers.js';
 import { berlinGroupSchemas as schemas } from './schemas.js';
 import type { BgTransaction } from './schemas.js';
@@ -58,6 +60,12 @@ export class BerlinGroupConnector implements Connector {
     this.apiUrl = `${options.baseUrl.replace(/\/+$/, '')}/v1`;
     this.maxPages = options.maxPages ?? 200;
     this.concurrency = options.concurrency ?? 4;
+    if (options.tppIpAddress !== undefined && isIP(options.tppIpAddress) === 0) {
+      throw new Error('tppIpAddress must be an IPv4 or IPv6 address');
+    }
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new Error('concurrency must be an integer >= 1');
+    }
     this.http = new BankHttpClient({
       ...options.http,
       bankId: options.bankId,
@@ -67,9 +75,13 @@ export class BerlinGroupConnector implements Connector {
 
   async createConsent(request: ConsentRequest, options: CallOptions = {}): Promise<BankConsent> {
     const headers: Record<string, string> = {};
-    if (request.psuId) headers['PSU-ID'] = request.psuId;
-    const ip = options.psuIpAddress ?? this.options.tppIpAddress;
+    if (request.psuId) headers['PSU-ID'] = headerValue('psuId', request.psuId, this.bankId);
+    const ip = psuIpAddress(options, this.bankId) ?? this.options.tppIpAddress;
     if (ip) headers['PSU-IP-Address'] = ip;
+    const frequencyPerDay = request.frequencyPerDay ?? 4;
+    if (!Number.isInteger(frequencyPerDay) || frequencyPerDay < 1) {
+      throw badInput('frequencyPerDay must be an integer >= 1', { bankId: this.bankId });
+    }
     const response = await this.http.request(
       {
         method: 'POST',
@@ -80,7 +92,7 @@ export class BerlinGroupConnector implements Connector {
           access: { allPsd2: 'allAccounts' },
           recurringIndicator: true,
           validUntil: calendarDate(request.expiresAt, this.bankId),
-          frequencyPerDay: request.frequencyPerDay ?? 4,
+          frequencyPerDay,
           combinedServiceIndicator: false,
         },
         signal: options.signal,
@@ -248,7 +260,8 @@ export class BerlinGroupConnector implements Connector {
 
   /** PSU-IP-Address only when the PSU is really there: it marks the read as PSU-initiated. */
   private psuHeaders(options: CallOptions): Record<string, string> {
-    return options.psuIpAddress ? { 'PSU-IP-Address': options.psuIpAddress } : {};
+    const ip = psuIpAddress(options, this.bankId);
+    return ip ? { 'PSU-IP-Address': ip } : {};
   }
 }
 

@@ -19,6 +19,7 @@ import type { BankHttpClientOptions } from '../http/client.js';
 import { withIds } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import { collectPages } from '../paging.js';
+import { psuIpAddress } from '../psu.js';
 import { obieSchemas, tokenResponse } from './schemas.js';
 import type { ObieSchemas, ObieVersion } from './schemas.js';
 
@@ -265,7 +266,8 @@ export class ObieConnector implements Connector {
 
   private headers(accessToken: string, options: CallOptions): Record<string, string> {
     const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
-    if (options.psuIpAddress) headers['x-fapi-customer-ip-address'] = options.psuIpAddress;
+    const ip = psuIpAddress(options, this.bankId);
+    if (ip) headers['x-fapi-customer-ip-address'] = ip;
     return headers;
   }
 }
