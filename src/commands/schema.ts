@@ -1,11 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from './shared/config/index.ts';
-import { buildAllSchemas } from './schemas.ts';
+import type { Config } from '../shared/config/index.ts';
+import { buildAllSchemas } from '../schemas.ts';
 
 /** Writes the printed subgraph SDLs and the composed supergraph to schema/ (checked in). */
-export async function printSchemas(config: Config): Promise<number> {
-  const dir = resolve(import.meta.dirname, '..', 'schema');
+export async function schema(config: Config, args: string[]): Promise<number> {
+  if (args[0] !== 'print') {
+    console.error('usage: schema print');
+    return 2;
+  }
+  const dir = resolve(import.meta.dirname, '..', '..', 'schema');
   mkdirSync(dir, { recursive: true });
   const { subgraphs, supergraph } = await buildAllSchemas(config);
   for (const s of subgraphs) writeFileSync(join(dir, `${s.name}.graphql`), s.sdl);

@@ -1,0 +1,27 @@
+import type { Config } from '../shared/config/index.ts';
+import { demoClientApps, demoPsus } from '../subgraphs/consent/db/seed.ts';
+import { startSystem } from '../system.ts';
+
+/** Runs everything in this process until SIGINT/SIGTERM. */
+export async function start(config: Config): Promise<number> {
+  const system = await startSystem(config);
+  const shown = config.publicUrl;
+  console.log(`
+Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
+
+  GraphQL gateway   ${shown}/graphql
+  Token endpoint    ${shown}/token
+  JWKS              ${shown}/.well-known/jwks.json
+  Health            ${shown}/health
+
+Demo client apps (client_id / secret):
+${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}
+Demo PSUs (username / password): ${demoPsus.map((p) => `${p.username} / ${p.password}`).join(', ')}
+`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await system.stop();
+  return 0;
+}
