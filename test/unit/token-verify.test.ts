@@ -9,9 +9,10 @@ import {
 const now = 1_800_000_000; // frozen: 2027-01-15
 const issuer = 'https://ledgergraph.test';
 let options: VerifyOptions;
-let es256: CryptoKey;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let es256: PrivateKey;
 let hmacSecret: Uint8Array;
-let rs256: CryptoKey;
+let rs256: PrivateKey;
 
 const claims = {
   sub: 'psu_alice',
@@ -21,7 +22,7 @@ const claims = {
 };
 
 function token(
-  key: CryptoKey | Uint8Array,
+  key: PrivateKey | Uint8Array,
   over: {
     alg?: string;
     typ?: string;
