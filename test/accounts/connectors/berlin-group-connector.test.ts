@@ -45,7 +45,11 @@ describe('Berlin Group connector', () => {
       expiresAt: '2025-06-01T00:00:00Z',
       psuId: 'bob',
     });
-    expect(consent).toEqual({ bankConsentId: 'bg-consent-1', status: 'AwaitingAuthorisation' });
+    expect(consent).toEqual({
+      bankConsentId: 'bg-consent-1',
+      status: 'AwaitingAuthorisation',
+      scaRedirectUrl: `${bank.url}/sca/bg-consent-1`,
+    });
     const post = bank.requests[0]!;
     expect(post.headers['psu-id']).toBe('bob');
     expect(post.headers['psu-ip-address']).toBe('203.0.113.9');

@@ -126,6 +126,11 @@ export interface ConsentRequest {
 export interface BankConsent {
   bankConsentId: string;
   status: BankConsentStatus;
+  /**
+   * Berlin Group: where to send the PSU (_links.scaRedirect), when the bank gives one.
+   * OBIE: absent; its authorisation URL needs a signed request object, built elsewhere.
+   */
+  scaRedirectUrl?: string;
 }
 
 /** What comes back from the PSU's trip to the bank. */

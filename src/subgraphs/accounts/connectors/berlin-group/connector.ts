@@ -99,8 +99,12 @@ export class BerlinGroupConnector implements Connector {
       },
       schemas.consentCreated,
     );
-    const { consentId, consentStatus: status } = response.body;
-    return { bankConsentId: consentId, status: consentStatus[status] };
+    const { consentId, consentStatus: status, _links: links } = response.body;
+    return {
+      bankConsentId: consentId,
+      status: consentStatus[status],
+      scaRedirectUrl: links?.scaRedirect?.href,
+    };
   }
 
   /** The consent id is the credential; we only check the PSU really authorised it. */

@@ -77,6 +77,7 @@ export const berlinGroupSchemas = {
   consentCreated: z.object({
     consentId: z.string().min(1),
     consentStatus: z.enum(consentStatuses),
+    _links: z.object({ scaRedirect: href.optional() }).optional(),
   }),
   consentInformation: z.object({
     consentStatus: z.enum(consentStatuses),

@@ -195,7 +195,7 @@ function schemasFor(version: ObieVersion) {
     }),
     consent: consentResponse(v3 ? consentStatusesV3 : consentStatusesV4).transform((c) => ({
       bankConsentId: c.Data.ConsentId,
-      status: consentStatus[c.Data.Status] ?? 'Rejected',
+      status: consentStatus[c.Data.Status],
     })),
   };
 }
