@@ -1,0 +1,72 @@
+import type { SandboxBankData } from '../data/bank.js';
+import { header, Router, type ApiRequest, type Reply } from '../http.js';
+import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
+import {
+  getAccountBalances,
+  getAccountDetails,
+  getAccountList,
+  getTransactionList,
+} from './ais.js';
+import {
+  authoriseConsent,
+  createConsent,
+  deleteConsent,
+  getConsent,
+  getConsentStatus,
+} from './consents.js';
+import { requireRequestId, type BgContext } from './context.js';
+import { bgError, defaultCodeFor } from './errors.js';
+import { FrequencyLimiter } from './frequency.js';
+
+export interface BerlinGroupBankSettings {
+  data: SandboxBankData;
+  now: () => number;
+  pageSize: number;
+}
+
+export function createBerlinGroupApi(settings: BerlinGroupBankSettings): StandardApi {
+  const ctx: BgContext = {
+    data: settings.data,
+    now: settings.now,
+    pageSize: settings.pageSize,
+    consents: new Map(),
+    payments: new Map(),
+    frequency: new FrequencyLimiter(),
+  };
+  const bind =
+    (handler: (c: BgContext, r: ApiRequest) => Reply) =>
+    (req: ApiRequest): Reply =>
+      requireRequestId(req) ?? handler(ctx, req);
+  const router = new Router()
+    .add('POST', '/v1/consents', bind(createConsent))
+    .add('GET', '/v1/consents/{consentId}', bind(getConsent))
+    .add('GET', '/v1/consents/{consentId}/status', bind(getConsentStatus))
+    .add('DELETE', '/v1/consents/{consentId}', bind(deleteConsent))
+    .add('GET', '/v1/accounts', bind(getAccountList))
+    .add('GET', '/v1/accounts/{account-id}', bind(getAccountDetails))
+    .add('GET', '/v1/accounts/{account-id}/balances', bind(getAccountBalances))
+    .add('GET', '/v1/accounts/{account-id}/transactions', bind(getTransactionList));
+
+  return {
+    router,
+    contentType: 'application/json',
+    errorReply: (status, message, headers) =>
+      bgError(status, defaultCodeFor(status), message, { headers }),
+    responseHeaders: (req): Record<string, string> => {
+      const requestId = header(req, 'x-request-id');
+      return requestId ? { 'X-Request-ID': requestId } : {};
+    },
+    authorise: (body) => {
+      const parsed = parseAuthoriseBody(body);
+      if (!parsed.ok) return parsed.reply;
+      const request = parsed.value;
+      if (!ctx.data.hasPsu(request.psu)) return adminError(400, `unknown psu ${request.psu}`);
+      const id = request.consentId ?? request.paymentId ?? '';
+      const consent = ctx.consents.get(id);
+      if (!consent) return adminError(400, `unknown consent ${id}`);
+      const outcome = authoriseConsent(ctx, consent, request);
+      if (!outcome.ok) return adminError(400, outcome.message);
+      return { status: 200, body: { consentId: id, consentStatus: outcome.status } };
+    },
+  };
+}

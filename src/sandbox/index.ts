@@ -1,0 +1,122 @@
+import type { AddressInfo } from 'node:net';
+import { adminRouter } from './admin.js';
+import { createBerlinGroupApi } from './berlin-group/api.js';
+import { CallLog } from './calls.js';
+import { SandboxBankData } from './data/bank.js';
+import { FaultController } from './faults.js';
+import { createObieApi } from './obie/api.js';
+import { dialectFor } from './obie/dialect.js';
+import { resolveOptions } from './options.js';
+import { createBankServer } from './server.js';
+
+export interface SandboxBankOptions {
+  id: string; // e.g. 'obie-bank', 'bg-bank'
+  standard: 'obie' | 'berlin-group';
+  obieVersion?: '3.1.11' | '4.0'; // default '3.1.11'; changes base path and status codes
+  seed: number; // deterministic data
+  anchorDate?: string; // ISO date, "today" for the generated history; default: today UTC
+  psus?: string[]; // bank-side PSU usernames; default ['alice','bob','carol']
+  accountsPerPsu?: number; // default 2
+  transactionsPerAccount?: number; // default 1500, spread over two years before anchorDate
+  port?: number; // 0 = random free port (default 0)
+  host?: string; // default '127.0.0.1'
+  latencyMs?: number; // initial faults
+  errorRate?: number;
+  /** Transactions per page on paged endpoints; default 100. */
+  pageSize?: number;
+  /** Access-token lifetime (OBIE); default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** The bank's clock (consent expiry, token expiry, daily limits); default Date.now. */
+  now?: () => number;
+}
+
+export interface SandboxFaults {
+  latencyMs?: number; // added to every data response
+  errorRate?: number; // 0..1, share of data calls answered 500 (deterministic PRNG from seed)
+  rateLimit?: { remaining: number; retryAfterSeconds: number }; // after `remaining` calls, answer 429 with Retry-After
+  hang?: boolean; // accept the request, never answer (for timeout tests)
+  malformed?: boolean; // answer 200 with broken/invalid JSON bodies
+  failNext?: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>; // queue of canned answers for the next calls
+}
+
+export interface SandboxBank {
+  readonly id: string;
+  readonly standard: 'obie' | 'berlin-group';
+  readonly url: string; // base origin, e.g. http://127.0.0.1:12345
+  setFaults(f: SandboxFaults): void;
+  resetFaults(): void;
+  callCount(filter?: { pathPrefix?: string; method?: string }): number; // data-API calls received
+  resetCallCount(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one sandbox bank on its own port. Faults given here are the bank's resting state:
+ * resetFaults() returns to them; setFaults() replaces the whole set.
+ */
+export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBank> {
+  const options = resolveOptions(o);
+  const data = new SandboxBankData({
+    bankId: options.id,
+    seed: options.seed,
+    region: options.standard === 'obie' ? 'GB' : 'DE',
+    psus: options.psus,
+    accountsPerPsu: options.accountsPerPsu,
+    transactionsPerAccount: options.transactionsPerAccount,
+    anchorDate: options.anchorDate,
+  });
+  const api =
+    options.standard === 'obie'
+      ? createObieApi({
+          version: options.obieVersion,
+          data,
+          now: options.now,
+          pageSize: options.pageSize,
+          accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+        })
+      : createBerlinGroupApi({ data, now: options.now, pageSize: options.pageSize });
+  const initialFaults = {
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+    ...(options.errorRate !== undefined ? { errorRate: options.errorRate } : {}),
+  };
+  const faults = new FaultController(options.seed, initialFaults, options.now);
+  const calls = new CallLog();
+  const info = {
+    id: options.id,
+    standard: options.standard,
+    ...(options.standard === 'obie'
+      ? {
+          obieVersion: options.obieVersion,
+          aisBase: dialectFor(options.obieVersion).aisBase,
+          pisBase: dialectFor(options.obieVersion).pisBase,
+        }
+      : { base: '/v1' }),
+    anchorDate: options.anchorDate,
+    transactionsPerAccount: options.transactionsPerAccount,
+    pageSize: options.pageSize,
+  };
+  const admin = adminRouter({ info, data, faults, calls, api });
+  const running = createBankServer({ api, admin, faults, calls });
+
+  await new Promise<void>((resolve, reject) => {
+    running.server.once('error', reject);
+    running.server.listen(options.port, options.host, () => {
+      running.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = running.server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  return {
+    id: options.id,
+    standard: options.standard,
+    url,
+    setFaults: (f) => faults.set(f),
+    resetFaults: () => faults.reset(),
+    callCount: (filter) => calls.count(filter),
+    resetCallCount: () => calls.reset(),
+    close: () => running.close(),
+  };
+}

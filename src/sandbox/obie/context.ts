@@ -1,0 +1,81 @@
+import type { SandboxBankData } from '../data/bank.js';
+import type { ApiRequest, Reply } from '../http.js';
+import type { IdempotencyStore } from '../idempotency.js';
+import type { ConsentState, ObieDialect } from './dialect.js';
+import { obieError } from './errors.js';
+import { readBearer, type AccessToken, type TokenScope, type TokenService } from './oauth.js';
+import type { Permission } from './permissions.js';
+import type { DomesticPayment, PaymentConsent } from './pis-model.js';
+
+export interface AccessConsent {
+  consentId: string;
+  createdAt: number;
+  state: ConsentState;
+  stateChangedAt: number;
+  permissions: Permission[];
+  expiresAt?: number;
+  transactionsFrom?: number;
+  transactionsTo?: number;
+  /** Set when the PSU authorises at the bank. */
+  psu?: string;
+  accountIds: string[];
+}
+
+/** Everything one OBIE bank holds; handlers are plain functions over it. */
+export interface ObieContext {
+  dialect: ObieDialect;
+  data: SandboxBankData;
+  now: () => number;
+  pageSize: number;
+  tokens: TokenService;
+  accessConsents: Map<string, AccessConsent>;
+  paymentConsents: Map<string, PaymentConsent>;
+  payments: Map<string, DomesticPayment>;
+  idempotency: IdempotencyStore;
+}
+
+export type Guarded<T> = { ok: true; value: T } | { ok: false; reply: Reply };
+
+const bearerMessages = {
+  missing: 'Authorization header with a Bearer access token is required',
+  malformed: 'Authorization header must use the Bearer scheme',
+  unknown: 'Access token is not valid',
+  expired: 'Access token has expired',
+} as const;
+
+export function requireToken(
+  ctx: ObieContext,
+  req: ApiRequest,
+  scope: TokenScope,
+): Guarded<AccessToken> {
+  const check = readBearer(ctx.tokens, req, ctx.now());
+  if (!check.ok) {
+    return {
+      ok: false,
+      reply: obieError(ctx.dialect, 401, {
+        code: check.reason === 'missing' ? 'Header.Missing' : 'Header.Invalid',
+        message: bearerMessages[check.reason],
+        path: 'Authorization',
+      }),
+    };
+  }
+  if (!check.token.scopes.has(scope)) {
+    return {
+      ok: false,
+      reply: obieError(ctx.dialect, 403, {
+        code: 'Header.Invalid',
+        message: `Access token does not carry the ${scope} scope`,
+        path: 'Authorization',
+      }),
+    };
+  }
+  return { ok: true, value: check.token };
+}
+
+export function isExpired(ctx: ObieContext, consent: { expiresAt?: number }): boolean {
+  return consent.expiresAt !== undefined && consent.expiresAt <= ctx.now();
+}
+
+export function absolute(req: ApiRequest, path: string): string {
+  return `${req.url.origin}${path}`;
+}
