@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../src/shared/errors/index.js';
-import { BankHttpClient } from '../../../src/subgraphs/accounts/connectors/http/client.js';
-import { CircuitBreakers } from '../../../src/subgraphs/accounts/connectors/http/circuit-breaker.js';
+import { BankHttpClient } from '../../../src/shared/bank-http/client.js';
+import { CircuitBreakers } from '../../../src/shared/bank-http/circuit-breaker.js';
 import { FakeBank, FakeTiming } from './support/fake-bank.js';
 
 const okBody = z.object({ ok: z.literal(true) });

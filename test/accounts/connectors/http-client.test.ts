@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../src/shared/errors/index.js';
-import { BankHttpClient } from '../../../src/subgraphs/accounts/connectors/http/client.js';
-import type { BankHttpClientOptions } from '../../../src/subgraphs/accounts/connectors/http/client.js';
+import { BankHttpClient } from '../../../src/shared/bank-http/client.js';
+import type { BankHttpClientOptions } from '../../../src/shared/bank-http/client.js';
 import { FakeBank, FakeTiming } from './support/fake-bank.js';
 import type { Reply } from './support/fake-bank.js';
 

@@ -7,7 +7,8 @@
  * bankId; see ./errors.ts for the reasons.
  */
 
-export type BankStandard = 'obie' | 'berlin-group';
+import type { BankStandard } from '../../../shared/bank-http/errors.js';
+export type { BankStandard };
 
 export type CreditDebit = 'Credit' | 'Debit';
 

@@ -6,13 +6,20 @@ import type { ObieConnectorOptions } from './obie/connector.js';
 
 export type * from './connector.js';
 export { groupByAccount } from './batching.js';
-export type { BankErrorDetails, BankFailureReason } from './errors.js';
-export { BankHttpClient } from './http/client.js';
-export type { BankHttpClientOptions, BankRequest, BankResponse } from './http/client.js';
-export { CircuitBreakers } from './http/circuit-breaker.js';
-export type { CircuitBreakerOptions, CircuitState } from './http/circuit-breaker.js';
-export type { RetryOptions } from './http/retry.js';
-export type { Timing } from './http/time.js';
+export type { BankErrorDetails, BankFailureReason } from '../../../shared/bank-http/errors.js';
+export { BankHttpClient } from '../../../shared/bank-http/client.js';
+export type {
+  BankHttpClientOptions,
+  BankRequest,
+  BankResponse,
+} from '../../../shared/bank-http/client.js';
+export { CircuitBreakers } from '../../../shared/bank-http/circuit-breaker.js';
+export type {
+  CircuitBreakerOptions,
+  CircuitState,
+} from '../../../shared/bank-http/circuit-breaker.js';
+export type { RetryOptions } from '../../../shared/bank-http/retry.js';
+export type { Timing } from '../../../shared/bank-http/time.js';
 export { BerlinGroupConnector, ObieConnector };
 export type { BerlinGroupConnectorOptions, ObieConnectorOptions };
 export type { ObieVersion } from './obie/schemas.js';

@@ -1,4 +1,4 @@
-import { malformedResponse } from './errors.js';
+import { malformedResponse } from '../../../shared/bank-http/errors.js';
 
 export interface PagingOptions<P> {
   bankId: string;

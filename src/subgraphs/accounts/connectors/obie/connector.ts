@@ -13,9 +13,9 @@ import type {
   Connector,
   TransactionQuery,
 } from '../connector.js';
-import { bankUnavailable, malformedResponse } from '../errors.js';
-import { BankHttpClient } from '../http/client.js';
-import type { BankHttpClientOptions } from '../http/client.js';
+import { bankUnavailable, malformedResponse } from '../../../../shared/bank-http/errors.js';
+import { BankHttpClient } from '../../../../shared/bank-http/client.js';
+import type { BankHttpClientOptions } from '../../../../shared/bank-http/client.js';
 import { withIds } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import { collectPages } from '../paging.js';

@@ -1,4 +1,7 @@
-import { AppError, ErrorCode } from '../../../shared/errors/index.js';
+import { AppError, ErrorCode } from '../errors/index.js';
+
+/** The open-banking standards a bank speaks. */
+export type BankStandard = 'obie' | 'berlin-group';
 
 /**
  * Why a bank call failed, as found in AppError details.reason. Every error carries bankId;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { AppError } from '../../../../shared/errors/index.js';
-import type { BankStandard } from '../connector.js';
-import { bankRateLimited, bankUnavailable, malformedResponse } from '../errors.js';
-import type { BankErrorDetails } from '../errors.js';
+import type { AppError } from '../errors/index.js';
+import type { BankStandard } from './errors.js';
+import { bankRateLimited, bankUnavailable, malformedResponse } from './errors.js';
+import type { BankErrorDetails } from './errors.js';
 import { BodyTooLargeError, bankErrorCodes, parseJson, readBodyText } from './body.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import type { BreakerPermit, CircuitBreakerOptions } from './circuit-breaker.js';
