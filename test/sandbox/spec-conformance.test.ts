@@ -7,10 +7,12 @@ import {
   clientToken,
   http,
   obieSession,
+  postForm,
   postJson,
   psuAccounts,
   startBank,
   type ObieSession,
+  type TokenResponse,
 } from './helpers.js';
 import { OpenApiSpec } from './openapi.js';
 
@@ -19,19 +21,23 @@ describe.each([
   {
     version: '3.1.11' as const,
     ais: 'obie-v3.1.11-account-info-openapi.yaml',
+    pis: 'obie-v3.1.11-payment-initiation-openapi.yaml',
   },
   {
     version: '4.0' as const,
     ais: 'obie-v4.0-account-info-openapi.yaml',
+    pis: 'obie-v4.0-payment-initiation-openapi.yaml',
   },
-])('OBIE $version responses match the spec', ({ version, ais }) => {
+])('OBIE $version responses match the spec', ({ version, ais, pis }) => {
   let bank: SandboxBank;
   let aisSpec: OpenApiSpec;
+  let pisSpec: OpenApiSpec;
   let session: ObieSession;
   let accountId: string;
 
   beforeAll(async () => {
     aisSpec = new OpenApiSpec(ais);
+    pisSpec = new OpenApiSpec(pis);
     bank = await startBank({ standard: 'obie', obieVersion: version, transactionsPerAccount: 300 });
     session = await obieSession(bank, { version });
     accountId = (await psuAccounts(bank, 'alice'))[0]?.accountId ?? '';
@@ -114,6 +120,70 @@ describe.each([
     });
     expect(badDate.status).toBe(400);
     expect(aisSpec.check('GET', '/transactions', 400, badDate.body)).toEqual([]);
+  });
+
+  it('domestic payment consent, payment and every status', async () => {
+    const pisBase = `${bank.url}/open-banking/${version === '4.0' ? 'v4.0' : 'v3.1'}/pisp`;
+    for (const creditor of ['12345678', '12340000']) {
+      const token = await clientToken(bank, 'payments');
+      const initiation = {
+        InstructionIdentification: 'INSTR-1',
+        EndToEndIdentification: 'E2E-1',
+        InstructedAmount: { Amount: '12.50', Currency: 'GBP' },
+        CreditorAccount: {
+          SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+          Identification: `201500${creditor}`,
+          Name: 'Bob Creditor',
+        },
+      };
+      const consent = await postJson<{ Data: { ConsentId: string } }>(
+        `${pisBase}/domestic-payment-consents`,
+        { Data: { Initiation: initiation }, Risk: {} },
+        { authorization: `Bearer ${token}`, 'x-idempotency-key': `consent-${creditor}` },
+      );
+      expect(consent.status).toBe(201);
+      expect(pisSpec.check('POST', '/domestic-payment-consents', 201, consent.body)).toEqual([]);
+      const consentId = consent.body.Data.ConsentId;
+      const approved = await authorise(bank, { consentId, psu: 'alice' });
+      const read = await http(`${pisBase}/domestic-payment-consents/${consentId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(
+        pisSpec.check('GET', '/domestic-payment-consents/{ConsentId}', 200, read.body),
+      ).toEqual([]);
+      const psuToken = await postForm<TokenResponse>(`${bank.url}/oauth/token`, {
+        grant_type: 'authorization_code',
+        code: approved.body.code ?? '',
+      });
+      const payment = await postJson<{ Data: { DomesticPaymentId: string } }>(
+        `${pisBase}/domestic-payments`,
+        { Data: { ConsentId: consentId, Initiation: initiation }, Risk: {} },
+        {
+          authorization: `Bearer ${psuToken.body.access_token}`,
+          'x-idempotency-key': `payment-${creditor}`,
+        },
+      );
+      expect(payment.status).toBe(201);
+      expect(pisSpec.check('POST', '/domestic-payments', 201, payment.body)).toEqual([]);
+      for (let i = 0; i < 3; i++) {
+        const status = await http(
+          `${pisBase}/domestic-payments/${payment.body.Data.DomesticPaymentId}`,
+          {
+            headers: { authorization: `Bearer ${token}` },
+          },
+        );
+        expect(
+          pisSpec.check('GET', '/domestic-payments/{DomesticPaymentId}', 200, status.body),
+        ).toEqual([]);
+      }
+      const conflict = await postJson(
+        `${pisBase}/domestic-payment-consents`,
+        { Data: { Initiation: { ...initiation, EndToEndIdentification: 'E2E-2' } }, Risk: {} },
+        { authorization: `Bearer ${token}`, 'x-idempotency-key': `consent-${creditor}` },
+      );
+      expect(conflict.status).toBe(400);
+      expect(pisSpec.check('POST', '/domestic-payment-consents', 400, conflict.body)).toEqual([]);
+    }
   });
 });
 
@@ -210,5 +280,38 @@ describe('Berlin Group responses match the spec', () => {
     expect(spec.check('GET', '/v1/accounts/{account-id}/transactions', 400, badQuery.body)).toEqual(
       [],
     );
+  });
+
+  it('SEPA credit transfer: initiate, read, status', async () => {
+    const initiated = await postJson<{ paymentId: string }>(
+      `${bank.url}/v1/payments/sepa-credit-transfers`,
+      {
+        debtorAccount: { iban },
+        instructedAmount: { currency: 'EUR', amount: '25.00' },
+        creditorAccount: { iban: 'DE89370400440532013000' },
+        creditorName: 'Max Mustermann',
+        remittanceInformationUnstructured: 'Invoice 42',
+      },
+      bgHeaders({ 'PSU-ID': 'alice', 'PSU-IP-Address': '192.0.2.1' }),
+    );
+    expect(initiated.status).toBe(201);
+    expect(
+      spec.check('POST', '/v1/{payment-service}/{payment-product}', 201, initiated.body),
+    ).toEqual([]);
+    const base = `${bank.url}/v1/payments/sepa-credit-transfers/${initiated.body.paymentId}`;
+    await authorise(bank, { paymentId: initiated.body.paymentId, psu: 'alice' });
+    const read = await http(base, { headers: bgHeaders() });
+    expect(
+      spec.check('GET', '/v1/{payment-service}/{payment-product}/{paymentId}', 200, read.body),
+    ).toEqual([]);
+    const status = await http(`${base}/status`, { headers: bgHeaders() });
+    expect(
+      spec.check(
+        'GET',
+        '/v1/{payment-service}/{payment-product}/{paymentId}/status',
+        200,
+        status.body,
+      ),
+    ).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import {
 import { requireRequestId, type BgContext } from './context.js';
 import { bgError, defaultCodeFor } from './errors.js';
 import { FrequencyLimiter } from './frequency.js';
+import { authorisePayment, getPayment, getPaymentStatus, initiatePayment } from './pis.js';
 
 export interface BerlinGroupBankSettings {
   data: SandboxBankData;
@@ -45,7 +46,10 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
     .add('GET', '/v1/accounts', bind(getAccountList))
     .add('GET', '/v1/accounts/{account-id}', bind(getAccountDetails))
     .add('GET', '/v1/accounts/{account-id}/balances', bind(getAccountBalances))
-    .add('GET', '/v1/accounts/{account-id}/transactions', bind(getTransactionList));
+    .add('GET', '/v1/accounts/{account-id}/transactions', bind(getTransactionList))
+    .add('POST', '/v1/payments/{payment-product}', bind(initiatePayment))
+    .add('GET', '/v1/payments/{payment-product}/{paymentId}', bind(getPayment))
+    .add('GET', '/v1/payments/{payment-product}/{paymentId}/status', bind(getPaymentStatus));
 
   return {
     router,
@@ -62,11 +66,17 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
       const request = parsed.value;
       if (!ctx.data.hasPsu(request.psu)) return adminError(400, `unknown psu ${request.psu}`);
       const id = request.consentId ?? request.paymentId ?? '';
-      const consent = ctx.consents.get(id);
-      if (!consent) return adminError(400, `unknown consent ${id}`);
-      const outcome = authoriseConsent(ctx, consent, request);
+      const consent = request.paymentId === undefined ? ctx.consents.get(id) : undefined;
+      const payment = consent ? undefined : ctx.payments.get(id);
+      const outcome = consent
+        ? authoriseConsent(ctx, consent, request)
+        : payment
+          ? authorisePayment(ctx, payment, request)
+          : { ok: false as const, message: `unknown consent or payment ${id}` };
       if (!outcome.ok) return adminError(400, outcome.message);
-      return { status: 200, body: { consentId: id, consentStatus: outcome.status } };
+      return consent
+        ? { status: 200, body: { consentId: id, consentStatus: outcome.status } }
+        : { status: 200, body: { paymentId: id, transactionStatus: outcome.status } };
     },
   };
 }

@@ -14,6 +14,7 @@ import type { ObieContext } from './context.js';
 import { dialectFor, type ObieVersion } from './dialect.js';
 import { defaultCodeFor, obieError } from './errors.js';
 import { TokenService, tokenEndpoint } from './oauth.js';
+import { authorisePaymentConsent, pisRoutes } from './pis.js';
 
 export interface ObieBankSettings {
   version: ObieVersion;
@@ -56,6 +57,7 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
     .add('GET', `${ais}/balances`, bind(getBalances))
     .add('GET', `${ais}/accounts/{AccountId}/transactions`, bind(getTransactions))
     .add('GET', `${ais}/transactions`, bind(getTransactions));
+  pisRoutes(ctx, router);
 
   return {
     router,
@@ -72,9 +74,12 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
       if (!ctx.data.hasPsu(request.psu)) return adminError(400, `unknown psu ${request.psu}`);
       const id = request.consentId ?? request.paymentId ?? '';
       const access = ctx.accessConsents.get(id);
+      const payment = ctx.paymentConsents.get(id);
       const outcome = access
         ? authoriseAccessConsent(ctx, access, { ...request, consentId: id })
-        : { ok: false as const, message: `unknown consent ${id}` };
+        : payment
+          ? authorisePaymentConsent(ctx, payment, request)
+          : { ok: false as const, message: `unknown consent ${id}` };
       if (!outcome.ok) return adminError(400, outcome.message);
       return { status: 200, body: { consentId: id, status: outcome.status, code: outcome.code } };
     },
