@@ -21,6 +21,7 @@ export async function buildAllSchemas(
       ACCOUNTS_PORT: '0',
       PAYMENTS_PORT: '0',
       SEED_DEMO_DATA: 'false',
+      SANDBOX_BANKS: 'false',
     }),
   );
   try {

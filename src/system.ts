@@ -5,7 +5,9 @@ import { composeSupergraph } from './gateway/compose.ts';
 import { createGateway } from './gateway/index.ts';
 import { remoteIssuer } from './shared/auth/verify.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import type { BankDefinition } from './shared/banks.ts';
 import type { Config } from './shared/config/index.ts';
+import { startEmbeddedSandbox } from './sandbox/embedded.ts';
 import { createRouter, listen, type Listening, type Route } from './shared/http/server.ts';
 import { createAccountsSubgraph } from './subgraphs/accounts/index.ts';
 import { migrateAccountsDb, openAccountsDb } from './subgraphs/accounts/db/client.ts';
@@ -23,6 +25,15 @@ import { seedPaymentsDb } from './subgraphs/payments/db/seed.ts';
  */
 export async function startSystem(config: Config, clock: Clock = systemClock) {
   const internalSecret = config.internalContextSecret ?? devSecret(config.dataDir);
+  const sandbox = config.sandbox.enabled
+    ? await startEmbeddedSandbox({
+        host: config.host,
+        basePort: config.sandbox.basePort,
+        seed: config.sandbox.seed,
+        transactionsPerAccount: config.sandbox.transactionsPerAccount,
+      })
+    : undefined;
+  const banks: BankDefinition[] = [...(sandbox?.banks ?? []), ...config.banks];
   await migrateAll(config);
   const consentDb = openConsentDb(config.databases.consent);
   const accountsDb = openAccountsDb(config.databases.accounts);
@@ -77,6 +88,8 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
 
   return {
     gatewayUrl,
+    banks,
+    sandbox,
     subgraphUrls: { consent: consentUrl, accounts: accountsUrl, payments: paymentsUrl },
     supergraphSdl,
     sdl: { consent: consent.sdl, accounts: accounts.sdl, payments: payments.sdl },

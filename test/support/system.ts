@@ -31,6 +31,7 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     CONSENT_PORT: '0',
     ACCOUNTS_PORT: '0',
     PAYMENTS_PORT: '0',
+    SANDBOX_BANK_BASE_PORT: '0',
     TOKEN_ISSUER: 'http://ledgergraph.test',
     LOG_LEVEL: 'silent',
     ...env,

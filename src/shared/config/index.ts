@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { BankDefinition } from '../banks.ts';
 
 /**
  * The only place that reads the environment. Every variable has an embedded default so
@@ -15,6 +16,17 @@ const port = z.coerce.number().int().min(0).max(65535);
 const databaseUrl = z
   .string()
   .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql://');
+
+const bankDefinition = z.object({
+  id: z.string().min(1).max(40),
+  name: z.string().min(1),
+  standard: z.enum(['obie', 'berlin-group']),
+  obieVersion: z.enum(['3.1.11', '4.0']).optional(),
+  baseUrl: z.string().url(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  sandbox: z.boolean().default(false),
+});
 
 const trustedIssuer = z.object({ issuer: z.string().url(), jwksUrl: z.string().url() });
 
@@ -51,6 +63,25 @@ const schema = z.object({
     }),
   INTERNAL_CONTEXT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: bool('true'),
+  SANDBOX_BANKS: bool('true'),
+  SANDBOX_BANK_BASE_PORT: port.default(4201),
+  SANDBOX_SEED: z.coerce.number().int().default(20261123),
+  SANDBOX_TRANSACTIONS_PER_ACCOUNT: z.coerce.number().int().min(0).max(200_000).default(1500),
+  BANKS: z
+    .string()
+    .default('[]')
+    .transform((s, ctx) => {
+      try {
+        return z.array(bankDefinition).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be a JSON array of {id, name, standard, obieVersion?, baseUrl, clientId, clientSecret}',
+        });
+        return z.NEVER;
+      }
+    }),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
 });
 
@@ -79,6 +110,10 @@ export interface Config {
   internalContextSecret: string | undefined;
   seedDemoData: boolean;
   maxBodyBytes: number;
+  /** Embedded sandbox banks started with the system (the default's only banks). */
+  sandbox: { enabled: boolean; basePort: number; seed: number; transactionsPerAccount: number };
+  /** Real banks, beside or instead of the sandbox ones. */
+  banks: BankDefinition[];
 }
 
 export class ConfigError extends Error {
@@ -132,5 +167,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internalContextSecret: e.INTERNAL_CONTEXT_SECRET,
     seedDemoData: e.SEED_DEMO_DATA,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    sandbox: {
+      enabled: e.SANDBOX_BANKS,
+      basePort: e.SANDBOX_BANK_BASE_PORT,
+      seed: e.SANDBOX_SEED,
+      transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
+    },
+    banks: e.BANKS,
   };
 }
