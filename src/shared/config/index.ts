@@ -83,6 +83,14 @@ const schema = z.object({
       }
     }),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  AUDIT_DATABASE_URL: databaseUrl.optional(),
+  AUDIT_ENABLED: bool('true'),
+  // PCI DSS 10.5.1: at least 12 months of audit history.
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(365, 'must be at least 365 (12 months)')
+    .default(400),
 });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuer>;
@@ -114,6 +122,13 @@ export interface Config {
   sandbox: { enabled: boolean; basePort: number; seed: number; transactionsPerAccount: number };
   /** Real banks, beside or instead of the sandbox ones. */
   banks: BankDefinition[];
+  audit: {
+    databaseUrl: string;
+    /** Off only for benchmarks and debugging: nothing is recorded when false. */
+    enabled: boolean;
+    /** Records older than this are archived to JSONL and pruned by `audit prune`. */
+    retentionDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -174,5 +189,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
     },
     banks: e.BANKS,
+    audit: {
+      databaseUrl: e.AUDIT_DATABASE_URL ?? sqlite('audit'),
+      enabled: e.AUDIT_ENABLED,
+      retentionDays: e.AUDIT_RETENTION_DAYS,
+    },
   };
 }
