@@ -91,6 +91,17 @@ const schema = z.object({
     .int()
     .min(365, 'must be at least 365 (12 months)')
     .default(400),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(20),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(25_000),
+  QUERY_COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  ALLOW_INTROSPECTION: bool('true'),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
+  PLAYGROUND: bool('true'),
+  PLAYGROUND_SANDBOX_TOKEN: bool('true'),
 });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuer>;
@@ -129,6 +140,28 @@ export interface Config {
     /** Records older than this are archived to JSONL and pruned by `audit prune`. */
     retentionDays: number;
   };
+  gateway: GatewayConfig;
+}
+
+/** Request limits and developer surfaces of the gateway. */
+export interface GatewayConfig {
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    /** Each field costs 1; a list multiplies its selection by `first`/`limit` or this size. */
+    maxCost: number;
+    defaultListSize: number;
+    maxTokens: number;
+  };
+  /** Introspection for authenticated callers; off means the playground has no docs. */
+  allowIntrospection: boolean;
+  /** Token bucket per client_id. */
+  rateLimit: { perSecond: number; burst: number };
+  /** Requests in flight beyond this are answered 503 at once, never queued. */
+  maxConcurrentRequests: number;
+  playground: boolean;
+  /** Dev only: the playground may run the demo consent flow to hand out a sandbox token. */
+  playgroundSandboxToken: boolean;
 }
 
 export class ConfigError extends Error {
@@ -193,6 +226,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       databaseUrl: e.AUDIT_DATABASE_URL ?? sqlite('audit'),
       enabled: e.AUDIT_ENABLED,
       retentionDays: e.AUDIT_RETENTION_DAYS,
+    },
+    gateway: {
+      limits: {
+        maxDepth: e.MAX_QUERY_DEPTH,
+        maxAliases: e.MAX_QUERY_ALIASES,
+        maxCost: e.MAX_QUERY_COST,
+        defaultListSize: e.QUERY_COST_DEFAULT_LIST_SIZE,
+        maxTokens: e.MAX_QUERY_TOKENS,
+      },
+      allowIntrospection: e.ALLOW_INTROSPECTION,
+      rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+      maxConcurrentRequests: e.MAX_CONCURRENT_REQUESTS,
+      playground: e.PLAYGROUND,
+      playgroundSandboxToken: e.PLAYGROUND_SANDBOX_TOKEN,
     },
   };
 }
