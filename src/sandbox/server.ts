@@ -160,7 +160,10 @@ function send(
   const headers: Record<string, string | number> = { ...correlation, ...reply.headers };
   const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
   if (text !== '' && !hasType) headers['Content-Type'] = contentType;
-  headers['Content-Length'] = Buffer.byteLength(text);
+  // RFC 9110 §8.6: no Content-Length on 204 (or 1xx/304) answers.
+  if (status !== 204 && status !== 304 && status >= 200) {
+    headers['Content-Length'] = Buffer.byteLength(text);
+  }
   res.writeHead(status, headers);
   res.end(text);
 }
