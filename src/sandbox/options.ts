@@ -5,7 +5,7 @@ const optionsSchema = z.object({
   id: z.string().min(1).max(40),
   standard: z.enum(['obie', 'berlin-group']),
   obieVersion: z.enum(['3.1.11', '4.0']).default('3.1.11'),
-  seed: z.number().int(),
+  seed: z.number(),
   anchorDate: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}/, 'anchorDate must be an ISO date')
