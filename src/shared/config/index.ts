@@ -30,6 +30,14 @@ const bankDefinition = z.object({
 
 const trustedIssuer = z.object({ issuer: z.string().url(), jwksUrl: z.string().url() });
 
+/** A 256-bit key as standard or URL-safe base64. */
+const aesKey = z
+  .string()
+  .refine(
+    (s) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32,
+    'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+  );
+
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(4000),
@@ -67,6 +75,22 @@ const schema = z.object({
   SANDBOX_BANK_BASE_PORT: port.default(4201),
   SANDBOX_SEED: z.coerce.number().int().default(20261123),
   SANDBOX_TRANSACTIONS_PER_ACCOUNT: z.coerce.number().int().min(0).max(200_000).default(1500),
+  SANDBOX_ACCOUNTS_PER_PSU: z.coerce.number().int().min(1).max(20).default(2),
+  CONNECTION_ENCRYPTION_KEY: aesKey.optional(),
+  CONNECTION_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(aesKey)),
+  BANK_DATA_FRESHNESS_SECONDS: z.coerce.number().int().min(0).default(300),
+  // PSD2 RTS art. 36(5): four unattended reads a day, unless the PSU agreed to more.
+  BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(4),
+  BANK_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   BANKS: z
     .string()
     .default('[]')
@@ -130,9 +154,28 @@ export interface Config {
   seedDemoData: boolean;
   maxBodyBytes: number;
   /** Embedded sandbox banks started with the system (the default's only banks). */
-  sandbox: { enabled: boolean; basePort: number; seed: number; transactionsPerAccount: number };
+  sandbox: {
+    enabled: boolean;
+    basePort: number;
+    seed: number;
+    transactionsPerAccount: number;
+    accountsPerPsu: number;
+  };
   /** Real banks, beside or instead of the sandbox ones. */
   banks: BankDefinition[];
+  /** The accounts subgraph's bank data handling. */
+  accounts: {
+    /** Encrypts bank tokens and account identifiers at rest; generated into dataDir if unset. */
+    encryptionKey: string | undefined;
+    /** Keys rotated out: still decrypt, never encrypt. */
+    previousEncryptionKeys: string[];
+    /** Bank data younger than this is answered from the store without calling the bank. */
+    freshnessSeconds: number;
+    /** Bank reads per account per 24 h while the PSU is not present (PSD2: 4). */
+    unattendedReadsPerDay: number;
+    /** Per attempt of a bank call. */
+    bankTimeoutMs: number;
+  };
   audit: {
     databaseUrl: string;
     /** Off only for benchmarks and debugging: nothing is recorded when false. */
@@ -220,8 +263,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       basePort: e.SANDBOX_BANK_BASE_PORT,
       seed: e.SANDBOX_SEED,
       transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
+      accountsPerPsu: e.SANDBOX_ACCOUNTS_PER_PSU,
     },
     banks: e.BANKS,
+    accounts: {
+      encryptionKey: e.CONNECTION_ENCRYPTION_KEY,
+      previousEncryptionKeys: e.CONNECTION_ENCRYPTION_PREVIOUS_KEYS,
+      freshnessSeconds: e.BANK_DATA_FRESHNESS_SECONDS,
+      unattendedReadsPerDay: e.BANK_UNATTENDED_READS_PER_DAY,
+      bankTimeoutMs: e.BANK_TIMEOUT_MS,
+    },
     audit: {
       databaseUrl: e.AUDIT_DATABASE_URL ?? sqlite('audit'),
       enabled: e.AUDIT_ENABLED,
