@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const stores = ['consent', 'accounts', 'payments'] as const;
+export const stores = ['consent', 'accounts', 'payments', 'audit'] as const;
 export const providers = ['sqlite', 'postgresql'] as const;
 const root = resolve(import.meta.dirname, '..');
 

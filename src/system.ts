@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { composeSupergraph } from './gateway/compose.ts';
 import { createGateway } from './gateway/index.ts';
+import { AuditStore, createAuditRecorder, migrateAuditDb } from './shared/audit/index.ts';
 import { remoteIssuer } from './shared/auth/verify.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { BankDefinition } from './shared/banks.ts';
@@ -38,6 +39,9 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
   const consentDb = openConsentDb(config.databases.consent);
   const accountsDb = openAccountsDb(config.databases.accounts);
   const paymentsDb = openPaymentsDb(config.databases.payments);
+  // Opened even with recording off: the compliance read side searches it.
+  const auditStore = AuditStore.open(config.audit.databaseUrl);
+  const audit = config.audit.enabled ? createAuditRecorder({ sink: auditStore }) : undefined;
   if (config.seedDemoData) {
     await seedConsentDb(consentDb);
     await seedAccountsDb(accountsDb);
@@ -48,10 +52,11 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     if (first) await seedPaymentsDb(paymentsDb, first.id);
   }
 
-  const common = { internalSecret, maxBodyBytes: config.maxBodyBytes };
+  const common = { internalSecret, maxBodyBytes: config.maxBodyBytes, audit };
   const consent = await createConsentSubgraph({
     ...common,
     db: consentDb,
+    auditStore,
     clock,
     tokens: config.tokens,
   });
@@ -95,6 +100,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     sdl: { consent: consent.sdl, accounts: accounts.sdl, payments: payments.sdl },
     services: { ...consent.services, ...accounts.services, ...payments.services },
     db: { consent: consentDb, accounts: accountsDb, payments: paymentsDb },
+    audit: auditStore,
     async stop() {
       await Promise.all(listening.map((l) => l.close()));
       await Promise.all([
@@ -107,6 +113,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
         consentDb.$disconnect(),
         accountsDb.$disconnect(),
         paymentsDb.$disconnect(),
+        auditStore.close(),
       ]);
     },
   };
@@ -118,6 +125,7 @@ export async function migrateAll(config: Config): Promise<Record<string, string[
     consent: await migrateConsentDb(config.databases.consent),
     accounts: await migrateAccountsDb(config.databases.accounts),
     payments: await migratePaymentsDb(config.databases.payments),
+    audit: await migrateAuditDb(config.audit.databaseUrl),
   };
 }
 

@@ -3,6 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { auditedReference } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { protect } from '../auth/shield.ts';
 import { unauthenticated } from '../errors/index.ts';
@@ -32,7 +33,8 @@ export interface SubgraphDefinition {
  * graphql-middleware rebuilds the schema and drops `resolveReference` (graphql-shield
  * #1111), which would leave entity resolution unauthorized. So reference resolvers are
  * attached after the middleware, each behind an authentication check of its own; the
- * row-level checks are the services', as for direct queries.
+ * row-level checks are the services', as for direct queries. Each is also wrapped so the
+ * audit recorder sees entity resolution as a resolver call (`Type.__resolveReference`).
  */
 export async function buildSubgraph(
   def: SubgraphDefinition,
@@ -62,10 +64,13 @@ export async function buildSubgraph(
         ...type.extensions,
         apollo: {
           subgraph: {
-            resolveReference: (ref: Record<string, unknown>, ctx: SubgraphContext) => {
-              if (!ctx.principal) throw unauthenticated().toGraphQLError();
-              return resolve(ref, ctx);
-            },
+            resolveReference: auditedReference(
+              typeName,
+              (ref: Record<string, unknown>, ctx: SubgraphContext) => {
+                if (!ctx.principal) throw unauthenticated().toGraphQLError();
+                return resolve(ref, ctx);
+              },
+            ),
           },
         },
       },

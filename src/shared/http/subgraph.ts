@@ -4,6 +4,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import type { AuditRecorder } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { internalContextHeader, verifyInternalContext } from '../auth/internal-context.ts';
 import { formatError } from '../errors/format.ts';
@@ -18,6 +19,8 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   maxBodyBytes: number;
   /** Adds per-request state (loaders) to the verified identity. */
   extendContext: (base: SubgraphContext) => C;
+  /** Records every resolver call; omitted only when auditing is switched off. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -29,7 +32,11 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
     schema: o.schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(o.audit ? [o.audit.plugin(o.name)] : []),
+    ],
   });
   await server.start();
   const graphql: Route = (req, res) =>

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../shared/audit/index.ts';
 import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import type { AccountsDb } from './db/client.ts';
@@ -16,6 +17,8 @@ export interface AccountsSubgraphOptions {
   db: AccountsDb;
   internalSecret: string;
   maxBodyBytes: number;
+  /** Records every resolver call of this subgraph. */
+  audit?: AuditRecorder;
 }
 
 export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
@@ -39,6 +42,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
     schema,
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
+    audit: o.audit,
     extendContext: (base) => ({ ...base, loaders: createAccountLoaders(accounts, base) }),
   });
   return { schema, sdl, server, routes, services: { accounts } };

@@ -1,3 +1,4 @@
+import type { AuditRecorder, AuditStore } from '../../shared/audit/index.ts';
 import type { SubgraphContext } from '../../shared/auth/context.ts';
 import { verifyServiceCall } from '../../shared/auth/internal-context.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -9,10 +10,12 @@ import type { ConsentDb } from './db/client.ts';
 import { tokenEndpoint } from './http/token-endpoint.ts';
 import { createConsentLoaders } from './loaders/index.ts';
 import type { ConsentContext } from './resolvers/context.ts';
+import { AuditResolver } from './resolvers/audit.resolver.ts';
 import { ConsentResolver } from './resolvers/consent.resolver.ts';
 import { PsuResolver } from './resolvers/psu.resolver.ts';
 import { consentReferences } from './resolvers/references.ts';
 import { consentRules } from './resolvers/rules.ts';
+import { AuditReadService } from './services/audit.service.ts';
 import { ConsentService } from './services/consent.service.ts';
 import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
 import { TokenService } from './services/token.service.ts';
@@ -24,6 +27,10 @@ export interface ConsentSubgraphOptions {
   clock: Clock;
   internalSecret: string;
   maxBodyBytes: number;
+  /** Records every resolver call of this subgraph. */
+  audit?: AuditRecorder;
+  /** The audit store the compliance read side searches. */
+  auditStore?: AuditStore;
   tokens: {
     issuer: string;
     audience: string;
@@ -48,7 +55,11 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
   await keys.current();
 
   const { schema, sdl } = await buildSubgraph({
-    resolvers: [new ConsentResolver(consents), new PsuResolver(consents)],
+    resolvers: [
+      new ConsentResolver(consents),
+      new PsuResolver(consents),
+      new AuditResolver(new AuditReadService(o.auditStore, o.db)),
+    ],
     references: consentReferences(consents),
     rules: consentRules,
   });
@@ -57,6 +68,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     schema,
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
+    audit: o.audit,
     extendContext: (base: SubgraphContext) => ({ ...base, loaders: createConsentLoaders(o.db) }),
   });
 

@@ -1,4 +1,5 @@
 import type { SubgraphContext } from '../../shared/auth/context.ts';
+import type { AuditRecorder } from '../../shared/audit/index.ts';
 import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import type { PaymentsDb } from './db/client.ts';
@@ -10,6 +11,8 @@ export interface PaymentsSubgraphOptions {
   db: PaymentsDb;
   internalSecret: string;
   maxBodyBytes: number;
+  /** Records every resolver call of this subgraph. */
+  audit?: AuditRecorder;
 }
 
 export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
@@ -23,6 +26,7 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
     schema,
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
+    audit: o.audit,
     extendContext: (base) => base,
   });
   return { schema, sdl, server, routes, services: { payments } };

@@ -14,6 +14,8 @@ export const consentRules: IRules = {
     consent: isAuthenticated,
     consents: isAuthenticated,
     me: requireKind('psu', 'consent'),
+    auditRecords: requireScope(PlatformScope.AuditRead),
+    consentReview: requireScope(PlatformScope.AuditRead),
   },
   Mutation: {
     requestConsent: allOf(requireKind('client'), requireScope(PlatformScope.ConsentsManage)),
@@ -21,6 +23,7 @@ export const consentRules: IRules = {
     rejectConsent: allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise)),
     revokeConsent: requireKind('psu', 'client'),
   },
+  ConsentReview: { accesses: requireScope(PlatformScope.AuditRead) },
   Psu: {
     displayName: requireAnyScope(PlatformScope.ConsentsAuthorise, Permission.ReadAccountsDetail),
   },
