@@ -9,13 +9,14 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import type { BankDefinition } from './shared/banks.ts';
 import type { Config } from './shared/config/index.ts';
 import { startEmbeddedSandbox } from './sandbox/embedded.ts';
+import { createLogger } from './shared/log/index.ts';
 import { createRouter, listen, type Listening, type Route } from './shared/http/server.ts';
 import { createAccountsSubgraph } from './subgraphs/accounts/index.ts';
 import { migrateAccountsDb, openAccountsDb } from './subgraphs/accounts/db/client.ts';
 import { seedAccountsDb } from './subgraphs/accounts/db/seed.ts';
 import { createConsentSubgraph } from './subgraphs/consent/index.ts';
 import { migrateConsentDb, openConsentDb } from './subgraphs/consent/db/client.ts';
-import { seedConsentDb } from './subgraphs/consent/db/seed.ts';
+import { demoClientApps, demoPsus, seedConsentDb } from './subgraphs/consent/db/seed.ts';
 import { createPaymentsSubgraph } from './subgraphs/payments/index.ts';
 import { migratePaymentsDb, openPaymentsDb } from './subgraphs/payments/db/client.ts';
 import { seedPaymentsDb } from './subgraphs/payments/db/seed.ts';
@@ -26,6 +27,7 @@ import { seedPaymentsDb } from './subgraphs/payments/db/seed.ts';
  */
 export async function startSystem(config: Config, clock: Clock = systemClock) {
   const internalSecret = config.internalContextSecret ?? devSecret(config.dataDir);
+  const log = createLogger(config.logLevel);
   const sandbox = config.sandbox.enabled
     ? await startEmbeddedSandbox({
         host: config.host,
@@ -65,7 +67,11 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
 
   const listening: Listening[] = [];
   const serve = async (routes: Record<string, Route>, port: number) => {
-    const l = await listen(createRouter(routes), port, config.host);
+    const l = await listen(
+      createRouter(routes, (e) => log.error('unhandled error', { error: e })),
+      port,
+      config.host,
+    );
     listening.push(l);
     return l.url;
   };
@@ -88,6 +94,14 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     ],
     consentServiceUrl: consentUrl,
     maxBodyBytes: config.maxBodyBytes,
+    settings: config.gateway,
+    readinessChecks: {
+      'db:consent': async () => void (await consentDb.$queryRaw`SELECT 1`),
+      'db:accounts': async () => void (await accountsDb.$queryRaw`SELECT 1`),
+      'db:payments': async () => void (await paymentsDb.$queryRaw`SELECT 1`),
+    },
+    sandboxCredentials: config.seedDemoData ? sandboxCredentials() : undefined,
+    log: log.child({ service: 'gateway' }),
   });
   const gatewayUrl = await serve(gateway.routes, config.port);
 
@@ -138,4 +152,19 @@ function devSecret(dataDir: string): string {
   writeFileSync(file, secret, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secret;
+}
+
+/** The published demo parties the playground's sandbox token runs the consent flow with. */
+function sandboxCredentials() {
+  const app = (id: string) => {
+    const c = demoClientApps.find((a) => a.id === id)!;
+    return { id: c.id, secret: c.secret };
+  };
+  const alice = demoPsus.find((p) => p.username === 'alice')!;
+  return {
+    client: app('demo-pfm'),
+    consentUi: app('ledgergraph-consent-ui'),
+    psu: { username: alice.username, password: alice.password },
+    permissions: ['ReadAccountsDetail', 'ReadBalances', 'ReadPayments'],
+  };
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { InternalContext } from '../shared/auth/internal-context.ts';
 import { signServiceCall } from '../shared/auth/internal-context.ts';
 import { scopesForPermissions } from '../shared/auth/permissions.ts';
@@ -15,7 +14,7 @@ export interface AuthenticatorOptions {
 }
 
 /**
- * Turns an HTTP request into the identity forwarded to subgraphs, or throws
+ * Turns a request's Authorization header into the identity forwarded to subgraphs, or throws
  * UNAUTHENTICATED. A consent-bound token is checked against its consent on every request,
  * so revocation and expiry take effect on the next request, and the consent's bounds
  * (accounts, date window) travel with the request.
@@ -34,8 +33,8 @@ export function createAuthenticator(o: AuthenticatorOptions) {
     return ((await res.json()) as { grant: ConsentGrant | null }).grant;
   }
 
-  return async (req: IncomingMessage, requestId: string): Promise<InternalContext> => {
-    const token = bearerToken(req.headers.authorization);
+  return async (authorization: string | undefined, requestId: string): Promise<InternalContext> => {
+    const token = bearerToken(authorization);
     if (!token)
       throw unauthenticated('A bearer access token is required in the Authorization header');
     const principal = await verifyAccessToken(token, { issuers: o.issuers, audience: o.audience });

@@ -1,20 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Issuer } from '../shared/auth/verify.ts';
-import { formatError } from '../shared/errors/format.ts';
+import type { GatewayConfig } from '../shared/config/index.ts';
 import { AppError } from '../shared/errors/index.ts';
-import {
-  handleGraphQL,
-  readBody,
-  sendGraphQLError,
-  sendJson,
-} from '../shared/http/graphql-handler.ts';
+import { handleGraphQL, readBody } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
+import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
+import { gatewayFormatError, refuse } from './errors.ts';
+import { costPlugin, createConcurrencyCap, createRateLimiter, limitRules } from './limits/index.ts';
+import { graphqlErrors } from './metrics.ts';
+import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
+import { playgroundRoutes } from './playground/index.ts';
+import type { SandboxCredentials } from './playground/sandbox-token.ts';
+import { instrument, requestInfo } from './request.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
+
+export { interactionId } from './request.ts';
+export { playgroundPath } from './playground/index.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -24,26 +28,33 @@ export interface GatewayOptions {
   /** Base URL of the consent service (token endpoint, JWKS, grant lookup). */
   consentServiceUrl: string;
   maxBodyBytes: number;
+  /** Limits, rate, capacity, introspection and playground settings. */
+  settings: GatewayConfig;
+  /** Extra readiness checks (databases); every subgraph is checked anyway. */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Demo credentials for the playground's sandbox token (used only when that is on). */
+  sandboxCredentials?: SandboxCredentials;
+  log?: Logger;
 }
 
-const interactionIdPattern = /^[A-Za-z0-9-]{1,64}$/;
-
-/** The FAPI interaction id: echoed when the client sends a sane one, generated otherwise. */
-export function interactionId(req: IncomingMessage): string {
-  const sent = req.headers['x-fapi-interaction-id'];
-  return typeof sent === 'string' && interactionIdPattern.test(sent) ? sent : randomUUID();
-}
+const graphqlPath = '/graphql';
 
 export async function createGateway(o: GatewayOptions) {
+  const log = o.log ?? silentLogger;
+  const s = o.settings;
   const gateway = new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     buildService: ({ name, url }) => new SignedContextSource(name, url ?? '', o.internalSecret),
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    formatError,
+    formatError: gatewayFormatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Off here; limitRules refuses introspection with our own code when it is not allowed.
+    introspection: true,
+    validationRules: limitRules(s.limits, s.allowIntrospection),
+    parseOptions: { maxTokens: s.limits.maxTokens },
+    plugins: [ApolloServerPluginLandingPageDisabled(), costPlugin(s.limits), observePlugin],
   });
   await server.start();
   const authenticate = createAuthenticator({
@@ -52,46 +63,103 @@ export async function createGateway(o: GatewayOptions) {
     consentGrantUrl: `${o.consentServiceUrl}/internal/consent-grant`,
     internalSecret: o.internalSecret,
   });
+  const takeToken = createRateLimiter(s.rateLimit);
+  const capacity = createConcurrencyCap(s.maxConcurrentRequests);
 
   const graphql: Route = async (req, res) => {
-    const requestId = interactionId(req);
-    const headers = { 'x-fapi-interaction-id': requestId };
-    let internal;
+    const info = requestInfo(req);
     try {
-      internal = await authenticate(req, requestId);
+      const release = capacity.acquire();
+      res.once('close', release);
+      const internal = await authenticate(req.headers.authorization, info.id);
+      info.clientId = internal.principal.clientId;
+      takeToken(internal.principal.clientId);
+      await handleGraphQL(server, req, res, {
+        maxBodyBytes: o.maxBodyBytes,
+        context: async () => ({ internal, request: info }),
+        onError: (e) => graphqlErrors.inc({ code: e.code }),
+      });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
+      // The body is not read: drain it so the connection can be reused.
       req.resume();
-      return sendGraphQLError(res, e, {
-        ...headers,
-        ...(e.code === 'UNAUTHENTICATED'
-          ? { 'www-authenticate': 'Bearer realm="ledgergraph"' }
-          : {}),
-      });
+      refuse(
+        res,
+        e,
+        e.code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="ledgergraph"' } : {},
+      );
     }
-    await handleGraphQL(server, req, res, {
-      maxBodyBytes: o.maxBodyBytes,
-      context: async () => ({ internal }),
-      headers,
-    });
   };
 
+  /** Runs an operation in-process as the holder of `token` (the sandbox flow). */
+  const runAs = async (token: string, query: string, variables?: Record<string, unknown>) => {
+    const internal = await authenticate(`Bearer ${token}`, 'playground-sandbox');
+    const result = await server.executeOperation(
+      { query, variables },
+      { contextValue: { internal } },
+    );
+    if (result.body.kind !== 'single') throw new Error('unexpected incremental result');
+    const { data, errors } = result.body.singleResult;
+    if (errors?.length || !data) throw new Error(errors?.[0]?.message ?? 'no data');
+    return data;
+  };
+
+  const checks: Record<string, ReadinessCheck> = {
+    ...Object.fromEntries(
+      subgraphsOf(o.supergraphSdl).map((g) => [`subgraph:${g.name}`, subgraphCheck(g.url)]),
+    ),
+    ...o.readinessChecks,
+  };
+  const sandbox =
+    s.playgroundSandboxToken && o.sandboxCredentials
+      ? { tokenUrl: `${o.consentServiceUrl}/token`, credentials: o.sandboxCredentials, run: runAs }
+      : undefined;
+
+  const routes: Record<string, Route> = {
+    [`POST ${graphqlPath}`]: graphql,
+    [`GET ${graphqlPath}`]: graphql,
+    'POST /token': proxyTo(`${o.consentServiceUrl}/token`),
+    'GET /.well-known/jwks.json': proxyTo(`${o.consentServiceUrl}/jwks`),
+    ...opsRoutes(checks),
+    ...(s.playground ? playgroundRoutes({ graphqlPath, sandbox }) : {}),
+  };
+  const quiet = new Set(['/health', '/ready', '/metrics']);
   return {
     server,
-    routes: {
-      'POST /graphql': graphql,
-      'GET /graphql': graphql,
-      'POST /token': proxyTo(`${o.consentServiceUrl}/token`),
-      'GET /.well-known/jwks.json': proxyTo(`${o.consentServiceUrl}/jwks`),
-      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    } as Record<string, Route>,
+    routes: Object.fromEntries(
+      Object.entries(routes).map(([key, route]) => {
+        const path = key.slice(key.indexOf(' ') + 1);
+        return [
+          key,
+          instrument(path, route, log, quiet.has(path) || path.startsWith('/playground/assets')),
+        ];
+      }),
+    ),
     stop: () => server.stop(),
   };
 }
 
+/** Operation names for the request log; error codes for the metrics. */
+const observePlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation(rc) {
+        if (rc.contextValue.request) rc.contextValue.request.operationName = rc.operationName;
+      },
+      async willSendResponse(rc) {
+        const body = rc.response.body;
+        const errors =
+          body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+        for (const e of errors ?? [])
+          graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
+      },
+    };
+  },
+};
+
 /** The token endpoint and JWKS belong to the consent service; the gateway is their front door. */
 function proxyTo(target: string): Route {
-  return async (req: IncomingMessage, res: ServerResponse) => {
+  return async (req, res) => {
     const body = req.method === 'POST' ? await readBody(req, 16_384) : undefined;
     const headers: Record<string, string> = {};
     for (const h of ['content-type', 'authorization', 'x-fapi-interaction-id']) {

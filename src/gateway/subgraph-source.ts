@@ -4,9 +4,12 @@ import {
   signInternalContext,
   type InternalContext,
 } from '../shared/auth/internal-context.ts';
+import type { RequestInfo } from './request.ts';
 
 export interface GatewayContext {
   internal: InternalContext;
+  /** The HTTP request's log and metrics record; absent for in-process operations. */
+  request?: RequestInfo;
 }
 
 /**

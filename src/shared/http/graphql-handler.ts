@@ -5,15 +5,20 @@ import { AppError, badInput } from '../errors/index.ts';
 /** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit)
-    throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
+  const tooLarge = () =>
+    new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, {
+      http: 413,
+      limit: 'bodySize',
+      max: limit,
+    });
+  if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > limit) {
       req.destroy();
-      throw new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, { http: 413 });
+      throw tooLarge();
     }
     chunks.push(chunk as Buffer);
   }
@@ -60,7 +65,13 @@ export async function handleGraphQL<C extends BaseContext>(
   server: ApolloServer<C>,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { maxBodyBytes: number; context: () => Promise<C>; headers?: Record<string, string> },
+  options: {
+    maxBodyBytes: number;
+    context: () => Promise<C>;
+    headers?: Record<string, string>;
+    /** Told about a refusal before Apollo runs (oversize or broken body), e.g. for metrics. */
+    onError?: (e: AppError) => void;
+  },
 ): Promise<void> {
   const extra = options.headers ?? {};
   let body: unknown;
@@ -68,7 +79,10 @@ export async function handleGraphQL<C extends BaseContext>(
     const text = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';
     body = text ? parseJson(text) : undefined;
   } catch (e) {
-    if (e instanceof AppError) return sendGraphQLError(res, e, extra);
+    if (e instanceof AppError) {
+      options.onError?.(e);
+      return sendGraphQLError(res, e, extra);
+    }
     throw e;
   }
   const headers = new HeaderMap();

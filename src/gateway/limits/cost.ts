@@ -1,0 +1,101 @@
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import { isIntrospectionField } from './walk.ts';
+
+/** Arguments that bound how many items a list field returns. */
+const pageSizeArguments = new Set(['first', 'last', 'limit', 'pageSize', 'take']);
+
+export interface CostOptions {
+  /** The weight of a list field with no page-size argument. */
+  defaultListSize: number;
+}
+
+/**
+ * Upper bound of the work an operation asks for: every field costs 1, and a list field
+ * multiplies the cost of its selection by its page size (`first`, `limit`, ... or the
+ * default). Variables are resolved, so it runs per request, before query planning.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  o: CostOptions,
+): number {
+  const fragments = new Map(
+    document.definitions.flatMap((d) =>
+      d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [],
+    ),
+  );
+  const visiting = new Set<string>();
+
+  const pageSize = (field: FieldNode): number | undefined => {
+    let size: number | undefined;
+    for (const arg of field.arguments ?? []) {
+      if (!pageSizeArguments.has(arg.name.value)) continue;
+      const value = numberOf(arg.value, variables, operation);
+      if (value !== undefined) size = Math.max(size ?? 0, value);
+    }
+    return size;
+  };
+
+  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): number => {
+    let total = 0;
+    for (const s of set.selections) {
+      if (s.kind === 'InlineFragment') {
+        const on = s.typeCondition ? schema.getType(s.typeCondition.name.value) : parent;
+        total += costOf(s.selectionSet, on ?? parent);
+      } else if (s.kind === 'FragmentSpread') {
+        const fragment = fragments.get(s.name.value);
+        if (!fragment || visiting.has(s.name.value)) continue;
+        visiting.add(s.name.value);
+        total += costOf(
+          fragment.selectionSet,
+          schema.getType(fragment.typeCondition.name.value) ?? undefined,
+        );
+        visiting.delete(s.name.value);
+      } else if (!isIntrospectionField(s.name.value)) {
+        const def =
+          parent && (isObjectType(parent) || isInterfaceType(parent))
+            ? parent.getFields()[s.name.value]
+            : undefined;
+        const isList = def ? isListType(getNullableType(def.type)) : false;
+        const size = isList ? (pageSize(s) ?? o.defaultListSize) : 1;
+        const children = s.selectionSet && def ? costOf(s.selectionSet, getNamedType(def.type)) : 0;
+        total += 1 + size * children;
+      }
+    }
+    return total;
+  };
+
+  const root = schema.getRootType(operation.operation) ?? undefined;
+  return costOf(operation.selectionSet, root);
+}
+
+function numberOf(
+  value: ValueNode,
+  variables: Record<string, unknown>,
+  operation: OperationDefinitionNode,
+): number | undefined {
+  if (value.kind === 'IntValue') return Number(value.value);
+  if (value.kind !== 'Variable') return undefined;
+  const name = value.name.value;
+  const given = variables[name];
+  if (typeof given === 'number') return given;
+  const declared = operation.variableDefinitions?.find((v) => v.variable.name.value === name);
+  return declared?.defaultValue?.kind === 'IntValue'
+    ? Number(declared.defaultValue.value)
+    : undefined;
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../shared/log/index.ts';
+import type { Route } from '../shared/http/server.ts';
+import { httpDuration, httpRequests } from './metrics.ts';
+
+/** What the gateway knows about one request, for headers, logs and metrics. */
+export interface RequestInfo {
+  id: string;
+  clientId?: string;
+  operationName?: string | null;
+}
+
+const interactionIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+
+/** The FAPI interaction id: echoed when the client sends a sane one, generated otherwise. */
+export function interactionId(req: IncomingMessage): string {
+  const sent = req.headers['x-fapi-interaction-id'];
+  return typeof sent === 'string' && interactionIdPattern.test(sent) ? sent : randomUUID();
+}
+
+const infos = new WeakMap<IncomingMessage, RequestInfo>();
+
+export function requestInfo(req: IncomingMessage): RequestInfo {
+  let info = infos.get(req);
+  if (!info) {
+    info = { id: interactionId(req) };
+    infos.set(req, info);
+  }
+  return info;
+}
+
+/**
+ * Wraps a gateway route: the interaction id and Date go on the response before the handler
+ * runs, so every answer carries them (errors, 401, 413, 429, 503 and 500 included); one log
+ * line and the metrics are written when the response closes.
+ */
+export function instrument(path: string, route: Route, log: Logger, quiet = false): Route {
+  return async (req, res, url) => {
+    const started = performance.now();
+    const info = requestInfo(req);
+    res.setHeader('x-fapi-interaction-id', info.id);
+    res.setHeader('date', new Date().toUTCString());
+    res.once('close', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      httpRequests.inc({ route: path, method: req.method ?? '', status });
+      httpDuration.observe({ route: path }, seconds);
+      (quiet ? log.debug : log.info)('request', {
+        requestId: info.id,
+        method: req.method,
+        route: path,
+        status,
+        durationMs: Math.round(seconds * 1000),
+        clientId: info.clientId,
+        operationName: info.operationName ?? undefined,
+      });
+    });
+    await route(req, res, url);
+  };
+}
