@@ -29,6 +29,10 @@ const bankDefinition = z.object({
 });
 
 const trustedIssuer = z.object({ issuer: z.string().url(), jwksUrl: z.string().url() });
+/** A non-negative decimal amount such as "100.00"; money is never a float. */
+const decimalAmount = z
+  .string()
+  .regex(/^\d{1,13}(\.\d{1,5})?$/, 'must be a decimal such as 100.00');
 
 /** A 256-bit key as standard or URL-safe base64. */
 const aesKey = z
@@ -126,6 +130,22 @@ const schema = z.object({
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
   PLAYGROUND_SANDBOX_TOKEN: bool('true'),
+  PAYMENTS_SCA_THRESHOLD: decimalAmount.default('100.00'),
+  PAYMENTS_SCA_ACR_VALUES: z.string().default('urn:openbanking:psd2:sca'),
+  PAYMENTS_SCA_CODE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  PAYMENTS_SCA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PAYMENTS_MAX_AMOUNT_PER_CONSENT: decimalAmount.default('10000.00'),
+  PAYMENTS_VELOCITY_WINDOW_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  PAYMENTS_VELOCITY_MAX_COUNT: z.coerce.number().int().min(1).default(20),
+  PAYMENTS_VELOCITY_MAX_SUM: decimalAmount.default('20000.00'),
+  PAYMENTS_ANOMALY_AMOUNT_FACTOR: z.coerce.number().int().min(2).default(10),
+  PAYMENTS_ANOMALY_MIN_HISTORY: z.coerce.number().int().min(1).default(3),
+  PAYMENTS_ANOMALY_BURST_COUNT: z.coerce.number().int().min(1).default(5),
+  PAYMENTS_ANOMALY_BURST_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  PAYMENTS_ANOMALY_NEW_CREDITOR_AMOUNT: decimalAmount.default('1000.00'),
+  PAYMENTS_STATUS_FRESHNESS_SECONDS: z.coerce.number().int().min(0).default(30),
+  PAYMENTS_BANK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  PAYMENTS_TPP_IP_ADDRESS: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
 });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuer>;
@@ -184,6 +204,37 @@ export interface Config {
     retentionDays: number;
   };
   gateway: GatewayConfig;
+  payments: PaymentsConfig;
+}
+
+/** Payment initiation rules. Amounts are decimal strings read in the payment's currency. */
+export interface PaymentsConfig {
+  sca: {
+    /** Payments above this amount need strong customer authentication before submission. */
+    threshold: string;
+    /** Token `acr` values that prove SCA already happened (OBIE: urn:openbanking:psd2:sca). */
+    acrValues: string[];
+    codeTtlSeconds: number;
+    maxAttempts: number;
+  };
+  limits: {
+    maxAmountPerConsent: string;
+    velocity: { windowSeconds: number; maxCount: number; maxSum: string };
+  };
+  anomaly: {
+    /** Held when the amount exceeds this many times the PSU's median payment. */
+    amountFactor: number;
+    /** Payments needed before "far above the PSU's history" is judged at all. */
+    minHistory: number;
+    burst: { count: number; windowSeconds: number };
+    /** A first payment to a creditor above this is held. */
+    newCreditorAmount: string;
+  };
+  /** A payment's status is re-read from the bank when older than this. */
+  statusFreshnessSeconds: number;
+  bankTimeoutMs: number;
+  /** Sent as PSU-IP-Address to Berlin Group banks when the PSU's own is not known. */
+  tppIpAddress: string;
 }
 
 /** Request limits and developer surfaces of the gateway. */
@@ -291,6 +342,34 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConcurrentRequests: e.MAX_CONCURRENT_REQUESTS,
       playground: e.PLAYGROUND,
       playgroundSandboxToken: e.PLAYGROUND_SANDBOX_TOKEN,
+    },
+    payments: {
+      sca: {
+        threshold: e.PAYMENTS_SCA_THRESHOLD,
+        acrValues: e.PAYMENTS_SCA_ACR_VALUES.split(/\s+/).filter(Boolean),
+        codeTtlSeconds: e.PAYMENTS_SCA_CODE_TTL_SECONDS,
+        maxAttempts: e.PAYMENTS_SCA_MAX_ATTEMPTS,
+      },
+      limits: {
+        maxAmountPerConsent: e.PAYMENTS_MAX_AMOUNT_PER_CONSENT,
+        velocity: {
+          windowSeconds: e.PAYMENTS_VELOCITY_WINDOW_SECONDS,
+          maxCount: e.PAYMENTS_VELOCITY_MAX_COUNT,
+          maxSum: e.PAYMENTS_VELOCITY_MAX_SUM,
+        },
+      },
+      anomaly: {
+        amountFactor: e.PAYMENTS_ANOMALY_AMOUNT_FACTOR,
+        minHistory: e.PAYMENTS_ANOMALY_MIN_HISTORY,
+        burst: {
+          count: e.PAYMENTS_ANOMALY_BURST_COUNT,
+          windowSeconds: e.PAYMENTS_ANOMALY_BURST_WINDOW_SECONDS,
+        },
+        newCreditorAmount: e.PAYMENTS_ANOMALY_NEW_CREDITOR_AMOUNT,
+      },
+      statusFreshnessSeconds: e.PAYMENTS_STATUS_FRESHNESS_SECONDS,
+      bankTimeoutMs: e.PAYMENTS_BANK_TIMEOUT_MS,
+      tppIpAddress: e.PAYMENTS_TPP_IP_ADDRESS,
     },
   };
 }
