@@ -42,7 +42,9 @@ export async function execute<TResult, TVariables>(
   gatewayUrl: string,
   accessToken: string,
   document: TypedDocumentString<TResult, TVariables>,
-  ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
+  ...[variables]: Record<string, never> extends TVariables
+    ? [variables?: TVariables]
+    : [variables: TVariables]
 ): Promise<TResult> {
   const res = await fetch(`${gatewayUrl}/graphql`, {
     method: 'POST',

@@ -5,7 +5,7 @@ import { AppError, ErrorCode } from '../shared/errors/index.ts';
 import { sendGraphQLError } from '../shared/http/graphql-handler.ts';
 import { graphqlErrors } from './metrics.ts';
 
-const tooManyTokens = /Document contains more th[ae]n (\d+) tokens/;
+const tooManyTokens = /Document contains more th(?:an|at) (\d+) tokens/;
 
 /**
  * The shared formatError, plus the gateway's own refusals: limit errors carry their AppError

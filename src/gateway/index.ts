@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { gatewayFormatError, refuse } from './errors.ts';
 import { costPlugin, createConcurrencyCap, createRateLimiter, limitRules } from './limits/index.ts';
-import { graphqlErrors } from './metrics.ts';
+import { graphqlErrors, inFlight } from './metrics.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
@@ -64,7 +64,7 @@ export async function createGateway(o: GatewayOptions) {
     internalSecret: o.internalSecret,
   });
   const takeToken = createRateLimiter(s.rateLimit);
-  const capacity = createConcurrencyCap(s.maxConcurrentRequests);
+  const capacity = createConcurrencyCap(s.maxConcurrentRequests, inFlight);
 
   const graphql: Route = async (req, res) => {
     const info = requestInfo(req);

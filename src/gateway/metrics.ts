@@ -15,3 +15,7 @@ export const graphqlErrors = registry.counter(
   'Errors in gateway responses, by extensions.code',
   ['code'],
 );
+export const inFlight = registry.gauge(
+  'ledgergraph_graphql_requests_in_flight',
+  'GraphQL requests holding a concurrency slot',
+);

@@ -24,6 +24,22 @@ export type Scalars = {
   link__Import: { input: any; output: any };
 };
 
+/** Every given criterion must match */
+export type AuditFilterInput = {
+  clientId?: InputMaybe<Scalars['ID']['input']>;
+  consentId?: InputMaybe<Scalars['ID']['input']>;
+  /** Type.field, or Type.* for a whole type */
+  fieldPath?: InputMaybe<Scalars['String']['input']>;
+  /** Inclusive */
+  from?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** ok, denied, error or started */
+  outcome?: InputMaybe<Scalars['String']['input']>;
+  psuId?: InputMaybe<Scalars['ID']['input']>;
+  requestId?: InputMaybe<Scalars['String']['input']>;
+  /** Exclusive */
+  to?: InputMaybe<Scalars['DateTimeISO']['input']>;
+};
+
 /** UK Open Banking data permissions, plus payment permissions */
 export type ConsentPermission =
   | 'InitiatePayments'

@@ -40,7 +40,7 @@ export function createRateLimiter(o: RateLimitOptions) {
  * At most `max` requests in flight. Past it, the answer is an immediate 503: a queue would
  * only add latency and memory while the gateway is already saturated.
  */
-export function createConcurrencyCap(max: number) {
+export function createConcurrencyCap(max: number, gauge?: { inc(): void; dec(): void }) {
   let active = 0;
   return {
     /** A release function, or throws when the cap is reached. */
@@ -53,11 +53,13 @@ export function createConcurrencyCap(max: number) {
         });
       }
       active += 1;
+      gauge?.inc();
       let released = false;
       return () => {
         if (released) return;
         released = true;
         active -= 1;
+        gauge?.dec();
       };
     },
     get active() {

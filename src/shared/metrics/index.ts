@@ -42,6 +42,35 @@ export class Counter<L extends string = string> implements Metric {
   }
 }
 
+/** A value that goes up and down (e.g. requests in flight); no labels. */
+export class Gauge implements Metric {
+  private value = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  inc(by = 1): void {
+    this.value += by;
+  }
+
+  dec(by = 1): void {
+    this.value -= by;
+  }
+
+  get(): number {
+    return this.value;
+  }
+
+  render(): string {
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} gauge`,
+      `${this.name} ${this.value}`,
+    ].join('\n');
+  }
+}
+
 export class Histogram<L extends string = string> implements Metric {
   private readonly series = new Map<
     string,
@@ -94,6 +123,10 @@ export class Registry {
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
     return this.register(name, () => new Counter(name, help, labelNames));
+  }
+
+  gauge(name: string, help: string): Gauge {
+    return this.register(name, () => new Gauge(name, help));
   }
 
   histogram<L extends string>(

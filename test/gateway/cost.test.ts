@@ -1,0 +1,84 @@
+import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { operationCost } from '../../src/gateway/limits/cost.ts';
+import { maxAliasesRule, maxDepthRule } from '../../src/gateway/limits/rules.ts';
+
+const schema = buildSchema(`
+  type Query { accounts(first: Int, limit: Int): [Account!]! me: Psu }
+  type Psu { id: ID! accounts: [Account!] }
+  type Account { id: ID! transactions(first: Int): [Transaction!]! balances: [Balance!] }
+  type Transaction { id: ID! amount: String! }
+  type Balance { amount: String! }
+`);
+
+const cost = (query: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(query);
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+  )!;
+  return operationCost(schema, document, operation, variables, { defaultListSize: 10 });
+};
+
+describe('operation cost', () => {
+  it('counts each field once outside lists', () => {
+    expect(cost('{ me { id } }')).toBe(2);
+  });
+
+  it('multiplies a list selection by its page-size argument', () => {
+    // accounts: 1 + 5 * (id 1 + transactions (1 + 20 * 2))
+    expect(cost('{ accounts(first: 5) { id transactions(first: 20) { id amount } } }')).toBe(
+      1 + 5 * (1 + (1 + 20 * 2)),
+    );
+  });
+
+  it('reads the page size from variables, then from the variable default', () => {
+    const q = 'query($n: Int = 3) { accounts(first: $n) { id } }';
+    expect(cost(q, { n: 50 })).toBe(1 + 50);
+    expect(cost(q)).toBe(1 + 3);
+  });
+
+  it('uses the default list size when a list has no page-size argument', () => {
+    expect(cost('{ me { accounts { balances { amount } } } }')).toBe(1 + (1 + 10 * (1 + 10)));
+  });
+
+  it('takes the largest of several page-size arguments', () => {
+    expect(cost('{ accounts(first: 2, limit: 40) { id } }')).toBe(41);
+  });
+
+  it('expands fragments and inline fragments, and ignores introspection fields', () => {
+    expect(
+      cost(
+        '{ accounts(first: 2) { ...A ... on Account { id } } __typename } fragment A on Account { id __typename }',
+      ),
+    ).toBe(1 + 2 * 2);
+  });
+});
+
+describe('depth and alias rules', () => {
+  const errors = (query: string) =>
+    validate(schema, parse(query), [maxDepthRule(3), maxAliasesRule(2)]).map(
+      (e) => (e.originalError as { details?: { limit?: string } } | undefined)?.details?.limit,
+    );
+
+  it('accepts what is within both limits', () => {
+    expect(errors('{ a: me { b: id } accounts { id } }')).toEqual([]);
+  });
+
+  it('refuses depth past the limit, through fragments', () => {
+    expect(
+      errors('{ me { ...P } } fragment P on Psu { accounts { transactions { id } } }'),
+    ).toEqual(['depth']);
+  });
+
+  it('survives a fragment cycle (graphql reports the cycle itself)', () => {
+    expect(() =>
+      validate(schema, parse('{ me { ...P } } fragment P on Psu { ...P }'), [maxDepthRule(3)]),
+    ).not.toThrow();
+  });
+
+  it('refuses too many aliases, counting each spread of a fragment', () => {
+    expect(errors('{ me { ...P } again: me { ...P } } fragment P on Psu { x: id }')).toEqual([
+      'aliases',
+    ]);
+  });
+});
