@@ -14,6 +14,7 @@ import { createRouter, listen, type Listening, type Route } from './shared/http/
 import { createAccountsSubgraph } from './subgraphs/accounts/index.ts';
 import { migrateAccountsDb, openAccountsDb } from './subgraphs/accounts/db/client.ts';
 import { seedAccountsDb } from './subgraphs/accounts/db/seed.ts';
+import { connectionKeyFromFile } from './subgraphs/accounts/crypto/key-file.ts';
 import { createConsentSubgraph } from './subgraphs/consent/index.ts';
 import { migrateConsentDb, openConsentDb } from './subgraphs/consent/db/client.ts';
 import { demoClientApps, demoPsus, seedConsentDb } from './subgraphs/consent/db/seed.ts';
@@ -34,6 +35,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
         basePort: config.sandbox.basePort,
         seed: config.sandbox.seed,
         transactionsPerAccount: config.sandbox.transactionsPerAccount,
+        accountsPerPsu: config.sandbox.accountsPerPsu,
       })
     : undefined;
   const banks: BankDefinition[] = [...(sandbox?.banks ?? []), ...config.banks];
@@ -46,12 +48,6 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
   const audit = config.audit.enabled ? createAuditRecorder({ sink: auditStore }) : undefined;
   if (config.seedDemoData) {
     await seedConsentDb(consentDb);
-    await seedAccountsDb(accountsDb);
-    const first = await accountsDb.account.findFirst({
-      where: { psuId: 'psu_alice' },
-      orderBy: { id: 'asc' },
-    });
-    if (first) await seedPaymentsDb(paymentsDb, first.id);
   }
 
   const common = { internalSecret, maxBodyBytes: config.maxBodyBytes, audit };
@@ -62,7 +58,26 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     clock,
     tokens: config.tokens,
   });
-  const accounts = await createAccountsSubgraph({ ...common, db: accountsDb });
+  const accounts = await createAccountsSubgraph({
+    ...common,
+    db: accountsDb,
+    banks,
+    clock,
+    encryption: {
+      key: config.accounts.encryptionKey ?? connectionKeyFromFile(config.dataDir),
+      previousKeys: config.accounts.previousEncryptionKeys,
+    },
+    bankData: config.accounts,
+  });
+  if (config.seedDemoData) {
+    // Real connections to the sandbox banks, through the same flow a PSU goes through.
+    await seedAccountsDb(accounts.services);
+    const first = await accountsDb.account.findFirst({
+      where: { psuId: 'psu_alice' },
+      orderBy: { id: 'asc' },
+    });
+    if (first) await seedPaymentsDb(paymentsDb, first.id);
+  }
   const payments = await createPaymentsSubgraph({ ...common, db: paymentsDb });
 
   const listening: Listening[] = [];

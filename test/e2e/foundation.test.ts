@@ -14,7 +14,10 @@ describe('the federated graph, end to end through the gateway', () => {
   // Longer than the gateway's JWKS refetch cooldown (5 s), as in production.
   const rotationLeadSeconds = 6;
   beforeAll(async () => {
-    t = await startTestSystem({ KEY_ROTATION_LEAD_SECONDS: String(rotationLeadSeconds) });
+    t = await startTestSystem({
+      KEY_ROTATION_LEAD_SECONDS: String(rotationLeadSeconds),
+      SANDBOX_TRANSACTIONS_PER_ACCOUNT: '20',
+    });
   });
   afterAll(() => t.stop());
 
@@ -41,9 +44,14 @@ describe('the federated graph, end to end through the gateway', () => {
       consent: { accounts: { identification: unknown; balances: unknown[] }[] };
     }>(c.token, dashboard, { id: c.consentId });
     expectNoErrors(res);
-    expect(res.data!.consent.accounts).toHaveLength(2);
+    // Alice's accounts at all three sandbox banks (two each), every one of them selected.
+    expect(res.data!.consent.accounts).toHaveLength(6);
+    expect(c.accountIds).toHaveLength(6);
     for (const a of res.data!.consent.accounts) {
-      expect(a.identification).toMatchObject({ scheme: 'UK.OBIE.SortCodeAccountNumber' });
+      expect(a.identification).toMatchObject({
+        scheme: expect.stringMatching(/^(SortCodeAccountNumber|IBAN)$/),
+        identification: expect.stringMatching(/^[A-Z0-9]{8,34}$/),
+      });
       expect(a.balances.length).toBeGreaterThan(0);
     }
   });
@@ -55,7 +63,7 @@ describe('the federated graph, end to end through the gateway', () => {
     }>(c.token, dashboard, { id: c.consentId });
     expect(res.status).toBe(200);
     const [account] = res.data!.consent.accounts;
-    expect(account!.nickname).toBe('Alice current');
+    expect(account!.nickname).toEqual(expect.any(String));
     expect(account!.identification).toBeNull();
     expect(account!.balances).toBeNull();
     const forbidden = res
@@ -85,7 +93,13 @@ describe('the federated graph, end to end through the gateway', () => {
     );
     expectNoErrors(res);
     expect(res.data!.accounts.map((a) => a.id)).toEqual(c.accountIds);
-    expect(JSON.stringify(res.data)).not.toContain('Alice');
+    const alice = await t.execute<{ accounts: { id: string }[] }>(
+      await t.tokens.psu(),
+      '{ accounts { id } }',
+    );
+    const aliceIds = alice.data!.accounts.map((a) => a.id);
+    expect(aliceIds.length).toBeGreaterThan(0);
+    expect(res.data!.accounts.some((a) => aliceIds.includes(a.id))).toBe(false);
   });
 
   it("stops a revoked consent's token on the very next request", async () => {
@@ -169,7 +183,7 @@ describe('the federated graph, end to end through the gateway', () => {
     expectNoErrors(res);
     expect(res.data!.payments[0]).toMatchObject({
       amount: '25.00',
-      debtorAccount: { nickname: 'Alice current' },
+      debtorAccount: { nickname: expect.any(String) },
     });
     const without = await t.authorisedConsent({ permissions: ['ReadAccountsBasic'] });
     const denied = await t.execute(without.token, '{ payments { amount } }');

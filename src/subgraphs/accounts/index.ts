@@ -1,33 +1,83 @@
 import type { AuditRecorder } from '../../shared/audit/index.ts';
+import type { BankDefinition } from '../../shared/banks.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
+import { BankDirectory } from './banks/directory.ts';
+import { SecretBox } from './crypto/secret-box.ts';
 import type { AccountsDb } from './db/client.ts';
 import { createAccountLoaders } from './loaders/index.ts';
 import {
   AccountResolver,
   ConsentAccountsResolver,
   PsuAccountsResolver,
-  type AccountsContext,
 } from './resolvers/account.resolver.ts';
+import { ConnectionResolver } from './resolvers/connection.resolver.ts';
+import type { AccountsContext } from './resolvers/context.ts';
 import { accountRules } from './resolvers/rules.ts';
+import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { ConsentRef, PsuRef } from './schema/entity-stubs.ts';
 import { AccountService } from './services/account.service.ts';
+import { BankDataService } from './services/bank-data.service.ts';
+import { ConnectionService } from './services/connection.service.ts';
+import { TransactionService } from './services/transaction.service.ts';
 
 export interface AccountsSubgraphOptions {
   db: AccountsDb;
   internalSecret: string;
   maxBodyBytes: number;
+  /** The bank directory; one connector per bank is built from it. */
+  banks: readonly BankDefinition[];
+  /** Base64 AES-256 key sealing bank tokens and account identifiers, and rotated-out keys. */
+  encryption: { key: string; previousKeys?: readonly string[] };
+  bankData: { freshnessSeconds: number; unattendedReadsPerDay: number; bankTimeoutMs: number };
+  clock?: Clock;
   /** Records every resolver call of this subgraph. */
   audit?: AuditRecorder;
 }
 
+export function createAccountServices(
+  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit'>,
+) {
+  const clock = o.clock ?? systemClock;
+  const box = SecretBox.fromBase64(o.encryption.key, o.encryption.previousKeys);
+  const banks = new BankDirectory(o.banks, { timeoutMs: o.bankData.bankTimeoutMs, clock });
+  const connections = new ConnectionService({
+    db: o.db,
+    banks,
+    box,
+    clock,
+    unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+  });
+  return {
+    banks,
+    connections,
+    accounts: new AccountService(o.db, box),
+    transactions: new TransactionService(o.db),
+    bankData: new BankDataService({
+      db: o.db,
+      banks,
+      connections,
+      box,
+      clock,
+      freshnessSeconds: o.bankData.freshnessSeconds,
+      unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+    }),
+  };
+}
+export type AccountServices = ReturnType<typeof createAccountServices>;
+
 export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
-  const accounts = new AccountService(o.db);
+  const services = createAccountServices(o);
+  // Values sealed under a rotated-out key move to the current one.
+  await services.connections.resealStale();
   const { schema, sdl } = await buildSubgraph({
     resolvers: [
-      new AccountResolver(accounts),
-      new ConsentAccountsResolver(accounts),
-      new PsuAccountsResolver(accounts),
+      new AccountResolver(services.accounts, services.banks),
+      new ConsentAccountsResolver(services.accounts),
+      new PsuAccountsResolver(services.accounts),
+      new TransactionResolver(services.accounts, services.transactions),
+      new ConnectionResolver(services.connections, services.banks),
     ],
     references: {
       Account: (ref, ctx) => (ctx as AccountsContext).loaders.account.load(String(ref.id)),
@@ -43,7 +93,12 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
     audit: o.audit,
-    extendContext: (base) => ({ ...base, loaders: createAccountLoaders(accounts, base) }),
+    extendContext: (base) => {
+      // The PSU counts as present when the gateway vouches for their IP address; it does
+      // not forward x-fapi-customer-ip-address yet, so every read is unattended for now.
+      const presence = {};
+      return { ...base, presence, loaders: createAccountLoaders(services, base, presence) };
+    },
   });
-  return { schema, sdl, server, routes, services: { accounts } };
+  return { schema, sdl, server, routes, services };
 }

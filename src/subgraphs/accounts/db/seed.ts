@@ -1,87 +1,34 @@
-import { createHash } from 'node:crypto';
-import type { AccountsDb } from './client.ts';
+import type { AccountServices } from '../index.ts';
+import { ConnectionStatus } from '../services/connection.service.ts';
 
-/** Opaque, stable ids: a hash, so no bank identifier leaks into the API. */
-const opaque = (prefix: string, ...parts: string[]) =>
-  `${prefix}_${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 22)}`;
-
-const demo = [
-  {
-    psuId: 'psu_alice',
-    nickname: 'Alice current',
-    sortCode: '200000',
-    number: '55779911',
-    amount: '1523.40',
-  },
-  {
-    psuId: 'psu_alice',
-    nickname: 'Alice savings',
-    sortCode: '200000',
-    number: '55779922',
-    amount: '8200.00',
-  },
-  {
-    psuId: 'psu_bob',
-    nickname: 'Bob current',
-    sortCode: '400400',
-    number: '11223344',
-    amount: '312.09',
-  },
-  {
-    psuId: 'psu_carol',
-    nickname: 'Carol current',
-    sortCode: '601613',
-    number: '99887766',
-    amount: '45.00',
-  },
+/** The demo PSUs (consent subgraph's seed) and their usernames at the sandbox banks. */
+export const demoBankLogins = [
+  { psuId: 'psu_alice', login: 'alice' },
+  { psuId: 'psu_bob', login: 'bob' },
+  { psuId: 'psu_carol', login: 'carol' },
 ];
 
 /**
- * Demo connections and accounts for the embedded default (idempotent). The accounts issue
- * replaces this with data pulled from the sandbox banks through the connectors.
+ * Connects every demo PSU to every sandbox bank through the same flow a PSU uses
+ * (connectBank, then completeBankConnection with the sandbox login), so the embedded
+ * default starts with real bank data. Idempotent: PSUs already connected are left alone.
  */
-export async function seedAccountsDb(db: AccountsDb): Promise<void> {
-  for (const a of demo) {
-    const connectionId = opaque('con', a.psuId, 'sandbox-obie');
-    const id = opaque('acc', 'sandbox-obie', a.sortCode + a.number);
-    if (await db.account.findUnique({ where: { id } })) continue;
-    await db.connection.upsert({
-      where: { id: connectionId },
-      create: { id: connectionId, psuId: a.psuId, bankId: 'sandbox-obie', status: 'Active' },
-      update: {},
-    });
-    await db.account.create({
-      data: {
-        id,
-        connectionId,
-        psuId: a.psuId,
-        bankId: 'sandbox-obie',
-        accountType: 'Personal',
-        accountSubType: a.nickname.endsWith('savings') ? 'Savings' : 'CurrentAccount',
-        currency: 'GBP',
-        nickname: a.nickname,
-        identificationScheme: 'UK.OBIE.SortCodeAccountNumber',
-        identification: a.sortCode + a.number,
-        holderName: a.nickname.split(' ')[0] ?? null,
-        balances: {
-          create: [
-            {
-              type: 'InterimAvailable',
-              amount: a.amount,
-              currency: 'GBP',
-              creditDebit: 'Credit',
-              dateTime: new Date(),
-            },
-            {
-              type: 'InterimBooked',
-              amount: a.amount,
-              currency: 'GBP',
-              creditDebit: 'Credit',
-              dateTime: new Date(),
-            },
-          ],
-        },
-      },
-    });
-  }
+export async function seedAccountsDb(services: AccountServices): Promise<void> {
+  const { banks, connections } = services;
+  // Banks side by side (they are independent); one PSU after another at each bank.
+  await Promise.all(
+    banks
+      .list()
+      .filter((b) => b.sandbox)
+      .map(async (bank) => {
+        for (const { psuId, login } of demoBankLogins) {
+          const existing = await connections.list(psuId);
+          const active = (c: (typeof existing)[number]) =>
+            c.bankId === bank.id && c.status === ConnectionStatus.Active;
+          if (existing.some(active)) continue;
+          const started = await connections.start(psuId, bank.id);
+          await connections.complete(psuId, started.connection.id, { sandboxLogin: login });
+        }
+      }),
+  );
 }

@@ -2,15 +2,62 @@ import DataLoader from 'dataloader';
 import type { SubgraphContext } from '../../../shared/auth/context.ts';
 import { unauthenticated } from '../../../shared/errors/index.ts';
 import type { Account, Balance } from '../schema/account.type.ts';
+import type { TransactionBounds } from '../services/access.ts';
 import type { AccountService } from '../services/account.service.ts';
+import type { BankDataService, Presence } from '../services/bank-data.service.ts';
+import type {
+  PageArgs,
+  TransactionPage,
+  TransactionService,
+} from '../services/transaction.service.ts';
 
-export function createAccountLoaders(accounts: AccountService, base: SubgraphContext) {
+export interface LoaderServices {
+  accounts: AccountService;
+  bankData: BankDataService;
+  transactions: TransactionService;
+}
+
+export interface PageKey {
+  accountId: string;
+  bounds: TransactionBounds;
+  args: PageArgs;
+}
+
+/**
+ * Bank-facing loaders wait a macrotask before they run: graphql-shield resolves each field
+ * through promises, so the fields of one request reach the loader over several microtask
+ * turns, and they must all land in one batch to cost one bank call per bank.
+ */
+const wholeRequest = { batchScheduleFn: (run: () => void) => setImmediate(run) };
+
+export function createAccountLoaders(s: LoaderServices, base: SubgraphContext, presence: Presence) {
+  const principal = () => {
+    if (!base.principal) throw unauthenticated();
+    return base.principal;
+  };
   return {
-    account: new DataLoader<string, Account | null>((ids) => {
-      if (!base.principal) throw unauthenticated();
-      return accounts.byIds(base.principal, base.grant, ids);
-    }),
-    balances: new DataLoader<string, Balance[]>((ids) => accounts.balances(ids)),
+    account: new DataLoader<string, Account | null>((ids) =>
+      s.accounts.byIds(principal(), base.grant, ids),
+    ),
+    accountsOfConnection: new DataLoader<string, Account[]>((ids) =>
+      s.accounts.ofConnections(principal(), base.grant, ids),
+    ),
+    /** Balances, refreshed from the bank where stale; a failed bank's accounts get its error. */
+    balances: new DataLoader<string, Balance[]>(async (ids) => {
+      const failed = await s.bankData.refresh('balances', ids, presence);
+      const stored = await s.accounts.storedBalances(ids);
+      return ids.map((id, i) => failed.get(id) ?? stored[i] ?? []);
+    }, wholeRequest),
+    /** Brings the sync store up to date; resolves to when the account was last synced. */
+    transactionsSynced: new DataLoader<string, Date | null>(async (ids) => {
+      const failed = await s.bankData.refresh('transactions', ids, presence);
+      const synced = await s.accounts.transactionsSyncedAt(ids);
+      return ids.map((id, i) => failed.get(id) ?? synced[i] ?? null);
+    }, wholeRequest),
+    transactionPage: new DataLoader<PageKey, TransactionPage, string>(
+      (keys) => Promise.all(keys.map((k) => s.transactions.page(k.accountId, k.bounds, k.args))),
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
   };
 }
 export type AccountLoaders = ReturnType<typeof createAccountLoaders>;

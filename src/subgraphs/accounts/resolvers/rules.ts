@@ -1,16 +1,32 @@
 import type { IRules } from 'graphql-shield';
 import { Permission, PlatformScope } from '../../../shared/auth/permissions.ts';
-import { requireAnyScope, requireScope } from '../../../shared/auth/shield.ts';
+import { allOf, requireAnyScope, requireKind, requireScope } from '../../../shared/auth/shield.ts';
 
 const listAccounts = requireAnyScope(Permission.ReadAccountsBasic, PlatformScope.ConsentsAuthorise);
+/** Bank links are the PSU's own business: no client app, even under a consent, sees them. */
+const psuOnly = allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise));
+const transactions = requireScope(Permission.ReadTransactionsBasic);
+const transactionDetail = requireScope(Permission.ReadTransactionsDetail);
 
-/** Basic vs Detail is a per-field decision; rows are bounded by AccountService. */
+/** Basic vs Detail is a per-field decision; rows are bounded by the services. */
 export const accountRules: IRules = {
-  Query: { accounts: listAccounts, account: listAccounts },
+  Query: {
+    accounts: listAccounts,
+    account: listAccounts,
+    bankConnections: psuOnly,
+    transactionsSync: transactions,
+  },
+  Mutation: { connectBank: psuOnly, completeBankConnection: psuOnly, disconnectBank: psuOnly },
   Account: {
     identification: requireScope(Permission.ReadAccountsDetail),
     balances: requireScope(Permission.ReadBalances),
+    transactions,
+  },
+  Transaction: {
+    description: transactionDetail,
+    counterparty: transactionDetail,
+    merchant: transactionDetail,
   },
   Consent: { accounts: requireScope(Permission.ReadAccountsBasic) },
-  Psu: { accounts: listAccounts },
+  Psu: { accounts: listAccounts, balanceTotals: requireScope(Permission.ReadBalances) },
 };

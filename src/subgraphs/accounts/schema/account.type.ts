@@ -2,7 +2,7 @@ import { Directive, Field, GraphQLISODateTime, ID, ObjectType } from 'type-graph
 
 @ObjectType({ description: 'How a bank identifies an account (scheme and number)' })
 export class AccountIdentification {
-  @Field(() => String, { description: 'e.g. UK.OBIE.SortCodeAccountNumber or IBAN' })
+  @Field(() => String, { description: 'e.g. SortCodeAccountNumber, IBAN, BBAN' })
   scheme!: string;
 
   @Field(() => String)
@@ -23,7 +23,7 @@ export class Balance {
   @Field(() => String, { description: 'ISO 4217 currency code' })
   currency!: string;
 
-  @Field(() => String, { description: 'Credit or Debit' })
+  @Field(() => String, { description: 'Credit or Debit (a debit balance is overdrawn)' })
   creditDebit!: string;
 
   @Field(() => GraphQLISODateTime)
@@ -51,6 +51,8 @@ export class Account {
   @Field(() => String, { nullable: true })
   nickname!: string | null;
 
-  /** Present on the entity; the field resolver decides whether the caller may see it. */
-  identificationRecord!: AccountIdentification | null;
+  connectionId!: string;
+  identificationScheme!: string | null;
+  /** Sealed at rest; opened only when the caller may see it (ReadAccountsDetail). */
+  identificationSecret!: string | null;
 }

@@ -1,16 +1,24 @@
-import type { Principal, ConsentGrant } from '../../../shared/auth/principal.ts';
+import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { forbidden } from '../../../shared/errors/index.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { Account, AccountIdentification, Balance } from '../schema/account.type.ts';
+import { ConnectionStatus } from './connection.service.ts';
+import { openIdentification } from './sealed.ts';
 
 type AccountRow = NonNullable<Awaited<ReturnType<AccountsDb['account']['findUnique']>>>;
 
 /**
  * Which accounts a caller may see. A consent-bound token sees only the accounts its PSU
  * chose for that consent; a PSU (choosing accounts for a consent) sees all of their own.
+ * Only accounts of Active connections are visible: a disconnected bank's data is gone
+ * from the API, whatever a consent selected.
  */
 export class AccountService {
-  constructor(private readonly db: AccountsDb) {}
+  constructor(
+    private readonly db: AccountsDb,
+    private readonly box: SecretBox,
+  ) {}
 
   async visible(principal: Principal, grant: ConsentGrant | undefined): Promise<Account[]> {
     const rows = await this.db.account.findMany({
@@ -32,7 +40,21 @@ export class AccountService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async balances(accountIds: readonly string[]): Promise<Balance[][]> {
+  /** The accounts of these connections the caller may see, per connection. */
+  async ofConnections(
+    principal: Principal,
+    grant: ConsentGrant | undefined,
+    connectionIds: readonly string[],
+  ): Promise<Account[][]> {
+    const rows = await this.db.account.findMany({
+      where: { AND: [this.scope(principal, grant), { connectionId: { in: [...connectionIds] } }] },
+      orderBy: { id: 'asc' },
+    });
+    return connectionIds.map((c) => rows.filter((r) => r.connectionId === c).map(toAccount));
+  }
+
+  /** Balances as stored (the caller refreshes them first), per account. */
+  async storedBalances(accountIds: readonly string[]): Promise<Balance[][]> {
     const rows = await this.db.balance.findMany({
       where: { accountId: { in: [...accountIds] } },
       orderBy: { id: 'asc' },
@@ -52,10 +74,31 @@ export class AccountService {
     );
   }
 
+  async transactionsSyncedAt(accountIds: readonly string[]): Promise<(Date | null)[]> {
+    const rows = await this.db.account.findMany({
+      where: { id: { in: [...accountIds] } },
+      select: { id: true, transactionsSyncedAt: true },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r.transactionsSyncedAt]));
+    return accountIds.map((id) => byId.get(id) ?? null);
+  }
+
+  identification(account: Account): AccountIdentification | null {
+    if (!account.identificationScheme || !account.identificationSecret) return null;
+    const opened = openIdentification(this.box, account.id, account.identificationSecret);
+    return Object.assign(new AccountIdentification(), {
+      scheme: account.identificationScheme,
+      identification: opened.identification,
+      name: opened.name ?? null,
+    });
+  }
+
   private scope(principal: Principal, grant: ConsentGrant | undefined) {
-    if (principal.kind === 'consent' && grant)
-      return { psuId: grant.psuId, id: { in: grant.accountIds } };
-    if (principal.kind === 'psu') return { psuId: principal.subject };
+    const active = { connection: { status: ConnectionStatus.Active } };
+    if (principal.kind === 'consent' && grant) {
+      return { psuId: grant.psuId, id: { in: grant.accountIds }, ...active };
+    }
+    if (principal.kind === 'psu') return { psuId: principal.subject, ...active };
     throw forbidden('Account data needs a consent-bound token');
   }
 }
@@ -64,17 +107,12 @@ function toAccount(r: AccountRow): Account {
   return Object.assign(new Account(), {
     id: r.id,
     bankId: r.bankId,
+    connectionId: r.connectionId,
     accountType: r.accountType,
     accountSubType: r.accountSubType,
     currency: r.currency,
     nickname: r.nickname,
-    identificationRecord:
-      r.identificationScheme && r.identification
-        ? Object.assign(new AccountIdentification(), {
-            scheme: r.identificationScheme,
-            identification: r.identification,
-            name: r.holderName,
-          })
-        : null,
+    identificationScheme: r.identificationScheme,
+    identificationSecret: r.identificationSecret,
   });
 }

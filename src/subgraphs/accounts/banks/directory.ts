@@ -1,0 +1,56 @@
+import type { BankDefinition } from '../../../shared/banks.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import { notFound } from '../../../shared/errors/index.ts';
+import { createConnector, type Connector } from '../connectors/index.ts';
+
+export interface Bank {
+  definition: BankDefinition;
+  connector: Connector;
+}
+
+/**
+ * The banks this installation can connect PSUs to, each with its one long-lived connector
+ * (which holds that bank's circuit breakers). Built once at start-up.
+ */
+export class BankDirectory {
+  private readonly banks = new Map<string, Bank>();
+
+  constructor(
+    definitions: readonly BankDefinition[],
+    options: { timeoutMs: number; clock: Clock },
+  ) {
+    // Session expiry and Retry-After dates are reckoned on the system's clock.
+    const timing = { now: () => options.clock.now().getTime() };
+    for (const d of definitions) {
+      if (this.banks.has(d.id)) throw new Error(`Bank ${d.id} is defined twice`);
+      const http = { timeoutMs: options.timeoutMs, timing };
+      const connector =
+        d.standard === 'obie'
+          ? createConnector({
+              standard: 'obie',
+              bankId: d.id,
+              version: d.obieVersion ?? '3.1.11',
+              baseUrl: d.baseUrl,
+              clientId: d.clientId,
+              clientSecret: d.clientSecret,
+              http,
+            })
+          : createConnector({ standard: 'berlin-group', bankId: d.id, baseUrl: d.baseUrl, http });
+      this.banks.set(d.id, { definition: d, connector });
+    }
+  }
+
+  get(bankId: string): Bank {
+    const bank = this.banks.get(bankId);
+    if (!bank) throw notFound(`No bank ${bankId}`);
+    return bank;
+  }
+
+  find(bankId: string): Bank | undefined {
+    return this.banks.get(bankId);
+  }
+
+  list(): BankDefinition[] {
+    return [...this.banks.values()].map((b) => b.definition);
+  }
+}

@@ -1,0 +1,66 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A bank the aggregator can connect to' })
+export class Bank {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'obie or berlin-group' })
+  standard!: string;
+
+  @Field(() => Boolean, { description: 'A sandbox bank, whose PSU login can be simulated' })
+  sandbox!: boolean;
+}
+
+@ObjectType({ description: 'The aggregator’s link to a PSU at one bank' })
+export class BankConnection {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, {
+    description:
+      'AwaitingAuthorisation, Active, ReauthorisationRequired, Replaced or Disconnected',
+  })
+  status!: string;
+
+  @Field(() => GraphQLISODateTime)
+  createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the bank session ends (refreshed automatically where the bank allows)',
+  })
+  sessionExpiresAt!: Date | null;
+
+  bankId!: string;
+}
+
+@ObjectType({ description: 'What the PSU needs to authorise a new connection at their bank' })
+export class BankConnectionStart {
+  @Field(() => BankConnection)
+  connection!: BankConnection;
+
+  @Field(() => String, { description: 'The consent to authorise at the bank' })
+  bankConsentId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where to send the PSU, when the bank gives a link (Berlin Group scaRedirect)',
+  })
+  authorisationUrl!: string | null;
+}
+
+@ObjectType({ description: 'The sum of the available balances in one currency' })
+export class CurrencyTotal {
+  @Field(() => String)
+  currency!: string;
+
+  @Field(() => String, { description: 'Signed decimal string (negative when overdrawn)' })
+  amount!: string;
+
+  @Field(() => Int, { description: 'Accounts that make up the total' })
+  accountCount!: number;
+}

@@ -1,0 +1,119 @@
+import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Where a card payment was made' })
+export class Merchant {
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 18245 merchant category code' })
+  categoryCode!: string | null;
+}
+
+@ObjectType({ description: 'A booked or pending entry on an account, as the bank reported it' })
+export class Transaction {
+  @Field(() => ID, { description: 'Opaque and stable; pending and booked entries may differ' })
+  id!: string;
+
+  @Field(() => ID)
+  accountId!: string;
+
+  @Field(() => String, { description: 'Booked or Pending' })
+  status!: string;
+
+  @Field(() => String, { description: 'Decimal string, never a float; the sign is creditDebit' })
+  amount!: string;
+
+  @Field(() => String, { description: 'ISO 4217 currency code' })
+  currency!: string;
+
+  @Field(() => String, { description: 'Credit (money in) or Debit (money out)' })
+  creditDebit!: string;
+
+  @Field(() => GraphQLISODateTime, {
+    description: 'Booking date-time; for pending entries the date the bank expects',
+  })
+  bookingDateTime!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  valueDateTime!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Needs ReadTransactionsDetail' })
+  description!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The other party’s name. Needs ReadTransactionsDetail',
+  })
+  counterparty!: string | null;
+
+  @Field(() => Merchant, { nullable: true, description: 'Needs ReadTransactionsDetail' })
+  merchant!: Merchant | null;
+}
+
+@ObjectType()
+export class TransactionEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Transaction)
+  node!: Transaction;
+}
+
+@ObjectType({ description: 'Relay page info (named apart so other subgraphs may define theirs)' })
+export class TransactionPageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of an account’s transactions, newest first' })
+export class TransactionConnection {
+  @Field(() => [TransactionEdge])
+  edges!: TransactionEdge[];
+
+  @Field(() => TransactionPageInfo)
+  pageInfo!: TransactionPageInfo;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When these were last fetched from the bank',
+  })
+  syncedAt!: Date | null;
+}
+
+@ObjectType()
+export class RemovedTransaction {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  accountId!: string;
+}
+
+@ObjectType({
+  description:
+    'Changes since a cursor, as Plaid’s /transactions/sync: pending → booked shows as removed + added when the bank issues a new id, as modified when it keeps it',
+})
+export class TransactionsSync {
+  @Field(() => [Transaction])
+  added!: Transaction[];
+
+  @Field(() => [Transaction])
+  modified!: Transaction[];
+
+  @Field(() => [RemovedTransaction])
+  removed!: RemovedTransaction[];
+
+  @Field(() => String, { description: 'Pass to the next call; store it once applied' })
+  nextCursor!: string;
+
+  @Field(() => Boolean, { description: 'More changes wait: call again with nextCursor' })
+  hasMore!: boolean;
+
+  @Field(() => [String], {
+    description: 'Banks that could not be refreshed now; their changes come in a later call',
+  })
+  unavailableBankIds!: string[];
+}

@@ -1,0 +1,339 @@
+import type { Clock } from '../../../shared/clock.ts';
+import { bankUnavailable } from '../../../shared/bank-http/errors.ts';
+import { badInput, conflict, isAppError, notFound } from '../../../shared/errors/index.ts';
+import { approveAtSandboxBank } from '../banks/sandbox-login.ts';
+import type { BankDirectory } from '../banks/directory.ts';
+import type {
+  AccountPermission,
+  BankAccount,
+  BankSession,
+  CallOptions,
+} from '../connectors/index.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import { accountIdOf, newConnectionId } from '../crypto/ids.ts';
+import type { AccountsDb } from '../db/client.ts';
+import { countBankCall } from './bank-calls.ts';
+import { sealAccount } from './sealed.ts';
+
+export const ConnectionStatus = {
+  AwaitingAuthorisation: 'AwaitingAuthorisation',
+  Active: 'Active',
+  /** The bank no longer honours the session (refused, expired); the PSU must connect again. */
+  ReauthorisationRequired: 'ReauthorisationRequired',
+  /** A newer connection of the same PSU to the same bank took over its accounts. */
+  Replaced: 'Replaced',
+  Disconnected: 'Disconnected',
+} as const;
+export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof ConnectionStatus];
+
+export type ConnectionRow = NonNullable<
+  Awaited<ReturnType<AccountsDb['connection']['findUnique']>>
+>;
+
+/** What a Connection's sealed secret holds: the bank consent while waiting, then the session. */
+type ConnectionSecret =
+  { kind: 'pending'; bankConsentId: string } | { kind: 'session'; session: BankSession };
+
+export interface ConnectionStart {
+  connection: ConnectionRow;
+  /** The PSU authorises this consent at the bank (for OBIE, inside the bank's login flow). */
+  bankConsentId: string;
+  /** Berlin Group: where the bank wants the PSU sent (its scaRedirect link). */
+  authorisationUrl: string | null;
+}
+
+export interface CompleteInput {
+  /** OBIE: the code the bank's redirect carried back. */
+  authorisationCode?: string | null;
+  /** SANDBOX ONLY: the PSU's username at a sandbox bank; we play their login there. */
+  sandboxLogin?: string | null;
+}
+
+export interface ConnectionServiceOptions {
+  db: AccountsDb;
+  banks: BankDirectory;
+  box: SecretBox;
+  clock: Clock;
+  /** Berlin Group frequencyPerDay asked for in the bank consent. */
+  unattendedReadsPerDay: number;
+  /** Lifetime of the bank consent we ask for. Default 90 days (OBIE re-authentication). */
+  consentDays?: number;
+}
+
+/** Everything the aggregator reads; the client apps' consents narrow it down per request. */
+const bankPermissions: AccountPermission[] = [
+  'ReadAccountsDetail',
+  'ReadBalances',
+  'ReadTransactionsDetail',
+  'ReadTransactionsCredits',
+  'ReadTransactionsDebits',
+];
+
+/** Refresh an OBIE access token this long before the bank says it ends. */
+const refreshLeadMs = 60_000;
+
+/**
+ * The aggregator's link to a PSU at a bank: creating the bank consent, completing it once
+ * the PSU authorised it, keeping the session (sealed at rest) and refreshing it.
+ */
+export class ConnectionService {
+  private readonly refreshing = new Map<string, Promise<BankSession>>();
+
+  constructor(private readonly o: ConnectionServiceOptions) {}
+
+  async start(psuId: string, bankId: string, call: CallOptions = {}): Promise<ConnectionStart> {
+    const bank = this.o.banks.get(bankId);
+    const now = this.o.clock.now();
+    const expiresAt = new Date(now.getTime() + (this.o.consentDays ?? 90) * 86_400_000);
+    countBankCall(bankId, 'consent');
+    const consent = await bank.connector.createConsent(
+      {
+        permissions: bankPermissions,
+        expiresAt: expiresAt.toISOString(),
+        frequencyPerDay: this.o.unattendedReadsPerDay,
+      },
+      call,
+    );
+    const id = newConnectionId();
+    const connection = await this.o.db.connection.create({
+      data: {
+        id,
+        psuId,
+        bankId,
+        status: ConnectionStatus.AwaitingAuthorisation,
+        createdAt: now,
+        updatedAt: now,
+        secret: this.seal(id, { kind: 'pending', bankConsentId: consent.bankConsentId }),
+      },
+    });
+    return {
+      connection,
+      bankConsentId: consent.bankConsentId,
+      authorisationUrl: consent.scaRedirectUrl ?? null,
+    };
+  }
+
+  /**
+   * Turns the PSU's authorisation into a session, then imports the accounts. A newer
+   * connection to the same bank replaces the PSU's older one; account ids stay the same,
+   * so consents that selected them keep working.
+   */
+  async complete(
+    psuId: string,
+    connectionId: string,
+    input: CompleteInput,
+    call: CallOptions = {},
+  ): Promise<ConnectionRow> {
+    const row = await this.owned(psuId, connectionId);
+    const secret = this.open(row);
+    if (row.status !== ConnectionStatus.AwaitingAuthorisation || secret.kind !== 'pending') {
+      throw conflict(`The connection is ${row.status}, not waiting for authorisation`);
+    }
+    const bank = this.o.banks.get(row.bankId);
+    let code = input.authorisationCode ?? undefined;
+    if (input.sandboxLogin) {
+      const approved = await approveAtSandboxBank(
+        bank.definition,
+        secret.bankConsentId,
+        input.sandboxLogin,
+      );
+      code = approved.code ?? code;
+    }
+    if (bank.definition.standard === 'obie' && !code) {
+      throw badInput('An OBIE bank connection needs the authorisation code', {
+        bankId: row.bankId,
+      });
+    }
+    countBankCall(row.bankId, 'token');
+    const session = await bank.connector.completeAuthorisation(
+      { bankConsentId: secret.bankConsentId, code },
+      call,
+    );
+    countBankCall(row.bankId, 'accounts');
+    const accounts = await bank.connector.listAccounts(session, call);
+    return this.activate(row, session, accounts);
+  }
+
+  async disconnect(psuId: string, connectionId: string): Promise<ConnectionRow> {
+    const row = await this.owned(psuId, connectionId);
+    // The sealed session goes with it: nothing is kept that could still reach the bank.
+    return this.o.db.connection.update({
+      where: { id: row.id },
+      data: { status: ConnectionStatus.Disconnected, secret: null, updatedAt: this.o.clock.now() },
+    });
+  }
+
+  list(psuId: string): Promise<ConnectionRow[]> {
+    return this.o.db.connection.findMany({ where: { psuId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  async byIds(ids: readonly string[]): Promise<(ConnectionRow | null)[]> {
+    const rows = await this.o.db.connection.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** The usable session of an Active connection, refreshed first when it is about to end. */
+  async session(connectionId: string, call: CallOptions = {}): Promise<BankSession> {
+    const row = await this.o.db.connection.findUnique({ where: { id: connectionId } });
+    if (!row || row.status !== ConnectionStatus.Active || !row.secret) {
+      throw reconnect(row?.bankId ?? 'unknown', 'the connection is not active');
+    }
+    const secret = this.open(row);
+    if (secret.kind !== 'session') throw reconnect(row.bankId, 'the connection has no session');
+    const due =
+      row.sessionExpiresAt &&
+      this.o.clock.now().getTime() >= row.sessionExpiresAt.getTime() - refreshLeadMs;
+    if (!due) return secret.session;
+    // One refresh per connection at a time: banks that rotate refresh tokens would refuse
+    // the second of two racing refreshes.
+    let refreshing = this.refreshing.get(row.id);
+    if (!refreshing) {
+      refreshing = this.refresh(row, secret.session, call).finally(() =>
+        this.refreshing.delete(row.id),
+      );
+      this.refreshing.set(row.id, refreshing);
+    }
+    return refreshing;
+  }
+
+  /** Re-seals every value sealed under a rotated-out key with the current key. */
+  async resealStale(): Promise<number> {
+    let count = 0;
+    for (const row of await this.o.db.connection.findMany({ where: { secret: { not: null } } })) {
+      if (!row.secret || !this.o.box.isStale(row.secret)) continue;
+      await this.o.db.connection.update({
+        where: { id: row.id },
+        data: { secret: this.seal(row.id, this.open(row)) },
+      });
+      count++;
+    }
+    for (const a of await this.o.db.account.findMany()) {
+      const stale = [a.bankAccountRef, a.identificationSecret].some(
+        (v) => v !== null && this.o.box.isStale(v),
+      );
+      if (!stale) continue;
+      const bankAccountId = this.o.box.open(a.bankAccountRef, `account:${a.id}:ref`);
+      const identification = a.identificationSecret
+        ? (JSON.parse(
+            this.o.box.open(a.identificationSecret, `account:${a.id}:identification`),
+          ) as { identification: string; name?: string })
+        : undefined;
+      const sealed = sealAccount(this.o.box, a.id, bankAccountId, identification);
+      await this.o.db.account.update({ where: { id: a.id }, data: sealed });
+      count++;
+    }
+    return count;
+  }
+
+  private async refresh(
+    row: ConnectionRow,
+    session: BankSession,
+    call: CallOptions,
+  ): Promise<BankSession> {
+    const bank = this.o.banks.get(row.bankId);
+    let refreshed: BankSession;
+    try {
+      countBankCall(row.bankId, 'token');
+      refreshed = await bank.connector.refreshSession(session, call);
+    } catch (error) {
+      if (isAppError(error) && error.details['reason'] === 'consent_invalid') {
+        await this.markForReauthorisation(row);
+      }
+      throw error;
+    }
+    const stillEnded =
+      refreshed.expiresAt && Date.parse(refreshed.expiresAt) <= this.o.clock.now().getTime();
+    if (stillEnded) {
+      // Berlin Group: the consent itself has reached validUntil; only the PSU can renew it.
+      await this.markForReauthorisation(row);
+      throw reconnect(row.bankId, 'the bank consent has expired');
+    }
+    await this.o.db.connection.update({
+      where: { id: row.id },
+      data: {
+        secret: this.seal(row.id, { kind: 'session', session: refreshed }),
+        sessionExpiresAt: refreshed.expiresAt ? new Date(refreshed.expiresAt) : null,
+        updatedAt: this.o.clock.now(),
+      },
+    });
+    return refreshed;
+  }
+
+  private async markForReauthorisation(row: ConnectionRow): Promise<void> {
+    await this.o.db.connection.updateMany({
+      where: { id: row.id, status: ConnectionStatus.Active },
+      data: { status: ConnectionStatus.ReauthorisationRequired, updatedAt: this.o.clock.now() },
+    });
+  }
+
+  private async activate(
+    row: ConnectionRow,
+    session: BankSession,
+    accounts: BankAccount[],
+  ): Promise<ConnectionRow> {
+    const now = this.o.clock.now();
+    const { db, box } = this.o;
+    return db.$transaction(async (tx) => {
+      const { count } = await tx.connection.updateMany({
+        where: { id: row.id, status: ConnectionStatus.AwaitingAuthorisation },
+        data: {
+          status: ConnectionStatus.Active,
+          secret: this.seal(row.id, { kind: 'session', session }),
+          sessionExpiresAt: session.expiresAt ? new Date(session.expiresAt) : null,
+          updatedAt: now,
+        },
+      });
+      if (count !== 1) throw conflict('The connection changed meanwhile; read it again');
+      await tx.connection.updateMany({
+        where: {
+          psuId: row.psuId,
+          bankId: row.bankId,
+          status: { in: [ConnectionStatus.Active, ConnectionStatus.ReauthorisationRequired] },
+          id: { not: row.id },
+        },
+        data: { status: ConnectionStatus.Replaced, secret: null, updatedAt: now },
+      });
+      for (const a of accounts) {
+        const id = accountIdOf(row.psuId, row.bankId, a.bankAccountId);
+        const fields = {
+          connectionId: row.id,
+          accountType: a.accountType,
+          accountSubType: a.accountSubType ?? null,
+          currency: a.currency,
+          nickname: a.nickname ?? null,
+          identificationScheme: a.identification?.scheme ?? null,
+          ...sealAccount(box, id, a.bankAccountId, a.identification),
+        };
+        await tx.account.upsert({
+          where: { id },
+          create: { id, psuId: row.psuId, bankId: row.bankId, createdAt: now, ...fields },
+          update: fields,
+        });
+      }
+      return tx.connection.findUniqueOrThrow({ where: { id: row.id } });
+    });
+  }
+
+  private async owned(psuId: string, connectionId: string): Promise<ConnectionRow> {
+    const row = await this.o.db.connection.findUnique({ where: { id: connectionId } });
+    if (!row || row.psuId !== psuId) throw notFound('No such connection');
+    return row;
+  }
+
+  private seal(connectionId: string, secret: ConnectionSecret): string {
+    return this.o.box.seal(JSON.stringify(secret), `connection:${connectionId}`);
+  }
+
+  private open(row: ConnectionRow): ConnectionSecret {
+    if (!row.secret) throw reconnect(row.bankId, 'the connection holds no credentials');
+    return JSON.parse(this.o.box.open(row.secret, `connection:${row.id}`)) as ConnectionSecret;
+  }
+}
+
+function reconnect(bankId: string, why: string) {
+  return bankUnavailable(`Bank ${bankId}: ${why}; the PSU must connect the bank again`, {
+    bankId,
+    reason: 'consent_invalid',
+  });
+}

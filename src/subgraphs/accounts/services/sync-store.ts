@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { BankTransaction } from '../connectors/index.ts';
+import { transactionIdOf } from '../crypto/ids.ts';
+import type { AccountsDb } from '../db/client.ts';
+
+export type ChangeKind = 'added' | 'modified' | 'removed';
+
+export interface SyncTarget {
+  accountId: string;
+  bankAccountId: string;
+}
+
+export interface SyncOutcome {
+  added: number;
+  modified: number;
+  removed: number;
+}
+
+type Row = ReturnType<typeof toRow>;
+const chunk = 500;
+
+/**
+ * Writes what a bank reported for some accounts over [from, to] into the sync store, and
+ * logs each difference in TransactionChange (whose id is the sync cursor):
+ * - a transaction not seen before, or seen and since removed: added
+ * - a known one whose content changed (status, amount, dates, details): modified
+ * - a known one inside the range that the bank no longer reports: removed (row kept)
+ * Pending → booked is a modification when the bank keeps the transaction id, and a removal
+ * plus an addition when it issues a new one (most banks do; Berlin Group entries without an
+ * id get a content hash, which changes with the status).
+ * It all happens in one database transaction: a sync is stored whole or not at all.
+ */
+export async function applyBankTransactions(
+  db: AccountsDb,
+  targets: readonly SyncTarget[],
+  range: { from: Date; to: Date },
+  reported: readonly BankTransaction[],
+  now: Date,
+): Promise<SyncOutcome> {
+  const accountOf = new Map(targets.map((t) => [t.bankAccountId, t.accountId]));
+  const incoming = new Map<string, Row>();
+  for (const t of reported) {
+    const accountId = accountOf.get(t.bankAccountId);
+    if (accountId) {
+      const row = toRow(accountId, t);
+      incoming.set(row.id, row);
+    }
+  }
+  const accountIds = targets.map((t) => t.accountId);
+  return db.$transaction(
+    async (tx) => {
+      const existing = await tx.transaction.findMany({
+        where: { accountId: { in: accountIds } },
+        select: {
+          id: true,
+          accountId: true,
+          contentHash: true,
+          removedAt: true,
+          bookingDateTime: true,
+        },
+      });
+      const known = new Map(existing.map((e) => [e.id, e]));
+      const created: Row[] = [];
+      const revived: Row[] = [];
+      const modified: Row[] = [];
+      for (const row of incoming.values()) {
+        const before = known.get(row.id);
+        if (!before) created.push(row);
+        else if (before.removedAt) revived.push(row);
+        else if (before.contentHash !== row.contentHash) modified.push(row);
+      }
+      const removed = existing.filter(
+        (e) =>
+          !e.removedAt &&
+          !incoming.has(e.id) &&
+          e.bookingDateTime >= range.from &&
+          e.bookingDateTime <= range.to,
+      );
+
+      for (let i = 0; i < created.length; i += chunk) {
+        await tx.transaction.createMany({
+          data: created
+            .slice(i, i + chunk)
+            .map((r) => ({ ...r, firstSeenAt: now, updatedAt: now })),
+        });
+      }
+      for (const { id, accountId: _accountId, ...fields } of [...revived, ...modified]) {
+        await tx.transaction.update({
+          where: { id },
+          data: { ...fields, removedAt: null, updatedAt: now },
+        });
+      }
+      const removedIds = removed.map((r) => r.id);
+      for (let i = 0; i < removedIds.length; i += chunk) {
+        await tx.transaction.updateMany({
+          where: { id: { in: removedIds.slice(i, i + chunk) } },
+          data: { removedAt: now, updatedAt: now },
+        });
+      }
+      const changes = [
+        ...[...created, ...revived].map((r) => change(r, 'added', now)),
+        ...modified.map((r) => change(r, 'modified', now)),
+        ...removed.map((r) => change(r, 'removed', now)),
+      ];
+      for (let i = 0; i < changes.length; i += chunk) {
+        await tx.transactionChange.createMany({ data: changes.slice(i, i + chunk) });
+      }
+      for (const accountId of accountIds) {
+        const account = await tx.account.findUniqueOrThrow({
+          where: { id: accountId },
+          select: { transactionsFrom: true },
+        });
+        const from = account.transactionsFrom;
+        await tx.account.update({
+          where: { id: accountId },
+          data: {
+            transactionsSyncedAt: now,
+            transactionsFrom: from && from < range.from ? from : range.from,
+          },
+        });
+      }
+      return {
+        added: created.length + revived.length,
+        modified: modified.length,
+        removed: removed.length,
+      };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+function change(row: { id: string; accountId: string }, kind: ChangeKind, at: Date) {
+  return { accountId: row.accountId, transactionId: row.id, kind, at };
+}
+
+function toRow(accountId: string, t: BankTransaction) {
+  const fields = {
+    status: t.status,
+    amount: t.amount,
+    currency: t.currency,
+    creditDebit: t.creditDebit,
+    bookingDateTime: new Date(t.bookingDateTime),
+    valueDateTime: t.valueDateTime ? new Date(t.valueDateTime) : null,
+    description: t.description ?? null,
+    counterpartyName: t.counterpartyName ?? null,
+    merchantName: t.merchantName ?? null,
+    merchantCategoryCode: t.merchantCategoryCode ?? null,
+  };
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify(fields))
+    .digest('base64url')
+    .slice(0, 22);
+  return { id: transactionIdOf(accountId, t.bankTransactionId), accountId, ...fields, contentHash };
+}

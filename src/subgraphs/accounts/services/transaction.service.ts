@@ -1,0 +1,195 @@
+import { badInput } from '../../../shared/errors/index.ts';
+import type { AccountsDb } from '../db/client.ts';
+import { Merchant, Transaction } from '../schema/transaction.type.ts';
+import type { TransactionBounds } from './access.ts';
+
+type TransactionRow = NonNullable<Awaited<ReturnType<AccountsDb['transaction']['findUnique']>>>;
+
+export interface PageArgs {
+  first: number;
+  after: string | null;
+}
+
+export interface TransactionPage {
+  items: { cursor: string; node: Transaction }[];
+  hasNextPage: boolean;
+}
+
+export interface SyncChanges {
+  added: Transaction[];
+  modified: Transaction[];
+  removed: { id: string; accountId: string }[];
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export const maxPageSize = 500;
+
+/**
+ * Reads the sync store, always inside the caller's bounds: the date window and the money
+ * directions of the consent are part of every query (rows a consent may not see are never
+ * loaded, let alone filtered after the fact).
+ */
+export class TransactionService {
+  constructor(private readonly db: AccountsDb) {}
+
+  /** Newest first, Relay-style: `after` is the endCursor of the previous page. */
+  async page(
+    accountId: string,
+    bounds: TransactionBounds,
+    args: PageArgs,
+  ): Promise<TransactionPage> {
+    if (!Number.isInteger(args.first) || args.first < 1 || args.first > maxPageSize) {
+      throw badInput(`first must be between 1 and ${maxPageSize}`);
+    }
+    if (bounds.empty) return { items: [], hasNextPage: false };
+    const after = args.after ? decodePageCursor(args.after) : undefined;
+    const rows = await this.db.transaction.findMany({
+      where: {
+        accountId,
+        removedAt: null,
+        ...this.boundsWhere(bounds),
+        ...(after
+          ? {
+              OR: [
+                { bookingDateTime: { lt: after.at } },
+                { bookingDateTime: after.at, id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ bookingDateTime: 'desc' }, { id: 'desc' }],
+      take: args.first + 1,
+    });
+    return {
+      items: rows
+        .slice(0, args.first)
+        .map((r) => ({ cursor: pageCursor(r), node: toTransaction(r) })),
+      hasNextPage: rows.length > args.first,
+    };
+  }
+
+  /**
+   * Changes since the cursor, as Plaid's /transactions/sync reports them. Several changes to
+   * one transaction collapse into its state now: added (first change after the cursor was
+   * its addition), modified, or removed. Something added and removed again in between is
+   * not reported at all.
+   */
+  async changes(
+    accountIds: readonly string[],
+    bounds: TransactionBounds,
+    cursor: string | null,
+    count: number,
+  ): Promise<SyncChanges> {
+    if (!Number.isInteger(count) || count < 1 || count > maxPageSize) {
+      throw badInput(`count must be between 1 and ${maxPageSize}`);
+    }
+    const position = cursor ? decodeSyncCursor(cursor) : 0;
+    const log = await this.db.transactionChange.findMany({
+      where: { accountId: { in: [...accountIds] }, id: { gt: position } },
+      orderBy: { id: 'asc' },
+      take: count + 1,
+    });
+    const batch = log.slice(0, count);
+    const nextCursor = encodeSyncCursor(batch.at(-1)?.id ?? position);
+    const firstKind = new Map<string, string>();
+    for (const c of batch)
+      if (!firstKind.has(c.transactionId)) firstKind.set(c.transactionId, c.kind);
+    const rows = bounds.empty
+      ? []
+      : await this.db.transaction.findMany({
+          where: { id: { in: [...firstKind.keys()] }, ...this.boundsWhere(bounds) },
+        });
+    const result: SyncChanges = {
+      added: [],
+      modified: [],
+      removed: [],
+      nextCursor,
+      hasMore: log.length > count,
+    };
+    for (const row of rows.sort((a, b) => a.id.localeCompare(b.id))) {
+      const first = firstKind.get(row.id);
+      if (row.removedAt) {
+        if (first !== 'added') result.removed.push({ id: row.id, accountId: row.accountId });
+      } else if (first === 'added') result.added.push(toTransaction(row));
+      else result.modified.push(toTransaction(row));
+    }
+    return result;
+  }
+
+  private boundsWhere(bounds: TransactionBounds) {
+    return {
+      creditDebit: { in: bounds.directions },
+      ...(bounds.from || bounds.to
+        ? { bookingDateTime: { gte: bounds.from, lte: bounds.to } }
+        : {}),
+    };
+  }
+}
+
+function toTransaction(r: TransactionRow): Transaction {
+  return Object.assign(new Transaction(), {
+    id: r.id,
+    accountId: r.accountId,
+    status: r.status,
+    amount: r.amount,
+    currency: r.currency,
+    creditDebit: r.creditDebit,
+    bookingDateTime: r.bookingDateTime,
+    valueDateTime: r.valueDateTime,
+    description: r.description,
+    counterparty: r.counterpartyName,
+    merchant:
+      r.merchantName || r.merchantCategoryCode
+        ? Object.assign(new Merchant(), {
+            name: r.merchantName,
+            categoryCode: r.merchantCategoryCode,
+          })
+        : null,
+  });
+}
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function decode(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    throw badInput('Not a cursor this API issued');
+  }
+}
+
+function pageCursor(r: TransactionRow): string {
+  return encode(['t', r.bookingDateTime.toISOString(), r.id]);
+}
+
+function decodePageCursor(cursor: string): { at: Date; id: string } {
+  const v = decode(cursor);
+  if (
+    Array.isArray(v) &&
+    v.length === 3 &&
+    v[0] === 't' &&
+    typeof v[1] === 'string' &&
+    typeof v[2] === 'string'
+  ) {
+    const at = new Date(v[1]);
+    if (!Number.isNaN(at.getTime())) return { at, id: v[2] };
+  }
+  throw badInput('Not a cursor this API issued');
+}
+
+const encodeSyncCursor = (position: number) => encode(['s', position]);
+
+function decodeSyncCursor(cursor: string): number {
+  const v = decode(cursor);
+  if (
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v[0] === 's' &&
+    Number.isSafeInteger(v[1]) &&
+    (v[1] as number) >= 0
+  ) {
+    return v[1] as number;
+  }
+  throw badInput('Not a cursor this API issued');
+}
