@@ -20,7 +20,6 @@ import { migrateConsentDb, openConsentDb } from './subgraphs/consent/db/client.t
 import { demoClientApps, demoPsus, seedConsentDb } from './subgraphs/consent/db/seed.ts';
 import { createPaymentsSubgraph } from './subgraphs/payments/index.ts';
 import { migratePaymentsDb, openPaymentsDb } from './subgraphs/payments/db/client.ts';
-import { seedPaymentsDb } from './subgraphs/payments/db/seed.ts';
 
 /**
  * The embedded default: every service in one process, each on its own port and talking to
@@ -72,13 +71,15 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
   if (config.seedDemoData) {
     // Real connections to the sandbox banks, through the same flow a PSU goes through.
     await seedAccountsDb(accounts.services);
-    const first = await accountsDb.account.findFirst({
-      where: { psuId: 'psu_alice' },
-      orderBy: { id: 'asc' },
-    });
-    if (first) await seedPaymentsDb(paymentsDb, first.id);
   }
-  const payments = await createPaymentsSubgraph({ ...common, db: paymentsDb });
+  const payments = await createPaymentsSubgraph({
+    ...common,
+    db: paymentsDb,
+    banks,
+    settings: config.payments,
+    clock,
+    log: log.child({ service: 'payments' }),
+  });
 
   const listening: Listening[] = [];
   const serve = async (routes: Record<string, Route>, port: number) => {

@@ -1,5 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair, decodeProtectedHeader, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gbpOrder, pay, payerToken } from '../payments/support.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
 const dashboard = `query($id: ID!) {
@@ -174,16 +175,26 @@ describe('the federated graph, end to end through the gateway', () => {
   });
 
   it('federates payments to the Account entity, gated by payments:read', async () => {
+    // A real payment from Alice's account at the OBIE sandbox bank.
+    const payer = await payerToken(t);
+    const accounts = await t.execute<{ accounts: { id: string; bankId: string }[] }>(
+      payer.token,
+      '{ accounts { id bankId } }',
+    );
+    expectNoErrors(accounts);
+    const debtor = accounts.data!.accounts.find((a) => a.bankId === 'sandbox-obie')!;
+    await pay(t, payer.token, gbpOrder({ amount: '25.00', debtorAccountId: debtor.id }));
+
     const withPayments = await t.authorisedConsent({
       permissions: ['ReadAccountsBasic', 'ReadPayments'],
     });
     const res = await t.execute<{
-      payments: { amount: string; debtorAccount: { nickname: string } }[];
+      payments: { amount: string; debtorAccount: { id: string; nickname: string } }[];
     }>(withPayments.token, '{ payments { amount currency debtorAccount { id nickname } } }');
     expectNoErrors(res);
     expect(res.data!.payments[0]).toMatchObject({
       amount: '25.00',
-      debtorAccount: { nickname: expect.any(String) },
+      debtorAccount: { id: debtor.id, nickname: expect.any(String) },
     });
     const without = await t.authorisedConsent({ permissions: ['ReadAccountsBasic'] });
     const denied = await t.execute(without.token, '{ payments { amount } }');

@@ -9,6 +9,12 @@ import { PrismaClient as PostgresClient } from '../../../generated/payments/post
  */
 export type PaymentsDb = PrismaClient;
 
+export type {
+  DomesticPayment as PaymentRow,
+  DomesticPaymentConsent as PaymentConsentRow,
+  PaymentStatusChange as PaymentStatusChangeRow,
+} from '../../../generated/payments/sqlite/client.ts';
+
 export function openPaymentsDb(url: string): PaymentsDb {
   const adapter = createAdapter(url);
   return providerOf(url) === 'sqlite'

@@ -1,7 +1,22 @@
 import type { IRules } from 'graphql-shield';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
-import { requireScope } from '../../../shared/auth/shield.ts';
+import { requireAnyScope, requireScope } from '../../../shared/auth/shield.ts';
 
+const read = requireScope(PlatformScope.PaymentsRead);
+const initiate = requireScope(PlatformScope.PaymentsInitiate);
+
+/** Row-level checks (this client, this PSU) are the services'; these are the scopes. */
 export const paymentRules: IRules = {
-  Query: { payments: requireScope(PlatformScope.PaymentsRead) },
+  Query: {
+    payments: read,
+    payment: read,
+    paymentConsent: requireAnyScope(PlatformScope.PaymentsInitiate, PlatformScope.PaymentsRead),
+  },
+  Mutation: {
+    createPaymentConsent: initiate,
+    authorisePaymentConsent: initiate,
+    requestPaymentChallenge: initiate,
+    verifyPaymentChallenge: initiate,
+    submitPayment: initiate,
+  },
 };
