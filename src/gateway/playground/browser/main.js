@@ -65,10 +65,15 @@ function memoryStorage() {
 
 function Editor({ session }) {
   const storage = useMemo(() => memoryStorage(), []);
+  const tabs = exampleTabs(session);
+  // GraphiQL fills the first tab's editors from the initial* props, not from defaultTabs.
   return h(GraphiQL, {
     fetcher,
     storage,
-    defaultTabs: exampleTabs(session),
+    defaultTabs: tabs,
+    initialQuery: tabs[0].query,
+    initialVariables: tabs[0].variables,
+    initialHeaders: tabs[0].headers,
     shouldPersistHeaders: false,
     defaultEditorToolsVisibility: 'headers',
   });
