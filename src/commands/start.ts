@@ -12,7 +12,10 @@ Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
   GraphQL gateway   ${shown}/graphql
   Token endpoint    ${shown}/token
   JWKS              ${shown}/.well-known/jwks.json
+  Playground        ${config.gateway.playground ? `${shown}/playground` : '(off: PLAYGROUND=false)'}
   Health            ${shown}/health
+  Readiness         ${shown}/ready
+  Metrics           ${shown}/metrics
 
 Demo client apps (client_id / secret):
 ${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}
