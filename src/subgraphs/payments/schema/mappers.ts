@@ -20,6 +20,7 @@ export function toPayment(row: PaymentRow): Payment {
     id: row.id,
     paymentConsentId: row.paymentConsentId,
     bankId: row.bankId,
+    bankPaymentId: row.bankPaymentId,
     amount: row.amount,
     currency: row.currency,
     creditor: creditorOf(row),

@@ -43,6 +43,12 @@ export class Payment {
   @Field(() => String)
   bankId!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The bank’s id for this payment, once the bank has it (what the PSU sees there)',
+  })
+  bankPaymentId!: string | null;
+
   @Field(() => String, { description: 'Decimal string, never a float' })
   amount!: string;
 
