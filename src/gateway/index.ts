@@ -160,7 +160,13 @@ const observePlugin: ApolloServerPlugin<GatewayContext> = {
 /** The token endpoint and JWKS belong to the consent service; the gateway is their front door. */
 function proxyTo(target: string): Route {
   return async (req, res) => {
-    const body = req.method === 'POST' ? await readBody(req, 16_384) : undefined;
+    let body: string | undefined;
+    try {
+      body = req.method === 'POST' ? await readBody(req, 16_384) : undefined;
+    } catch (e) {
+      if (e instanceof AppError) return refuse(res, e, { connection: 'close' });
+      throw e;
+    }
     const headers: Record<string, string> = {};
     for (const h of ['content-type', 'authorization', 'x-fapi-interaction-id']) {
       const v = req.headers[h];

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -126,6 +127,49 @@ describe('gateway request limits', () => {
     expect(res.status).toBe(413);
     refusedBy(res, 'bodySize');
     expect(res.errors![0]!.extensions!.max).toBe(4096);
+  });
+
+  it('answers 413 to an oversize chunked body too, instead of resetting the connection', async () => {
+    const answer = await new Promise<{ status?: number; id?: string; body: string }>(
+      (resolve, reject) => {
+        const req = request(`${t.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...id },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode,
+              id: String(res.headers['x-fapi-interaction-id']),
+              body,
+            }),
+          );
+        });
+        req.on('error', reject);
+        // No content-length: the gateway finds out while reading.
+        let sent = 0;
+        const next = () => (sent++ < 10 ? req.write('x'.repeat(1000), next) : req.end());
+        next();
+      },
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.id).toBe(id['x-fapi-interaction-id']);
+    expect(JSON.parse(answer.body).errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      limit: 'bodySize',
+    });
+  });
+
+  it('refuses an oversize body at the token endpoint with 413, not a 500', async () => {
+    const res = await fetch(`${t.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...id },
+      body: 'x'.repeat(20_000),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-fapi-interaction-id')).toBe(id['x-fapi-interaction-id']);
   });
 
   describe('introspection where not allowed', () => {

@@ -2,27 +2,40 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { AppError, badInput } from '../errors/index.ts';
 
-/** Reads a request body, refusing more than `limit` bytes without buffering the excess. */
+/**
+ * Reads a request body, refusing more than `limit` bytes without buffering the excess. Past
+ * the limit the rest is drained and discarded, not reset, so the client still receives
+ * the 413 instead of a broken connection.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
   const tooLarge = () =>
     new AppError('BAD_USER_INPUT', `Request body exceeds ${limit} bytes`, {
       http: 413,
       limit: 'bodySize',
       max: limit,
     });
-  if (declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.destroy();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.resume();
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+    // After 'end' this is a no-op; before it, the client went away mid-body.
+    req.once('close', () => reject(badInput('Request body was not completed')));
+  });
 }
 
 export function sendJson(
@@ -81,7 +94,9 @@ export async function handleGraphQL<C extends BaseContext>(
   } catch (e) {
     if (e instanceof AppError) {
       options.onError?.(e);
-      return sendGraphQLError(res, e, extra);
+      // An oversize body may still be arriving: do not offer the connection for reuse.
+      const close: Record<string, string> = e.details.http === 413 ? { connection: 'close' } : {};
+      return sendGraphQLError(res, e, { ...extra, ...close });
     }
     throw e;
   }
