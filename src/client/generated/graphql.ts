@@ -56,12 +56,58 @@ export type ConsentPermission =
 export type ConsentStatus =
   'Authorised' | 'AwaitingAuthorisation' | 'Expired' | 'Rejected' | 'Revoked';
 
+export type CreatePaymentConsentInput = {
+  /** Decimal string such as "10.50": positive, currency’s decimals */
+  amount: Scalars['String']['input'];
+  /** The bank to pay from (the bank directory id) */
+  bankId: Scalars['String']['input'];
+  creditorAccount: PaymentAccountInput;
+  creditorName: Scalars['String']['input'];
+  /** ISO 4217 code */
+  currency: Scalars['String']['input'];
+  /** The debtor account’s identification, sent to the bank. OBIE: optional (the PSU picks at the bank); Berlin Group: required */
+  debtorAccount?: InputMaybe<PaymentAccountInput>;
+  /** The PSU’s Account to pay from, one the consent covers; kept for the debtorAccount reference */
+  debtorAccountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Shown to the creditor; 1 to 35 characters */
+  reference: Scalars['String']['input'];
+};
+
+/** An account by scheme and identification */
+export type PaymentAccountInput = {
+  /** 14 digits (sort code + account number) or an IBAN */
+  identification: Scalars['String']['input'];
+  scheme: PaymentAccountScheme;
+};
+
+/** How an account is identified: UK sort code + account number (14 digits), or IBAN */
+export type PaymentAccountScheme = 'IBAN' | 'SortCodeAccountNumber';
+
+/** UK Open Banking v3.1 payment consent states */
+export type PaymentConsentStatus = 'Authorised' | 'AwaitingAuthorisation' | 'Consumed' | 'Rejected';
+
+/** Why a payment was held for review instead of sent */
+export type PaymentRiskFlag = 'AmountFarAboveHistory' | 'NewCreditorHighAmount' | 'PaymentBurst';
+
+/** UK Open Banking v3.1 payment states (v4.0 and Berlin Group ISO 20022 codes map onto them), plus HeldForReview: flagged by our risk rules and not sent */
+export type PaymentStatus =
+  | 'AcceptedCreditSettlementCompleted'
+  | 'AcceptedSettlementCompleted'
+  | 'AcceptedSettlementInProcess'
+  | 'AcceptedWithoutPosting'
+  | 'HeldForReview'
+  | 'Pending'
+  | 'Rejected';
+
 export type RequestConsentInput = {
   expiresAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   permissions: Array<ConsentPermission>;
   transactionFromDate?: InputMaybe<Scalars['DateTimeISO']['input']>;
   transactionToDate?: InputMaybe<Scalars['DateTimeISO']['input']>;
 };
+
+/** Why a payment needs strong customer authentication before submission */
+export type ScaReason = 'AmountAboveThreshold' | 'NewCreditor';
 
 export type Join__Graph = 'ACCOUNTS' | 'CONSENT' | 'PAYMENTS';
 
