@@ -6,7 +6,16 @@ import { maxAliasesRule, maxDepthRule } from '../../src/gateway/limits/rules.ts'
 const schema = buildSchema(`
   type Query { accounts(first: Int, limit: Int): [Account!]! me: Psu }
   type Psu { id: ID! accounts: [Account!] }
-  type Account { id: ID! transactions(first: Int): [Transaction!]! balances: [Balance!] }
+  type Account {
+    id: ID!
+    transactions(first: Int): [Transaction!]!
+    balances: [Balance!]
+    history(first: Int = 50): [Transaction!]
+    page(first: Int! = 20): TransactionConnection
+  }
+  type TransactionConnection { edges: [TransactionEdge!]! pageInfo: PageInfo! }
+  type TransactionEdge { cursor: String! node: Transaction! tags: [String!] }
+  type PageInfo { hasNextPage: Boolean! }
   type Transaction { id: ID! amount: String! }
   type Balance { amount: String! }
 `);
@@ -39,6 +48,23 @@ describe('operation cost', () => {
 
   it('uses the default list size when a list has no page-size argument', () => {
     expect(cost('{ me { accounts { balances { amount } } } }')).toBe(1 + (1 + 10 * (1 + 10)));
+  });
+
+  it("uses the schema's default page size when the argument is omitted", () => {
+    expect(cost('{ accounts(first: 1) { history { id } } }')).toBe(1 + (1 + 50));
+  });
+
+  it('weights a paged connection by its page size, once, not again at its edges', () => {
+    // page: 1 + 5 * (edges (1 + 1 * (node (1 + 1) + tags (1 + 10 * 0))) + pageInfo (1 + 1))
+    expect(
+      cost(
+        '{ accounts(first: 1) { page(first: 5) { edges { node { id } tags } pageInfo { hasNextPage } } } }',
+      ),
+    ).toBe(1 + 1 * (1 + 5 * (1 + (1 + 1 + 1) + (1 + 1))));
+    // The schema default (20) applies when first is omitted.
+    expect(cost('{ accounts(first: 1) { page { edges { cursor } } } }')).toBe(
+      1 + 1 * (1 + 20 * (1 + 1)),
+    );
   });
 
   it('takes the largest of several page-size arguments', () => {

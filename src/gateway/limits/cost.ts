@@ -6,6 +6,7 @@ import {
   isInterfaceType,
   type DocumentNode,
   type FieldNode,
+  type GraphQLArgument,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -23,9 +24,12 @@ export interface CostOptions {
 }
 
 /**
- * Upper bound of the work an operation asks for: every field costs 1, and a list field
- * multiplies the cost of its selection by its page size (`first`, `limit`, ... or the
- * default). Variables are resolved, so it runs per request, before query planning.
+ * Upper bound of the work an operation asks for: every field costs 1; a field with a
+ * page-size argument (`first`, `limit`, ... as sent, else the schema's default) multiplies
+ * the cost of its selection by it, whether it returns a list or a connection; any other
+ * list multiplies by `defaultListSize`, except the list right under a paged connection
+ * (its `edges` or `nodes`, already counted by the page size). Variables are resolved, so
+ * it runs per request, before query planning.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -51,12 +55,16 @@ export function operationCost(
     return size;
   };
 
-  const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): number => {
+  const costOf = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    underPage = false,
+  ): number => {
     let total = 0;
     for (const s of set.selections) {
       if (s.kind === 'InlineFragment') {
         const on = s.typeCondition ? schema.getType(s.typeCondition.name.value) : parent;
-        total += costOf(s.selectionSet, on ?? parent);
+        total += costOf(s.selectionSet, on ?? parent, underPage);
       } else if (s.kind === 'FragmentSpread') {
         const fragment = fragments.get(s.name.value);
         if (!fragment || visiting.has(s.name.value)) continue;
@@ -64,6 +72,7 @@ export function operationCost(
         total += costOf(
           fragment.selectionSet,
           schema.getType(fragment.typeCondition.name.value) ?? undefined,
+          underPage,
         );
         visiting.delete(s.name.value);
       } else if (!isIntrospectionField(s.name.value)) {
@@ -71,9 +80,13 @@ export function operationCost(
           parent && (isObjectType(parent) || isInterfaceType(parent))
             ? parent.getFields()[s.name.value]
             : undefined;
-        const isList = def ? isListType(getNullableType(def.type)) : false;
-        const size = isList ? (pageSize(s) ?? o.defaultListSize) : 1;
-        const children = s.selectionSet && def ? costOf(s.selectionSet, getNamedType(def.type)) : 0;
+        if (!def) continue;
+        const paged = pageSize(s) ?? schemaDefault(def.args);
+        const isList = isListType(getNullableType(def.type));
+        const size = paged ?? (isList && !underPage ? o.defaultListSize : 1);
+        const children = s.selectionSet
+          ? costOf(s.selectionSet, getNamedType(def.type), paged !== undefined && !isList)
+          : 0;
         total += 1 + size * children;
       }
     }
@@ -82,6 +95,14 @@ export function operationCost(
 
   const root = schema.getRootType(operation.operation) ?? undefined;
   return costOf(operation.selectionSet, root);
+}
+
+/** `first: Int = 50` in the schema: what an omitted page-size argument means. */
+function schemaDefault(args: readonly GraphQLArgument[]): number | undefined {
+  const sizes = args
+    .filter((a) => pageSizeArguments.has(a.name) && typeof a.defaultValue === 'number')
+    .map((a) => a.defaultValue as number);
+  return sizes.length ? Math.max(...sizes) : undefined;
 }
 
 function numberOf(
