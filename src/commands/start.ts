@@ -20,6 +20,9 @@ Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
 Demo client apps (client_id / secret):
 ${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}
 Demo PSUs (username / password): ${demoPsus.map((p) => `${p.username} / ${p.password}`).join(', ')}
+
+Banks:
+${system.banks.map((b) => `  ${b.id.padEnd(24)} ${b.name.padEnd(36)} ${b.baseUrl}${b.sandbox ? '  (sandbox)' : ''}`).join('\n') || '  (none: set BANKS or SANDBOX_BANKS=true)'}
 `);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

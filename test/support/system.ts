@@ -94,22 +94,36 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     permissions: string[];
     client?: [string, string];
     psu?: [string, string];
-    accounts?: 'all' | 'first';
+    /** Which of the PSU's accounts to select: all (default), the first, or those matching. */
+    accounts?: 'all' | 'first' | ((account: { id: string; bankId: string }) => boolean);
+    /** The consent's transaction date window (ISO date-times). */
+    window?: { from?: string; to?: string };
   }) {
     const [client, secret] = options.client ?? ['demo-pfm', 'demo-pfm-secret'];
     const clientToken = await tokens.client(client, secret);
     const requested = await execute<{ requestConsent: { id: string } }>(
       clientToken,
-      'mutation($p: [ConsentPermission!]!) { requestConsent(input: { permissions: $p }) { id } }',
-      { p: options.permissions },
+      `mutation($p: [ConsentPermission!]!, $from: DateTimeISO, $to: DateTimeISO) {
+        requestConsent(input: { permissions: $p, transactionFromDate: $from, transactionToDate: $to }) { id }
+      }`,
+      { p: options.permissions, from: options.window?.from, to: options.window?.to },
     );
     expectNoErrors(requested);
     const consentId = requested.data!.requestConsent.id;
     const psuToken = await tokens.psu(...(options.psu ?? ['alice', 'alice-sandbox']));
-    const accounts = await execute<{ accounts: { id: string }[] }>(psuToken, '{ accounts { id } }');
+    const accounts = await execute<{ accounts: { id: string; bankId: string }[] }>(
+      psuToken,
+      '{ accounts { id bankId } }',
+    );
     expectNoErrors(accounts);
-    const ids = accounts.data!.accounts.map((a) => a.id);
-    const chosen = options.accounts === 'first' ? ids.slice(0, 1) : ids;
+    const all = accounts.data!.accounts;
+    const pick = options.accounts;
+    const chosen =
+      pick === 'first'
+        ? all.slice(0, 1).map((a) => a.id)
+        : typeof pick === 'function'
+          ? all.filter(pick).map((a) => a.id)
+          : all.map((a) => a.id);
     const authorised = await execute(
       psuToken,
       'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id status } }',
@@ -125,6 +139,13 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     };
   }
 
+  /** The running sandbox bank with this id (fault injection, call counts). */
+  function sandboxBank(id: string) {
+    const bank = system.sandbox?.handles.find((h) => h.id === id);
+    if (!bank) throw new Error(`no sandbox bank ${id}`);
+    return bank;
+  }
+
   return {
     url,
     system,
@@ -133,6 +154,7 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     execute,
     tokens,
     authorisedConsent,
+    sandboxBank,
     async stop() {
       await system.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -195,7 +195,9 @@ export class BankDataService {
 
   private async fetchTransactions({ bank, session, targets, call, now }: Work): Promise<void> {
     const overlapMs = (this.o.overlapDays ?? 7) * dayMs;
-    const earliest = now.getTime() - (this.o.historyDays ?? 730) * dayMs;
+    // From the start of that day: banks keep history by calendar day.
+    const earliest =
+      Math.floor((now.getTime() - (this.o.historyDays ?? 730) * dayMs) / dayMs) * dayMs;
     // One range for the whole call (OBIE's bulk endpoint takes one): the widest any needs.
     const from = new Date(
       Math.min(

@@ -1,0 +1,253 @@
+/**
+ * The sync store on SQLite and PostgreSQL, fed by sandbox banks over HTTP: what a bank read
+ * stores, the change log behind transactionsSync, the freshness window, PSD2's unattended
+ * read limit, and that a malformed answer stores nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsentGrant, Principal } from '../../src/shared/auth/principal.ts';
+import { isAppError } from '../../src/shared/errors/index.ts';
+import { accountIdOf, transactionIdOf } from '../../src/subgraphs/accounts/crypto/ids.ts';
+import { transactionBounds } from '../../src/subgraphs/accounts/services/access.ts';
+import { storeKinds } from '../support/stores.ts';
+import {
+  startStoreSystem,
+  transactionsPerAccount,
+  type StoreSystem,
+} from './support/store-system.ts';
+
+const obieBase = '/open-banking/v3.1/aisp';
+const consent: Principal = {
+  kind: 'consent',
+  subject: 'psu_alice',
+  clientId: 'demo-pfm',
+  psuId: 'psu_alice',
+  consentId: 'cns_1',
+  scopes: [],
+  tokenId: 't',
+  issuer: 'i',
+  expiresAt: 0,
+};
+const grant = (accountIds: string[]): ConsentGrant => ({
+  consentId: 'cns_1',
+  psuId: 'psu_alice',
+  clientId: 'demo-pfm',
+  status: 'Authorised',
+  permissions: ['ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits'],
+  accountIds,
+  transactionFromDate: null,
+  transactionToDate: null,
+  expiresAt: null,
+});
+const everything = (ids: string[]) => transactionBounds(consent, grant(ids));
+
+interface ObieTransaction {
+  AccountId: string;
+  TransactionId: string;
+  Status: string;
+  BookingDateTime: string;
+  [key: string]: unknown;
+}
+
+for (const kind of storeKinds) {
+  describe(`the sync store on ${kind.provider}`, async () => {
+    const available = await kind.available();
+    let s: StoreSystem;
+    let alice: string[];
+    beforeAll(async () => {
+      if (!available) return;
+      s = await startStoreSystem(await kind.create());
+      for (const [psu, login] of [
+        ['psu_alice', 'alice'],
+        ['psu_bob', 'bob'],
+      ] as const) {
+        await s.connect(psu, login, 'bank-obie');
+        await s.connect(psu, login, 'bank-bg');
+      }
+      alice = await s.accountIds('psu_alice', 'bank-obie');
+    });
+    afterAll(async () => {
+      if (available) await s.close();
+    });
+
+    it.skipIf(!available)(
+      'first read stores every transaction as added; within the freshness window the bank is not asked again',
+      async () => {
+        s.obie.resetCallCount();
+        expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
+        expect(s.obie.callCount({ pathPrefix: `${obieBase}/transactions` })).toBe(1);
+        expect(await s.db.transaction.count({ where: { accountId: { in: alice } } })).toBe(
+          2 * transactionsPerAccount,
+        );
+        const sync = await s.services.transactions.changes(alice, everything(alice), null, 500);
+        expect(sync.added).toHaveLength(2 * transactionsPerAccount);
+        expect([sync.modified, sync.removed, sync.hasMore]).toEqual([[], [], false]);
+        const statuses = new Set(sync.added.map((t) => t.status));
+        expect(statuses).toEqual(new Set(['Booked', 'Pending']));
+
+        s.clock.advance(60_000);
+        await s.services.bankData.refresh('transactions', alice);
+        await s.services.bankData.refresh('transactions', alice);
+        expect(s.obie.callCount({ pathPrefix: `${obieBase}/transactions` })).toBe(1);
+        const again = await s.services.transactions.changes(
+          alice,
+          everything(alice),
+          sync.nextCursor,
+          500,
+        );
+        expect([again.added, again.modified, again.removed]).toEqual([[], [], []]);
+        expect(again.nextCursor).toBe(sync.nextCursor);
+      },
+    );
+
+    it.skipIf(!available)(
+      'pending → booked: modified when the bank keeps the id, removed + added when it issues a new one',
+      async () => {
+        const cursor = (await s.services.transactions.changes(alice, everything(alice), null, 500))
+          .nextCursor;
+        // What the bank says now, taken from the bank itself, then moved on by a few days.
+        const connection = (await s.db.account.findUniqueOrThrow({ where: { id: alice[0]! } }))
+          .connectionId;
+        const session = await s.services.connections.session(connection);
+        const res = await fetch(
+          `${s.obie.url}${obieBase}/transactions?fromBookingDateTime=2000-01-01T00:00:00`,
+          { headers: { authorization: `Bearer ${session.accessToken}` } },
+        );
+        const body = (await res.json()) as { Data: { Transaction: ObieTransaction[] } };
+        const list = body.Data.Transaction;
+        const pending = list.filter((t) => t.Status === 'Pending');
+        expect(pending.length).toBeGreaterThanOrEqual(3);
+        const [kept, reissued, dropped] = pending as [
+          ObieTransaction,
+          ObieTransaction,
+          ObieTransaction,
+        ];
+        const newId = `${reissued.TransactionId}-BOOKED`;
+        body.Data.Transaction = list
+          .filter((t) => t !== dropped)
+          .map((t) =>
+            t === kept
+              ? { ...t, Status: 'Booked' }
+              : t === reissued
+                ? { ...t, Status: 'Booked', TransactionId: newId }
+                : t,
+          );
+        s.obie.setFaults({ failNext: [{ status: 200, body }] });
+        s.clock.advance(10 * 60_000); // past the freshness window
+        expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
+
+        const ourId = (t: ObieTransaction, id = t.TransactionId) =>
+          transactionIdOf(accountIdOf('psu_alice', 'bank-obie', t.AccountId), id);
+        const sync = await s.services.transactions.changes(alice, everything(alice), cursor, 500);
+        expect(sync.modified.map((t) => [t.id, t.status])).toEqual([[ourId(kept), 'Booked']]);
+        expect(sync.added.map((t) => [t.id, t.status])).toEqual([
+          [ourId(reissued, newId), 'Booked'],
+        ]);
+        expect(sync.removed.map((r) => r.id).sort()).toEqual(
+          [ourId(reissued), ourId(dropped)].sort(),
+        );
+        expect(
+          await s.db.transaction.count({ where: { accountId: { in: alice }, removedAt: null } }),
+        ).toBe(2 * transactionsPerAccount - 1);
+        // Paging through the log in small steps gives the same answer.
+        const steps: string[] = [];
+        let next = cursor;
+        for (;;) {
+          const page = await s.services.transactions.changes(alice, everything(alice), next, 1);
+          steps.push(
+            ...page.added.map((t) => `added ${t.id}`),
+            ...page.modified.map((t) => `modified ${t.id}`),
+            ...page.removed.map((t) => `removed ${t.id}`),
+          );
+          next = page.nextCursor;
+          if (!page.hasMore) break;
+        }
+        expect(steps.sort()).toEqual(
+          [
+            `modified ${ourId(kept)}`,
+            `added ${ourId(reissued, newId)}`,
+            `removed ${ourId(reissued)}`,
+            `removed ${ourId(dropped)}`,
+          ].sort(),
+        );
+      },
+    );
+
+    it.skipIf(!available)('refuses a cursor it did not issue', async () => {
+      await expect(
+        s.services.transactions.changes(alice, everything(alice), 'bm9wZQ', 10),
+      ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    });
+
+    it.skipIf(!available)('malformed bank JSON: a clear error, and nothing stored', async () => {
+      const bob = await s.accountIds('psu_bob', 'bank-obie');
+      s.obie.setFaults({ malformed: true });
+      try {
+        const failed = await s.services.bankData.refresh('transactions', bob);
+        for (const id of bob) {
+          const error = failed.get(id);
+          expect(isAppError(error) && error.code).toBe('UPSTREAM_UNAVAILABLE');
+          expect(isAppError(error) && error.details).toMatchObject({
+            bankId: 'bank-obie',
+            reason: 'malformed_response',
+          });
+        }
+      } finally {
+        s.obie.resetFaults();
+      }
+      expect(await s.db.transaction.count({ where: { accountId: { in: bob } } })).toBe(0);
+      expect(await s.db.transactionChange.count({ where: { accountId: { in: bob } } })).toBe(0);
+      const rows = await s.db.account.findMany({ where: { id: { in: bob } } });
+      expect(rows.map((r) => r.transactionsSyncedAt)).toEqual([null, null]);
+    });
+
+    it.skipIf(!available)(
+      'Berlin Group: balances of all accounts in one account-list call; transactions one listing per account',
+      async () => {
+        const ids = await s.accountIds('psu_alice', 'bank-bg');
+        s.bg.resetCallCount();
+        expect(await s.services.bankData.refresh('balances', ids)).toEqual(new Map());
+        expect(s.bg.callCount()).toBe(1);
+        expect(s.bg.callCount({ pathPrefix: '/v1/accounts' })).toBe(1);
+        const balances = await s.services.accounts.storedBalances(ids);
+        for (const b of balances) expect(b.length).toBeGreaterThan(0);
+        s.bg.resetCallCount();
+        expect(await s.services.bankData.refresh('transactions', ids)).toEqual(new Map());
+        expect(s.bg.callCount()).toBe(ids.length);
+      },
+    );
+
+    it.skipIf(!available)(
+      'PSD2: an account is read at most N times a day without the PSU; with the PSU present, no limit',
+      async () => {
+        const limited = s.servicesWith({ freshnessSeconds: 0, unattendedReadsPerDay: 2 });
+        const bob = await s.accountIds('psu_bob', 'bank-bg');
+        const [first] = bob as [string];
+        const reads = () => s.bg.callCount({ pathPrefix: '/v1/accounts' });
+        s.bg.resetCallCount();
+        // Two balance reads use up the day's unattended reads of these accounts...
+        expect(await limited.bankData.refresh('balances', [first])).toEqual(new Map());
+        expect(await limited.bankData.refresh('balances', [first])).toEqual(new Map());
+        expect(reads()).toBe(2);
+        // ...so a third is answered from the store (stale, but there), without a bank call,
+        expect(await limited.bankData.refresh('balances', [first])).toEqual(new Map());
+        expect(reads()).toBe(2);
+        // and data never fetched cannot be had: RATE_LIMITED, naming the bank.
+        const refused = (await limited.bankData.refresh('transactions', [first])).get(first);
+        expect(isAppError(refused) && refused.code).toBe('RATE_LIMITED');
+        expect(isAppError(refused) && refused.details).toMatchObject({
+          bankId: 'bank-bg',
+          reason: 'unattended_access_limit',
+        });
+        expect(reads()).toBe(2);
+        // The PSU at the app is not limited.
+        const present = { psuIpAddress: '198.51.100.7' };
+        expect(await limited.bankData.refresh('transactions', [first], present)).toEqual(new Map());
+        expect(reads()).toBe(3);
+        // A day later the unattended budget is back.
+        s.clock.advance(24 * 3600_000 + 1000);
+        expect(await limited.bankData.refresh('balances', [first])).toEqual(new Map());
+        expect(reads()).toBe(4);
+      },
+    );
+  });
+}
