@@ -172,6 +172,20 @@ for (const kind of storeKinds) {
       },
     );
 
+    it.skipIf(!available)(
+      'an OBIE token the bank refuses early is refreshed once, and the read goes through',
+      async () => {
+        const ids = await s.accountIds('psu_bob', 'bank-obie');
+        s.obie.resetCallCount();
+        s.obie.setFaults({ failNext: [{ status: 401 }] });
+        expect(await s.services.bankData.refresh('balances', ids)).toEqual(new Map());
+        expect(s.obie.callCount({ pathPrefix: '/oauth/token' })).toBe(1);
+        expect(s.obie.callCount({ pathPrefix: `${obieBase}/balances` })).toBe(2);
+        const stored = await s.services.accounts.storedBalances(ids);
+        for (const b of stored) expect(b.length).toBeGreaterThan(0);
+      },
+    );
+
     it.skipIf(!available)('refuses a cursor it did not issue', async () => {
       await expect(
         s.services.transactions.changes(alice, everything(alice), 'bm9wZQ', 10),

@@ -36,7 +36,7 @@ export class Account {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String, { description: 'The bank this account is held at' })
+  @Field(() => String, { description: 'Id of the bank (see bank)' })
   bankId!: string;
 
   @Field(() => String, { description: 'Personal or Business' })

@@ -1,5 +1,5 @@
 import type { Clock } from '../../../shared/clock.ts';
-import { AppError, ErrorCode } from '../../../shared/errors/index.ts';
+import { AppError, ErrorCode, isAppError } from '../../../shared/errors/index.ts';
 import type { Bank, BankDirectory } from '../banks/directory.ts';
 import type { BankSession, CallOptions } from '../connectors/index.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
@@ -150,7 +150,7 @@ export class BankDataService {
   ): Promise<void> {
     const bank = this.o.banks.get(targets[0]!.bankId);
     const call: CallOptions = presence.psuIpAddress ? { psuIpAddress: presence.psuIpAddress } : {};
-    const session = await this.o.connections.session(connectionId, call);
+    let session = await this.o.connections.session(connectionId, call);
     const opened = targets.map((t) => ({
       ...t,
       bankAccountId: openBankAccountId(this.o.box, t.id, t.bankAccountRef),
@@ -164,9 +164,21 @@ export class BankDataService {
         at: now,
       })),
     });
-    countBankCall(bank.definition.id, kind);
-    const work: Work = { kind, bank, session, targets: opened, call, now };
-    await (kind === 'balances' ? this.fetchBalances(work) : this.fetchTransactions(work));
+    const run = (s: BankSession) => {
+      countBankCall(bank.definition.id, kind);
+      const work: Work = { kind, bank, session: s, targets: opened, call, now };
+      return kind === 'balances' ? this.fetchBalances(work) : this.fetchTransactions(work);
+    };
+    try {
+      await run(session);
+    } catch (error) {
+      // An OBIE access token can end before the bank said it would (revoked, rotated keys):
+      // one refresh and one more try, before the PSU is asked to connect again.
+      const refused = isAppError(error) && error.details['reason'] === 'consent_invalid';
+      if (!refused || !session.refreshToken) throw error;
+      session = await this.o.connections.session(connectionId, call, true);
+      await run(session);
+    }
   }
 
   private async fetchBalances({ bank, session, targets, call, now }: Work): Promise<void> {

@@ -13,7 +13,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import { accountIdOf, newConnectionId } from '../crypto/ids.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';
-import { sealAccount } from './sealed.ts';
+import { openBankAccountId, openIdentification, sealAccount } from './sealed.ts';
 
 export const ConnectionStatus = {
   AwaitingAuthorisation: 'AwaitingAuthorisation',
@@ -173,8 +173,15 @@ export class ConnectionService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** The usable session of an Active connection, refreshed first when it is about to end. */
-  async session(connectionId: string, call: CallOptions = {}): Promise<BankSession> {
+  /**
+   * The usable session of an Active connection, refreshed first when it is about to end,
+   * or when `refresh` says the bank has just refused it.
+   */
+  async session(
+    connectionId: string,
+    call: CallOptions = {},
+    refresh = false,
+  ): Promise<BankSession> {
     const row = await this.o.db.connection.findUnique({ where: { id: connectionId } });
     if (!row || row.status !== ConnectionStatus.Active || !row.secret) {
       throw reconnect(row?.bankId ?? 'unknown', 'the connection is not active');
@@ -182,8 +189,9 @@ export class ConnectionService {
     const secret = this.open(row);
     if (secret.kind !== 'session') throw reconnect(row.bankId, 'the connection has no session');
     const due =
-      row.sessionExpiresAt &&
-      this.o.clock.now().getTime() >= row.sessionExpiresAt.getTime() - refreshLeadMs;
+      refresh ||
+      (row.sessionExpiresAt &&
+        this.o.clock.now().getTime() >= row.sessionExpiresAt.getTime() - refreshLeadMs);
     if (!due) return secret.session;
     // One refresh per connection at a time: banks that rotate refresh tokens would refuse
     // the second of two racing refreshes.
@@ -213,11 +221,9 @@ export class ConnectionService {
         (v) => v !== null && this.o.box.isStale(v),
       );
       if (!stale) continue;
-      const bankAccountId = this.o.box.open(a.bankAccountRef, `account:${a.id}:ref`);
+      const bankAccountId = openBankAccountId(this.o.box, a.id, a.bankAccountRef);
       const identification = a.identificationSecret
-        ? (JSON.parse(
-            this.o.box.open(a.identificationSecret, `account:${a.id}:identification`),
-          ) as { identification: string; name?: string })
+        ? openIdentification(this.o.box, a.id, a.identificationSecret)
         : undefined;
       const sealed = sealAccount(this.o.box, a.id, bankAccountId, identification);
       await this.o.db.account.update({ where: { id: a.id }, data: sealed });
