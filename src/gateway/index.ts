@@ -50,7 +50,7 @@ export async function createGateway(o: GatewayOptions) {
     gateway,
     formatError: gatewayFormatError,
     includeStacktraceInErrorResponses: false,
-    // Off here; limitRules refuses introspection with our own code when it is not allowed.
+    // Always on for Apollo: limitRules refuses it, with our own code, where it is not allowed.
     introspection: true,
     validationRules: limitRules(s.limits, s.allowIntrospection),
     parseOptions: { maxTokens: s.limits.maxTokens },
