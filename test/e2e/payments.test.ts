@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
   submit,
   type PaymentView,
 } from '../payments/support.ts';
+import { signInternalContext } from '../../src/shared/auth/internal-context.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
 interface PaymentRead {
@@ -411,6 +413,68 @@ describe('payments through the gateway, against the sandbox banks', () => {
         '{ payments { id } }',
       );
       expect(bobs.data!.payments.map((p) => p.id)).not.toContain(paid.id);
+    });
+  });
+  describe('Payment entity resolution stays authorised', () => {
+    // The gateway never asks for Payment by reference today, but the key is resolvable:
+    // graphql-middleware drops __resolveReference, so it is guarded separately.
+    const entities = async (context: string | undefined, id: string) => {
+      const res = await fetch(`${t.system.subgraphUrls.payments}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(context ? { 'x-ledgergraph-context': context } : {}),
+        },
+        body: JSON.stringify({
+          query:
+            'query($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { id amount } } }',
+          variables: { r: [{ __typename: 'Payment', id }] },
+        }),
+      });
+      return (await res.json()) as {
+        data?: { _entities: unknown[] } | null;
+        errors?: { extensions: { code: string } }[];
+      };
+    };
+    const contextFor = (psuId: string) =>
+      signInternalContext(
+        {
+          requestId: 'r',
+          principal: {
+            kind: 'consent',
+            subject: psuId,
+            clientId: 'demo-pfm',
+            psuId,
+            consentId: 'c',
+            scopes: ['payments:read'],
+            tokenId: 't',
+            issuer: 'i',
+            expiresAt: 0,
+          },
+          grant: {
+            consentId: 'c',
+            psuId,
+            clientId: 'demo-pfm',
+            status: 'Authorised',
+            permissions: ['ReadPayments'],
+            accountIds: [],
+            transactionFromDate: null,
+            transactionToDate: null,
+            expiresAt: null,
+          },
+        },
+        'payments',
+        readFileSync(`${t.config.dataDir}/internal-context.secret`, 'utf8'),
+      );
+
+    it('refuses without the gateway context, resolves the own payment, not another PSU’s', async () => {
+      const paid = await pay(t, payer.token, gbpOrder({ creditorAccount: knownCreditor }));
+      const anonymous = await entities(undefined, paid.id);
+      expect(anonymous.errors?.map((e) => e.extensions.code)).toContain('UNAUTHENTICATED');
+      const own = await entities(await contextFor('psu_alice'), paid.id);
+      expect(own.data!._entities).toEqual([{ id: paid.id, amount: '12.50' }]);
+      const other = await entities(await contextFor('psu_bob'), paid.id);
+      expect(other.data!._entities).toEqual([null]);
     });
   });
 });

@@ -16,6 +16,8 @@ export interface PaymentReadDeps {
 }
 
 export const MAX_PAGE = 100;
+/** Status reads in flight per list: a long list must not fan out to the banks all at once. */
+const REFRESH_CONCURRENCY = 4;
 
 /**
  * Reading payments. A read refreshes a payment's status from the bank when it is not final
@@ -34,7 +36,13 @@ export class PaymentService {
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: first,
     });
-    return Promise.all(rows.map((row) => this.fresh(row)));
+    const out: PaymentRow[] = [];
+    for (let i = 0; i < rows.length; i += REFRESH_CONCURRENCY) {
+      out.push(
+        ...(await Promise.all(rows.slice(i, i + REFRESH_CONCURRENCY).map((r) => this.fresh(r)))),
+      );
+    }
+    return out;
   }
 
   async get(caller: Caller, id: string): Promise<PaymentRow> {
