@@ -9,6 +9,7 @@ import {
   type PaymentsDb,
 } from '../../src/subgraphs/payments/db/client.ts';
 import { createPaymentServices } from '../../src/subgraphs/payments/index.ts';
+import { toChallenge } from '../../src/subgraphs/payments/schema/mappers.ts';
 import type { Caller } from '../../src/subgraphs/payments/services/caller.ts';
 import type { PaymentOrderInput } from '../../src/subgraphs/payments/services/input.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
@@ -35,6 +36,8 @@ const bank: BankDefinition = {
   clientSecret: 's',
   sandbox: true,
 };
+
+const realBank: BankDefinition = { ...bank, id: 'real-bank', sandbox: false };
 
 const settings = loadConfig({
   PAYMENTS_STATUS_FRESHNESS_SECONDS: '30',
@@ -102,10 +105,13 @@ for (const kind of storeKinds) {
       services = createPaymentServices({
         db,
         internalSecret: 'x'.repeat(40),
-        banks: [bank],
+        banks: [bank, realBank],
         settings,
         clock,
-        connectors: new Map([[bank.id, fake]]),
+        connectors: new Map([
+          [bank.id, fake],
+          [realBank.id, fake],
+        ]),
       });
     });
     afterAll(async () => {
@@ -320,6 +326,20 @@ for (const kind of storeKinds) {
           services.paymentConsents.verifyChallenge(c, consent.id, issued.code),
         );
         expect(e.message).toMatch(/expired/);
+      });
+
+      it('hands the code to the client only for sandbox banks', async () => {
+        const c = caller();
+        const sandboxConsent = await services.paymentConsents.create(c, 'otp-8', order());
+        const real = await services.paymentConsents.create(
+          c,
+          'otp-9',
+          order({ bankId: realBank.id }),
+        );
+        const forSandbox = await services.paymentConsents.challenge(c, sandboxConsent.id);
+        const forReal = await services.paymentConsents.challenge(c, real.id);
+        expect(toChallenge(forSandbox, forSandbox.sandbox).sandboxCode).toBe(forSandbox.code);
+        expect(toChallenge(forReal, forReal.sandbox).sandboxCode).toBeNull();
       });
 
       it('limits the challenges per consent', async () => {
