@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { BankTransaction } from '../connectors/index.ts';
 import { transactionIdOf } from '../crypto/ids.ts';
-import type { AccountsDb } from '../db/client.ts';
+import { insertChanges, insertTransactions } from '../db/bulk.ts';
+import { providerOfDb, type AccountsDb } from '../db/client.ts';
 
 export type ChangeKind = 'added' | 'modified' | 'removed';
 
@@ -47,6 +48,7 @@ export async function applyBankTransactions(
     }
   }
   const accountIds = targets.map((t) => t.accountId);
+  const provider = providerOfDb(db);
   return db.$transaction(
     async (tx) => {
       const existing = await tx.transaction.findMany({
@@ -77,13 +79,11 @@ export async function applyBankTransactions(
           e.bookingDateTime <= range.to,
       );
 
-      for (let i = 0; i < created.length; i += chunk) {
-        await tx.transaction.createMany({
-          data: created
-            .slice(i, i + chunk)
-            .map((r) => ({ ...r, firstSeenAt: now, updatedAt: now })),
-        });
-      }
+      await insertTransactions(
+        tx,
+        provider,
+        created.map((r) => ({ ...r, firstSeenAt: now, updatedAt: now })),
+      );
       for (const { id, accountId: _accountId, ...fields } of [...revived, ...modified]) {
         await tx.transaction.update({
           where: { id },
@@ -102,9 +102,7 @@ export async function applyBankTransactions(
         ...modified.map((r) => change(r, 'modified', now)),
         ...removed.map((r) => change(r, 'removed', now)),
       ];
-      for (let i = 0; i < changes.length; i += chunk) {
-        await tx.transactionChange.createMany({ data: changes.slice(i, i + chunk) });
-      }
+      await insertChanges(tx, provider, changes);
       for (const accountId of accountIds) {
         const account = await tx.account.findUniqueOrThrow({
           where: { id: accountId },
