@@ -35,6 +35,12 @@ export interface IssuedToken {
 export const consentGrantType = 'urn:ledgergraph:params:oauth:grant-type:consent';
 
 /**
+ * The PSU signs in to our consent screen with a password: one factor, so tokens acting for
+ * a PSU state customer authentication (`ca`), never SCA. Payments ask for SCA separately.
+ */
+export const psuAuthenticationAcr = 'urn:openbanking:psd2:ca';
+
+/**
  * Issues RFC 9068 access tokens: `client_credentials` for a client app acting for itself,
  * the consent grant for a client app acting for a PSU under an Authorised consent, and
  * `password` for a PSU signing in to the first-party consent UI (sandbox stand-in for the
@@ -86,6 +92,7 @@ export class TokenService {
         client_id: clientId,
         consent_id: grant.consentId,
         scope: scopesForPermissions(grant.permissions).join(' '),
+        acr: psuAuthenticationAcr,
       },
       expiresAt,
     );
@@ -104,7 +111,12 @@ export class TokenService {
     if (!psu || !password || !(await verifySecret(password, psu.passwordHash))) {
       throw new OAuthError('invalid_grant', 'Unknown PSU or wrong password');
     }
-    return this.sign({ sub: psu.id, client_id: clientId, scope: PlatformScope.ConsentsAuthorise });
+    return this.sign({
+      sub: psu.id,
+      client_id: clientId,
+      scope: PlatformScope.ConsentsAuthorise,
+      acr: psuAuthenticationAcr,
+    });
   }
 
   private async sign(claims: Record<string, string>, notAfter = Infinity): Promise<IssuedToken> {
