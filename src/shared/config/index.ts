@@ -113,6 +113,8 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   AUDIT_DATABASE_URL: databaseUrl.optional(),
   AUDIT_ENABLED: bool('true'),
+  // Benchmarks only: field-level authorization off. Never set it anywhere else.
+  SHIELD_ENABLED: bool('true'),
   // PCI DSS 10.5.1: at least 12 months of audit history.
   AUDIT_RETENTION_DAYS: z.coerce
     .number()
@@ -263,6 +265,16 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Whether graphql-shield guards the subgraphs (SHIELD_ENABLED, default true). Read where a
+ * subgraph schema is built, so a benchmark can build one system with it off beside one with it
+ * on in a single process. Anything but an explicit `false`/`0` keeps it on.
+ */
+export function shieldEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  const v = env.SHIELD_ENABLED;
+  return !(v === 'false' || v === '0');
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

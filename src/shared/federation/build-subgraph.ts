@@ -6,6 +6,7 @@ import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphq
 import { auditedReference } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { protect } from '../auth/shield.ts';
+import { shieldEnabled } from '../config/index.ts';
 import { unauthenticated } from '../errors/index.ts';
 
 const federationLink =
@@ -54,7 +55,13 @@ export async function buildSubgraph(
     typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
     resolvers: createResolversMap(schema) as never,
   });
-  const protectedSchema = protect(federated, def.rules);
+  // Off only for the shield-on-vs-off benchmark; said loudly so it is never off unnoticed.
+  const shield = shieldEnabled();
+  if (!shield)
+    console.warn(
+      '!!! SHIELD_ENABLED=false: graphql-shield is OFF, field-level authorization is NOT enforced. Benchmarks only. !!!',
+    );
+  const protectedSchema = shield ? protect(federated, def.rules) : federated;
   for (const [typeName, resolve] of Object.entries(def.references ?? {})) {
     const type = protectedSchema.getType(typeName);
     if (!isObjectType(type)) throw new Error(`No entity type ${typeName} in this subgraph`);
