@@ -21,6 +21,10 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
     help: 'schema print: write subgraph SDLs and the composed supergraph to schema/',
     load: async () => (await import('./commands/schema.ts')).schema,
   },
+  audit: {
+    help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
+    load: async () => (await import('./commands/audit.ts')).audit,
+  },
 };
 
 const usage = `Usage: ledgergraph <command> [args]\n\n${Object.entries(commands)

@@ -43,8 +43,12 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
   const accountsDb = openAccountsDb(config.databases.accounts);
   const paymentsDb = openPaymentsDb(config.databases.payments);
   // Opened even with recording off: the compliance read side searches it.
-  const auditStore = AuditStore.open(config.audit.databaseUrl);
-  const audit = config.audit.enabled ? createAuditRecorder({ sink: auditStore }) : undefined;
+  const auditLog = (msg: string, error: unknown) => log.error(msg, { service: 'audit', error });
+  const auditStore = AuditStore.open(config.audit.databaseUrl, { log: auditLog });
+  const audit = config.audit.enabled
+    ? createAuditRecorder({ sink: auditStore, log: auditLog })
+    : undefined;
+  if (!audit) log.warn('AUDIT_ENABLED=false: resolver calls are NOT recorded (benchmarks only)');
   if (config.seedDemoData) {
     await seedConsentDb(consentDb);
   }

@@ -85,6 +85,11 @@ function scrub(value: unknown, limits: RedactionLimits, depth: number): unknown 
   return out;
 }
 
+function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
 /**
  * The canonical JSON of a resolver's arguments with secrets replaced by "[REDACTED]" and
  * sizes bounded; null when there are no arguments.
@@ -93,7 +98,9 @@ export function redactArguments(
   args: Record<string, unknown> | null | undefined,
   limits: RedactionLimits = defaultRedactionLimits,
 ): string | null {
-  if (!args || Object.keys(args).length === 0) return null;
+  if (!args) return null;
+  // Runs for every field; most have no arguments, so find that out without allocating.
+  if (!hasOwnKeys(args)) return null;
   const json = canonicalJson(scrub(args, limits, 0));
   if (json.length <= limits.maxJsonLength) return json;
   // Escaping can lengthen the cut text, so shorten until the wrapper fits.

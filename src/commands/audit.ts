@@ -1,0 +1,154 @@
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import {
+  allRecords,
+  AuditStore,
+  checkpointMismatch,
+  checkpointSignatureValid,
+  csvHeader,
+  formatRecord,
+  loadCheckpointKey,
+  loadPublicKey,
+  migrateAuditDb,
+  pruneAudit,
+  signCheckpoint,
+  verifyChain,
+  type Checkpoint,
+  type ExportFormat,
+} from '../shared/audit/index.ts';
+import type { Config } from '../shared/config/index.ts';
+
+const usage = `usage:
+  audit verify [--checkpoint <file>] [--public-key <pem>]   walk the hash chain; exit 1 at the first broken link
+  audit checkpoint [--out <file>] [--key <pem>]             print the signed head (keep it outside the store)
+  audit export --format jsonl|csv [--from <iso>] [--to <iso>] [--out <file>]
+  audit prune [--archive-dir <dir>]                         archive and delete records older than AUDIT_RETENTION_DAYS`;
+
+const options = {
+  checkpoint: { type: 'string' },
+  'public-key': { type: 'string' },
+  key: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'archive-dir': { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+function date(value: string | undefined, name: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be an ISO-8601 date`);
+  return d;
+}
+
+/** Writes with backpressure; resolves once everything is flushed. */
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+}
+
+/** `audit verify | checkpoint | export | prune`: the audit log's operator commands. */
+export async function audit(config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  let flags;
+  try {
+    flags = parseArgs({ args: rest, options, strict: true }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  const keyFile = flags.key ?? join(config.dataDir, 'audit-checkpoint.key');
+  await migrateAuditDb(config.audit.databaseUrl);
+  const store = AuditStore.open(config.audit.databaseUrl);
+  try {
+    switch (sub) {
+      case 'verify': {
+        const result = await verifyChain(store.db);
+        if (!result.ok) {
+          console.error(`audit chain BROKEN at batch ${result.seq}: ${result.reason}`);
+          return 1;
+        }
+        console.log(
+          result.batches
+            ? `audit chain OK: ${result.batches} batches, ${result.records} records, ` +
+                `batch ${result.from.seq + 1n} to ${result.head.seq}, head ${result.head.hash}`
+            : `audit chain OK: no batches after batch ${result.from.seq}, head ${result.head.hash}`,
+        );
+        if (!flags.checkpoint) return 0;
+        const checkpoint = JSON.parse(readFileSync(flags.checkpoint, 'utf8')) as Checkpoint;
+        const publicKey = loadPublicKey(flags['public-key'] ?? keyFile);
+        if (!checkpointSignatureValid(checkpoint, publicKey)) {
+          console.error('checkpoint signature INVALID');
+          return 1;
+        }
+        const seq = BigInt(checkpoint.seq);
+        const batch = await store.db.auditBatch.findUnique({ where: { seq } });
+        const anchor = await store.db.auditAnchor.findUnique({ where: { id: 1 } });
+        const mismatch = checkpointMismatch(checkpoint, {
+          batchHash: batch?.hash ?? null,
+          head: result.head,
+          anchor: anchor ? { seq: anchor.seq, hash: anchor.hash } : null,
+        });
+        if (mismatch) {
+          console.error(`audit chain does not match the checkpoint: ${mismatch}`);
+          return 1;
+        }
+        console.log(`checkpoint of batch ${checkpoint.seq} (${checkpoint.at}) matches`);
+        return 0;
+      }
+      case 'checkpoint': {
+        const { privateKey } = loadCheckpointKey(keyFile);
+        const text = `${JSON.stringify(signCheckpoint(await store.head(), privateKey))}\n`;
+        process.stdout.write(text);
+        if (flags.out) {
+          const out = createWriteStream(flags.out, { flags: 'wx' });
+          await write(out, text);
+          await new Promise((r) => out.end(r));
+        }
+        return 0;
+      }
+      case 'export': {
+        const format = flags.format;
+        if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format jsonl|csv');
+        const filter = { from: date(flags.from, 'from'), to: date(flags.to, 'to') };
+        const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
+        if (format === 'csv') await write(out, csvHeader());
+        for await (const record of allRecords(store.db, filter)) {
+          await write(out, formatRecord(record, format as ExportFormat));
+        }
+        // process.exit would cut a piped stdout short.
+        await new Promise((r) => (out === process.stdout ? out.write('', r) : out.end(r)));
+        return 0;
+      }
+      case 'prune': {
+        const before = new Date(Date.now() - config.audit.retentionDays * 86_400_000);
+        const result = await pruneAudit(store, {
+          before,
+          archiveDir: flags['archive-dir'] ?? join(config.dataDir, 'audit-archive'),
+        });
+        if (!result.anchor) {
+          console.log(`nothing older than ${before.toISOString()} to prune`);
+          return 0;
+        }
+        console.log(
+          `pruned ${result.batches} batches (${result.records} records) older than ` +
+            `${before.toISOString()}; archived to ${result.archive}; ` +
+            `the chain now verifies from batch ${result.anchor.seq} (${result.anchor.hash})`,
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(sub ? `Unknown audit command: ${sub}` : 'Missing audit command');
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${usage}`);
+    return 2;
+  } finally {
+    await store.close();
+  }
+}
