@@ -1,0 +1,102 @@
+// The cost of every layer, side by side in one run: for each standard operation, our gateway
+// against the subgraph called directly, shield off, audit off, PostgreSQL, and Hive Gateway.
+// Usage (docs/BENCHMARKS.md): npm run bench -- [--seconds 6] [--slice 2] [--connections 8] [--smoke]
+import { main, runOptions } from './support/args.ts';
+import { startHiveGateway } from './support/hive.ts';
+import { fmt, load, merge, prime, table, type LoadResult, type Target } from './support/load.ts';
+import { directTarget, gatewayTarget, operations, type Operation } from './support/operations.ts';
+import { createDatabases, postgresAvailable } from './support/postgres.ts';
+import { benchSecret, startBenchSystem, type BenchSystem } from './support/system.ts';
+
+interface Variant {
+  name: string;
+  target: (op: Operation) => Promise<Target>;
+}
+
+main(async () => {
+  const o = runOptions({ seconds: 6, slice: 2, warmup: 1, connections: 8 });
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    const base = await startBenchSystem();
+    cleanup.push(base.stop);
+    const noShield = await startBenchSystem({}, false);
+    cleanup.push(noShield.stop);
+    const noAudit = await startBenchSystem({ AUDIT_ENABLED: 'false' });
+    cleanup.push(noAudit.stop);
+    let pgSystem: BenchSystem | undefined;
+    if (await postgresAvailable()) {
+      const dbs = await createDatabases(['consent', 'accounts', 'payments', 'audit']);
+      cleanup.push(dbs.drop);
+      pgSystem = await startBenchSystem({
+        CONSENT_DATABASE_URL: dbs.urls.consent!,
+        ACCOUNTS_DATABASE_URL: dbs.urls.accounts!,
+        PAYMENTS_DATABASE_URL: dbs.urls.payments!,
+        AUDIT_DATABASE_URL: dbs.urls.audit!,
+      });
+      cleanup.push(pgSystem.stop);
+    } else console.warn('PostgreSQL not reachable: the PostgreSQL variant is SKIPPED');
+    const hive = await startHiveGateway(base, benchSecret);
+    cleanup.push(hive.stop);
+
+    const gw = (s: BenchSystem) => async (op: Operation) => gatewayTarget(s, op);
+    const variants: Variant[] = [
+      { name: 'gateway', target: gw(base) },
+      { name: 'subgraph direct', target: (op) => directTarget(base, op, benchSecret) },
+      { name: 'shield off', target: gw(noShield) },
+      { name: 'audit off', target: gw(noAudit) },
+      ...(pgSystem ? [{ name: 'PostgreSQL', target: gw(pgSystem) }] : []),
+      { name: 'Hive gateway', target: async (op: Operation) => gatewayTarget(base, op, hive.url) },
+    ];
+    console.log(
+      `layers: ${o.seconds}s per variant in ${o.slice}s slices (order rotating), ${o.warmup}s warm-up, ` +
+        `${o.connections} connections; gateway = ours, SQLite, shield on, audit on`,
+    );
+    for (const op of operations) {
+      const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
+      for (const v of variants) await prime(await v.target(op));
+      for (const v of variants)
+        await load(await v.target(op), { seconds: o.warmup, connections: o.connections });
+      const n = Math.max(1, Math.round(o.seconds / o.slice));
+      for (let round = 0; round < n; round++) {
+        // Rotate who goes first so drift (GC, SQLite growth) does not favour one variant.
+        const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+        for (const v of order)
+          rounds
+            .get(v.name)!
+            .push(await load(await v.target(op), { seconds: o.slice, connections: o.connections }));
+      }
+      const r = Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
+      const g = r.gateway!;
+      console.log(`\n### ${op.name}\n`);
+      console.log(
+        table(
+          ['variant', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs gateway'],
+          variants.map((v) => {
+            const x = r[v.name]!;
+            return [
+              v.name,
+              x.requests,
+              x.errors,
+              fmt(x.rps),
+              fmt(x.p50),
+              fmt(x.p99),
+              `×${fmt(x.rps / g.rps, 2)}`,
+            ];
+          }),
+        ),
+      );
+      const ratio = (a: LoadResult | undefined, b: LoadResult | undefined, label: string) =>
+        a && b
+          ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}`
+          : `${label}: n/a`;
+      console.log('');
+      console.log(ratio(g, r['subgraph direct'], 'gateway / subgraph direct'));
+      console.log(ratio(g, r['shield off'], 'shield on / off'));
+      console.log(ratio(g, r['audit off'], 'audit on / off'));
+      console.log(ratio(r.PostgreSQL, g, 'PostgreSQL / SQLite'));
+      console.log(ratio(g, r['Hive gateway'], 'our gateway / Hive gateway'));
+    }
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(e));
+  }
+});

@@ -1,0 +1,95 @@
+import autocannon from 'autocannon';
+
+/** One HTTP GraphQL endpoint and how to build each request to it. */
+export interface Target {
+  url: string;
+  /** Headers of the next request (a token, a signed context). */
+  headers: () => Record<string, string>;
+  /** Body of the next request: a fresh idempotency key each time, where the operation needs one. */
+  body: () => string;
+}
+
+export interface LoadResult {
+  requests: number;
+  /** Non-2xx, socket errors and 200s whose body carries GraphQL errors. */
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export interface LoadOptions {
+  seconds: number;
+  connections: number;
+}
+
+/**
+ * A closed loop of `connections` keep-alive clients for `seconds`. Every response body is
+ * read for `"errors"`, since GraphQL reports failure with 200.
+ */
+export async function load(t: Target, o: LoadOptions): Promise<LoadResult> {
+  let graphqlErrors = 0;
+  const r = await autocannon({
+    url: t.url,
+    connections: o.connections,
+    duration: o.seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...t.headers() },
+          body: t.body(),
+        }),
+        onResponse: (status, body) => {
+          if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
+        },
+      },
+    ],
+  });
+  return {
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts + r.non2xx + graphqlErrors,
+    rps: r.requests.total / Math.max(r.duration, 0.001),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+  };
+}
+
+/** One request, awaited: the first (cold) request of a target is never a measured one. */
+export async function prime(t: Target): Promise<void> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...t.headers() },
+    body: t.body(),
+  });
+  const body = await res.text();
+  if (!res.ok || body.includes('"errors"'))
+    throw new Error(`${t.url}: ${res.status} ${body.slice(0, 500)}`);
+}
+
+/** Sums the rounds of one variant: counts add up, percentiles are averaged over rounds. */
+export function merge(rounds: LoadResult[]): LoadResult {
+  const n = Math.max(rounds.length, 1);
+  const sum = (f: (r: LoadResult) => number) => rounds.reduce((a, r) => a + f(r), 0);
+  return {
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    rps: sum((r) => r.rps) / n,
+    p50: sum((r) => r.p50) / n,
+    p99: sum((r) => r.p99) / n,
+  };
+}
+
+/** A markdown table; every cell is right-padded so the output reads in a terminal too. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const width = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
+  return [line(head), line(width.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
