@@ -80,6 +80,12 @@ describe.skipIf(!haveChromium && !inCi)('GraphiQL playground in headless Chromiu
 
   it('walks consent → accounts → balances in the second example tab', async () => {
     await page.locator('.graphiql-tab').nth(1).click();
+    await expect
+      .poll(() => page.locator('.graphiql-tab-active').innerText())
+      .toContain('ConsentDashboard');
+    await expect
+      .poll(() => page.locator('.graphiql-query-editor').innerText())
+      .toContain('balances');
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => response().innerText(), { timeout: 15_000 }).toContain('"balances"');
   });

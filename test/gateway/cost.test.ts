@@ -28,55 +28,55 @@ const cost = (query: string, variables: Record<string, unknown> = {}) => {
   return operationCost(schema, document, operation, variables, { defaultListSize: 10 });
 };
 
-describe('operation cost', () => {
-  it('counts each field once outside lists', () => {
-    expect(cost('{ me { id } }')).toBe(2);
+describe('operation cost (objects, weighted by page sizes)', () => {
+  it('counts objects, not scalars', () => {
+    expect(cost('{ me { id } }')).toBe(1);
+    expect(cost('{ __typename }')).toBe(0);
   });
 
-  it('multiplies a list selection by its page-size argument', () => {
-    // accounts: 1 + 5 * (id 1 + transactions (1 + 20 * 2))
+  it('multiplies a list by its page-size argument: each element and its selection', () => {
+    // accounts: 5 * (1 + transactions 20 * 1)
     expect(cost('{ accounts(first: 5) { id transactions(first: 20) { id amount } } }')).toBe(
-      1 + 5 * (1 + (1 + 20 * 2)),
+      5 * (1 + 20),
     );
   });
 
   it('reads the page size from variables, then from the variable default', () => {
     const q = 'query($n: Int = 3) { accounts(first: $n) { id } }';
-    expect(cost(q, { n: 50 })).toBe(1 + 50);
-    expect(cost(q)).toBe(1 + 3);
+    expect(cost(q, { n: 50 })).toBe(50);
+    expect(cost(q)).toBe(3);
   });
 
   it('uses the default list size when a list has no page-size argument', () => {
-    expect(cost('{ me { accounts { balances { amount } } } }')).toBe(1 + (1 + 10 * (1 + 10)));
+    // me 1 + accounts 10 * (1 + balances 10 * 1)
+    expect(cost('{ me { accounts { balances { amount } } } }')).toBe(1 + 10 * (1 + 10));
   });
 
   it("uses the schema's default page size when the argument is omitted", () => {
-    expect(cost('{ accounts(first: 1) { history { id } } }')).toBe(1 + (1 + 50));
+    expect(cost('{ accounts(first: 1) { history { id } } }')).toBe(1 + 50);
   });
 
   it('weights a paged connection by its page size, once, not again at its edges', () => {
-    // page: 1 + 5 * (edges (1 + 1 * (node (1 + 1) + tags (1 + 10 * 0))) + pageInfo (1 + 1))
+    // page: 1 + 5 * (edges 1 * (1 + node 1) + pageInfo 1); tags are scalars
     expect(
       cost(
         '{ accounts(first: 1) { page(first: 5) { edges { node { id } tags } pageInfo { hasNextPage } } } }',
       ),
-    ).toBe(1 + 1 * (1 + 5 * (1 + (1 + 1 + 1) + (1 + 1))));
+    ).toBe(1 + (1 + 5 * (2 + 1)));
     // The schema default (20) applies when first is omitted.
-    expect(cost('{ accounts(first: 1) { page { edges { cursor } } } }')).toBe(
-      1 + 1 * (1 + 20 * (1 + 1)),
-    );
+    expect(cost('{ accounts(first: 1) { page { edges { cursor } } } }')).toBe(1 + (1 + 20 * 1));
   });
 
   it('takes the largest of several page-size arguments', () => {
-    expect(cost('{ accounts(first: 2, limit: 40) { id } }')).toBe(41);
+    expect(cost('{ accounts(first: 2, limit: 40) { id } }')).toBe(40);
   });
 
   it('expands fragments and inline fragments, and ignores introspection fields', () => {
     expect(
       cost(
-        '{ accounts(first: 2) { ...A ... on Account { id } } __typename } fragment A on Account { id __typename }',
+        '{ accounts(first: 2) { ...A ... on Account { id balances { amount } } } __typename } fragment A on Account { id history(first: 3) { id } }',
       ),
-    ).toBe(1 + 2 * 2);
+    ).toBe(2 * (1 + 3 + 10));
   });
 });
 

@@ -98,16 +98,17 @@ describe('gateway request limits', () => {
 
   describe('cost', () => {
     it('weights nested lists by their page size and refuses an expensive query', async () => {
-      // balances 1 + 10*2, accounts 1 + 10*21, consents 1 + 10*211 (no page-size argument: 10 each)
+      // Objects only, each list weighted 10 (no page-size argument here): balances 10 * 1,
+      // accounts 10 * (1 + 10), consents 10 * (1 + 110), psu 1 + 1110, consents 10 * (1 + 1111)
       const res = await t.execute(
         token,
-        '{ consents { accounts { balances { type amount } } } }',
+        '{ consents { psu { consents { accounts { balances { type } } } } } }',
         {},
         id,
       );
       expect(res.status).toBe(400);
       refusedBy(res, 'cost');
-      expect(res.errors![0]!.extensions).toMatchObject({ cost: 2111, max: 1500 });
+      expect(res.errors![0]!.extensions).toMatchObject({ cost: 11120, max: 1500 });
     });
 
     it('lets a cheap query through', async () => {

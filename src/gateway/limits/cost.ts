@@ -1,6 +1,7 @@
 import {
   getNamedType,
   getNullableType,
+  isLeafType,
   isListType,
   isObjectType,
   isInterfaceType,
@@ -24,12 +25,13 @@ export interface CostOptions {
 }
 
 /**
- * Upper bound of the work an operation asks for: every field costs 1; a field with a
- * page-size argument (`first`, `limit`, ... as sent, else the schema's default) multiplies
- * the cost of its selection by it, whether it returns a list or a connection; any other
- * list multiplies by `defaultListSize`, except the list right under a paged connection
- * (its `edges` or `nodes`, already counted by the page size). Variables are resolved, so
- * it runs per request, before query planning.
+ * Upper bound of the objects an operation asks for (scalars ride along with their object
+ * and cost nothing; maxTokens bounds how many can be named). Every object field costs 1; a
+ * field with a page-size argument (`first`, `limit`, ... as sent, else the schema's default)
+ * multiplies the cost of its selection by it, whether it returns a list or a connection; any
+ * other list multiplies by `defaultListSize`, except the list right under a paged
+ * connection (its `edges` or `nodes`, already counted by the page size). Variables are
+ * resolved, so it runs per request, before query planning.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -80,14 +82,19 @@ export function operationCost(
           parent && (isObjectType(parent) || isInterfaceType(parent))
             ? parent.getFields()[s.name.value]
             : undefined;
-        if (!def) continue;
+        if (!def || isLeafType(getNamedType(def.type))) continue;
         const paged = pageSize(s) ?? schemaDefault(def.args);
         const isList = isListType(getNullableType(def.type));
-        const size = paged ?? (isList && !underPage ? o.defaultListSize : 1);
         const children = s.selectionSet
           ? costOf(s.selectionSet, getNamedType(def.type), paged !== undefined && !isList)
           : 0;
-        total += 1 + size * children;
+        if (isList) {
+          // Each element is an object: it counts, and so does its selection.
+          const size = paged ?? (underPage ? 1 : o.defaultListSize);
+          total += size * (1 + children);
+        } else {
+          total += 1 + (paged ?? 1) * children;
+        }
       }
     }
     return total;

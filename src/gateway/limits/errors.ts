@@ -1,4 +1,3 @@
-import { HeaderMap } from '@apollo/server';
 import { GraphQLError, type ASTNode } from 'graphql';
 import { AppError, ErrorCode } from '../../shared/errors/index.ts';
 
@@ -24,7 +23,8 @@ export function limitError(
       code,
       limit,
       ...details,
-      http: { status: appError.httpStatus, headers: new HeaderMap() },
+      // Status only: Apollo sets it on the response and strips `http` from the error.
+      http: { status: appError.httpStatus },
     },
   });
 }
