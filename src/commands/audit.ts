@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
@@ -14,6 +14,7 @@ import {
   migrateAuditDb,
   pruneAudit,
   signCheckpoint,
+  verifyArchives,
   verifyChain,
   type Checkpoint,
   type ExportFormat,
@@ -21,7 +22,9 @@ import {
 import type { Config } from '../shared/config/index.ts';
 
 const usage = `usage:
-  audit verify [--checkpoint <file>] [--public-key <pem>]   walk the hash chain; exit 1 at the first broken link
+  audit verify [--checkpoint <file>] [--public-key <pem>] [--archive-dir <dir>]
+                                                            walk the hash chain (and the pruned archives);
+                                                            exit 1 at the first broken link
   audit checkpoint [--out <file>] [--key <pem>]             print the signed head (keep it outside the store)
   audit export --format jsonl|csv [--from <iso>] [--to <iso>] [--out <file>]
   audit prune [--archive-dir <dir>]                         archive and delete records older than AUDIT_RETENTION_DAYS`;
@@ -78,6 +81,25 @@ export async function audit(config: Config, args: string[]): Promise<number> {
                 `batch ${result.from.seq + 1n} to ${result.head.seq}, head ${result.head.hash}`
             : `audit chain OK: no batches after batch ${result.from.seq}, head ${result.head.hash}`,
         );
+        const anchor = await store.db.auditAnchor.findUnique({ where: { id: 1 } });
+        const archiveDir = flags['archive-dir'] ?? join(config.dataDir, 'audit-archive');
+        if (anchor && existsSync(archiveDir)) {
+          const archived = await verifyArchives(archiveDir, anchor);
+          if (!archived.ok) {
+            console.error(
+              `audit archive BROKEN in ${archived.file}` +
+                `${archived.seq === null ? '' : ` at batch ${archived.seq}`}: ${archived.reason}`,
+            );
+            return 1;
+          }
+          console.log(`archives OK: ${archived.files} files, ${archived.batches} pruned batches`);
+        } else if (anchor) {
+          if (flags['archive-dir']) {
+            console.error(`no archive directory ${archiveDir}`);
+            return 1;
+          }
+          console.log(`archives not checked: batches up to ${anchor.seq} are in ${anchor.archive}`);
+        }
         if (!flags.checkpoint) return 0;
         const checkpoint = JSON.parse(readFileSync(flags.checkpoint, 'utf8')) as Checkpoint;
         const publicKey = loadPublicKey(flags['public-key'] ?? keyFile);
@@ -87,7 +109,6 @@ export async function audit(config: Config, args: string[]): Promise<number> {
         }
         const seq = BigInt(checkpoint.seq);
         const batch = await store.db.auditBatch.findUnique({ where: { seq } });
-        const anchor = await store.db.auditAnchor.findUnique({ where: { id: 1 } });
         const mismatch = checkpointMismatch(checkpoint, {
           batchHash: batch?.hash ?? null,
           head: result.head,
@@ -126,19 +147,20 @@ export async function audit(config: Config, args: string[]): Promise<number> {
       }
       case 'prune': {
         const before = new Date(Date.now() - config.audit.retentionDays * 86_400_000);
-        const result = await pruneAudit(store, {
-          before,
-          archiveDir: flags['archive-dir'] ?? join(config.dataDir, 'audit-archive'),
-        });
-        if (!result.anchor) {
-          console.log(`nothing older than ${before.toISOString()} to prune`);
-          return 0;
+        const archiveDir = flags['archive-dir'] ?? join(config.dataDir, 'audit-archive');
+        let pruned = 0;
+        // One archive file and transaction per slice of 50 000 batches, until none is due.
+        for (;;) {
+          const result = await pruneAudit(store, { before, archiveDir });
+          if (!result.anchor) break;
+          pruned += result.batches;
+          console.log(
+            `pruned ${result.batches} batches (${result.records} records) older than ` +
+              `${before.toISOString()}; archived to ${result.archive}; ` +
+              `the chain now verifies from batch ${result.anchor.seq} (${result.anchor.hash})`,
+          );
         }
-        console.log(
-          `pruned ${result.batches} batches (${result.records} records) older than ` +
-            `${before.toISOString()}; archived to ${result.archive}; ` +
-            `the chain now verifies from batch ${result.anchor.seq} (${result.anchor.hash})`,
-        );
+        if (!pruned) console.log(`nothing older than ${before.toISOString()} to prune`);
         return 0;
       }
       default:

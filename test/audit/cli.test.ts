@@ -95,7 +95,9 @@ describe('audit CLI: verify, checkpoint, export, prune', () => {
     expect(existsSync(join(dir, 'audit-archive', 'audit-1-2.jsonl'))).toBe(true);
     expect(await cli('verify', '--checkpoint', join(dir, 'checkpoint.json'))).toMatchObject({
       code: 0,
-      stdout: expect.stringMatching(/OK: 4 batches[\s\S]*checkpoint of batch 6 .* matches/),
+      stdout: expect.stringMatching(
+        /OK: 4 batches[\s\S]*archives OK: 1 files, 2 pruned batches[\s\S]*checkpoint of batch 6 .* matches/,
+      ),
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   migrateAuditDb,
   pruneAudit,
   searchAudit,
+  verifyArchives,
   verifyChain,
   type AuditPage,
 } from '../../src/shared/audit/index.ts';
@@ -115,23 +116,27 @@ for (const kind of storeKinds) {
       'archives and prunes past retention; the rest verifies from the anchor',
       async () => {
         const dir = mkdtempSync(join(tmpdir(), 'lg-audit-archive-'));
-        const result = await pruneAudit(audit, {
-          before: new Date(now - 400 * day),
-          archiveDir: dir,
-        });
-        expect(result).toMatchObject({ batches: 3, records: 9, anchor: { seq: 3n } });
+        const before = new Date(now - 400 * day);
+        // In slices of two batches: two archive files, the second chaining on from the first.
+        const first = await pruneAudit(audit, { before, archiveDir: dir, maxBatches: 2 });
+        expect(first).toMatchObject({ batches: 2, records: 6, anchor: { seq: 2n } });
+        const result = await pruneAudit(audit, { before, archiveDir: dir, maxBatches: 2 });
+        expect(result).toMatchObject({ batches: 1, records: 3, anchor: { seq: 3n } });
         const lines = readFileSync(result.archive!, 'utf8')
           .trim()
           .split('\n')
           .map((l) => JSON.parse(l) as { seq: string; hash: string; records: unknown[] });
-        expect(lines.map((l) => l.seq)).toEqual(['1', '2', '3']);
-        expect(lines[2]!.hash).toBe(result.anchor!.hash);
+        expect(lines.map((l) => l.seq)).toEqual(['3']);
+        expect(lines[0]!.hash).toBe(result.anchor!.hash);
         expect(await audit.db.auditBatch.count({ where: { seq: { lte: 3n } } })).toBe(0);
         expect(await verifyChain(audit.db)).toMatchObject({
           ok: true,
           batches: 3,
           from: { seq: 3n },
         });
+        const anchor = await audit.db.auditAnchor.findUniqueOrThrow({ where: { id: 1 } });
+        expect(await verifyArchives(dir, anchor)).toEqual({ ok: true, files: 2, batches: 3 });
+
         // Appends continue the chain, and tampering after the anchor is still caught.
         await audit.append(makeBatch());
         expect((await verifyChain(audit.db)).ok).toBe(true);
@@ -145,9 +150,20 @@ for (const kind of storeKinds) {
         await audit.db.$executeRawUnsafe(
           `UPDATE "AuditRecord" SET "fieldPath" = 'Query.accounts' WHERE "batchSeq" = 4 AND "idx" = 0`,
         );
-        expect(
-          await pruneAudit(audit, { before: new Date(now - 400 * day), archiveDir: dir }),
-        ).toMatchObject({ batches: 0 });
+        expect(await pruneAudit(audit, { before, archiveDir: dir })).toMatchObject({ batches: 0 });
+
+        // An edited archive no longer proves the pruned history.
+        const file = join(dir, 'audit-1-2.jsonl');
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replace('"outcome":"ok"', '"outcome":"denied"'),
+        );
+        expect(await verifyArchives(dir, anchor)).toMatchObject({
+          ok: false,
+          file: 'audit-1-2.jsonl',
+          seq: 1n,
+          reason: expect.stringMatching(/hash/),
+        });
       },
     );
 

@@ -2,6 +2,7 @@
  * The audit log: every resolver call of every subgraph, recorded before its response leaves,
  * in a hash chain that `audit verify` walks. See docs/DECISIONS.md "Audit log".
  */
+export { verifyArchives, type ArchiveResult } from './archive.ts';
 export { canonicalJson, sha256Hex } from './canonical.ts';
 export { batchBody, genesisHash, linkHash } from './chain.ts';
 export {

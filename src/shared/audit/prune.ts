@@ -7,6 +7,7 @@ import type { ChainLink } from './types.ts';
 import { verifyChain } from './verify.ts';
 
 export interface PruneResult {
+  /** Batches archived and deleted by this call; more may be due when it hit maxBatches. */
   batches: number;
   records: number;
   /** The new retention anchor, or null when nothing was old enough. */
@@ -23,9 +24,16 @@ export interface PruneResult {
  */
 export async function pruneAudit(
   store: AuditStore,
-  options: { before: Date; archiveDir: string; now?: Date },
+  options: {
+    before: Date;
+    archiveDir: string;
+    now?: Date;
+    /** Most batches one call archives and deletes; call again for the rest. */
+    maxBatches?: number;
+  },
 ): Promise<PruneResult> {
   const { db } = store;
+  const max = BigInt(options.maxBatches ?? 50_000);
   const checked = await verifyChain(db);
   if (!checked.ok) {
     throw new AuditChainError(
@@ -38,7 +46,8 @@ export async function pruneAudit(
     orderBy: { seq: 'asc' },
     select: { seq: true },
   });
-  const last = firstKept ? firstKept.seq - 1n : checked.head.seq;
+  const oldest = firstKept ? firstKept.seq - 1n : checked.head.seq;
+  const last = oldest < from + max ? oldest : from + max;
   if (last <= from) return { batches: 0, records: 0, anchor: null, archive: null };
 
   mkdirSync(options.archiveDir, { recursive: true });

@@ -54,7 +54,13 @@ class PostgresChainWriter implements ChainWriter {
   private readonly pool: pg.Pool;
 
   constructor(url: string, onIdleError: (e: Error) => void) {
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    // Bounded waits: a store that hangs must fail requests (closed), not hold them forever.
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 2,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 10_000,
+    });
     // A connection dropped while idle must not crash the process; the next append fails closed.
     this.pool.on('error', onIdleError);
   }

@@ -7,7 +7,12 @@ import {
 } from '../../../shared/audit/index.ts';
 import type { Principal } from '../../../shared/auth/principal.ts';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
-import { badInput, forbidden, notFound } from '../../../shared/errors/index.ts';
+import {
+  badInput,
+  forbidden,
+  notFound,
+  upstreamUnavailable,
+} from '../../../shared/errors/index.ts';
 import type { ConsentDb } from '../db/client.ts';
 import type { ConsentRecord } from './consent.service.ts';
 
@@ -28,7 +33,7 @@ export class AuditReadService {
     page: { first: number; after?: string | null },
   ): Promise<AuditPage> {
     this.assertAuditor(principal);
-    if (!this.store) throw forbidden('The audit store is not available in this service');
+    if (!this.store) throw upstreamUnavailable('The audit store is not configured in this service');
     if (page.first < 0) throw badInput('first must not be negative');
     if (filter.from && filter.to && filter.from >= filter.to)
       throw badInput('from must be before to');
