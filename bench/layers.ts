@@ -52,10 +52,10 @@ main(async () => {
         `${o.connections} connections; gateway = ours, SQLite, shield on, audit on`,
     );
     for (const op of operations) {
+      const connections = Math.max(1, Math.round(o.connections * op.concurrency));
       const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
       for (const v of variants) await prime(await v.target(op));
-      for (const v of variants)
-        await load(await v.target(op), { seconds: o.warmup, connections: o.connections });
+      for (const v of variants) await load(await v.target(op), { seconds: o.warmup, connections });
       const n = Math.max(1, Math.round(o.seconds / o.slice));
       for (let round = 0; round < n; round++) {
         // Rotate who goes first so drift (GC, SQLite growth) does not favour one variant.
@@ -63,14 +63,23 @@ main(async () => {
         for (const v of order)
           rounds
             .get(v.name)!
-            .push(await load(await v.target(op), { seconds: o.slice, connections: o.connections }));
+            .push(await load(await v.target(op), { seconds: o.slice, connections }));
       }
       const r = Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
       const g = r.gateway!;
-      console.log(`\n### ${op.name}\n`);
+      console.log(`\n### ${op.name} (${connections} connections)\n`);
       console.log(
         table(
-          ['variant', 'requests', 'errors', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs gateway'],
+          [
+            'variant',
+            'requests',
+            'errors',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            'CPU ms/req',
+            'req/s vs gateway',
+          ],
           variants.map((v) => {
             const x = r[v.name]!;
             return [
@@ -87,7 +96,7 @@ main(async () => {
       );
       const ratio = (a: LoadResult | undefined, b: LoadResult | undefined, label: string) =>
         a && b
-          ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}`
+          ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}, CPU/req ×${fmt(a.cpuMs / b.cpuMs, 2)}`
           : `${label}: n/a`;
       console.log('');
       console.log(ratio(g, r['subgraph direct'], 'gateway / subgraph direct'));

@@ -16,6 +16,12 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /**
+   * Process CPU (all threads) per request. Every server of every variant is in this process,
+   * but only the one under load works, so this is the variant's cost, and the figure least
+   * moved by other work on the machine.
+   */
+  cpuMs: number;
 }
 
 export interface LoadOptions {
@@ -29,6 +35,7 @@ export interface LoadOptions {
  */
 export async function load(t: Target, o: LoadOptions): Promise<LoadResult> {
   let graphqlErrors = 0;
+  const cpu0 = process.cpuUsage();
   const r = await autocannon({
     url: t.url,
     connections: o.connections,
@@ -48,7 +55,9 @@ export async function load(t: Target, o: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  const cpu = process.cpuUsage(cpu0);
   return {
+    cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(r.requests.total, 1),
     requests: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx + graphqlErrors,
     rps: r.requests.total / Math.max(r.duration, 0.001),
@@ -79,6 +88,12 @@ export function merge(rounds: LoadResult[]): LoadResult {
     rps: sum((r) => r.rps) / n,
     p50: sum((r) => r.p50) / n,
     p99: sum((r) => r.p99) / n,
+    cpuMs:
+      sum((r) => r.cpuMs * r.requests) /
+      Math.max(
+        sum((r) => r.requests),
+        1,
+      ),
   };
 }
 

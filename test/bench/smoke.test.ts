@@ -37,14 +37,14 @@ const number = /^×?-?\d+(\.\d+)?$/;
 describe('benchmarks (smoke runs)', () => {
   it('npm run bench: every operation, every variant, with numbers and ratios, no errors', async () => {
     const out = await smoke(['bench/layers.ts']);
-    for (const op of ['dashboard', 'balance', 'payment']) expect(out).toContain(`### ${op}`);
+    for (const op of ['dashboard', 'balance', 'payment']) expect(out).toContain(`### ${op} (`);
     const rows = tableRows(out, 'variant');
     const names = new Set(rows.map((r) => r[0]));
     for (const v of ['gateway', 'subgraph direct', 'shield off', 'audit off', 'Hive gateway'])
       expect(names).toContain(v);
     expect(rows.length).toBeGreaterThanOrEqual(15);
     for (const r of rows) {
-      for (const cell of r.slice(1, 6)) expect(cell).toMatch(number);
+      for (const cell of r.slice(1, 7)) expect(cell).toMatch(number);
       expect(r[2], `errors in ${r[0]}`).toBe('0');
     }
     expect(out).toMatch(/gateway \/ subgraph direct: p50 ×/);
