@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { InternalContext } from '../shared/auth/internal-context.ts';
 import { signServiceCall } from '../shared/auth/internal-context.ts';
 import { scopesForPermissions } from '../shared/auth/permissions.ts';
@@ -33,20 +34,38 @@ export function createAuthenticator(o: AuthenticatorOptions) {
     return ((await res.json()) as { grant: ConsentGrant | null }).grant;
   }
 
-  return async (authorization: string | undefined, requestId: string): Promise<InternalContext> => {
+  return async (
+    authorization: string | undefined,
+    requestId: string,
+    customerIp?: string,
+  ): Promise<InternalContext> => {
     const token = bearerToken(authorization);
     if (!token)
       throw unauthenticated('A bearer access token is required in the Authorization header');
     const principal = await verifyAccessToken(token, { issuers: o.issuers, audience: o.audience });
-    if (!principal.consentId) return { requestId, principal };
+    // Only a token acting for a PSU can say the PSU is present.
+    const psuIpAddress = principal.psuId ? psuIp(customerIp) : undefined;
+    if (!principal.consentId)
+      return { requestId, principal, ...(psuIpAddress ? { psuIpAddress } : {}) };
     const grant = await grantOf(principal.consentId);
     if (!grant || grant.clientId !== principal.clientId || grant.psuId !== principal.psuId) {
       throw unauthenticated('The consent behind this token is no longer authorised');
     }
     // A token can never carry more than its consent grants today.
     const scopes = principal.scopes.filter((s) => grantScopes(grant).has(s));
-    return { requestId, principal: { ...principal, scopes }, grant };
+    return {
+      requestId,
+      principal: { ...principal, scopes },
+      grant,
+      ...(psuIpAddress ? { psuIpAddress } : {}),
+    };
   };
+}
+
+/** A valid IPv4/IPv6 address, or nothing: a malformed header is ignored, never trusted. */
+function psuIp(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  return value && isIP(value) ? value : undefined;
 }
 
 const grantScopes = (g: ConsentGrant) => new Set(scopesForPermissions(g.permissions));

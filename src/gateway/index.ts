@@ -71,7 +71,12 @@ export async function createGateway(o: GatewayOptions) {
     try {
       const release = capacity.acquire();
       res.once('close', release);
-      const internal = await authenticate(req.headers.authorization, info.id);
+      const customerIp = req.headers['x-fapi-customer-ip-address'];
+      const internal = await authenticate(
+        req.headers.authorization,
+        info.id,
+        typeof customerIp === 'string' ? customerIp : undefined,
+      );
       info.clientId = internal.principal.clientId;
       takeToken(internal.principal.clientId);
       await handleGraphQL(server, req, res, {

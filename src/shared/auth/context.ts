@@ -5,4 +5,6 @@ export interface SubgraphContext {
   requestId: string;
   principal?: Principal;
   grant?: ConsentGrant;
+  /** Set when the PSU is present (see InternalContext.psuIpAddress). */
+  psuIpAddress?: string;
 }

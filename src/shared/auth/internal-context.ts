@@ -14,6 +14,11 @@ export interface InternalContext {
   requestId: string;
   principal: Principal;
   grant?: ConsentGrant;
+  /**
+   * The PSU's IP address from `x-fapi-customer-ip-address`, when the client app says the
+   * PSU is present. PSD2 limits unattended reads; reads with the PSU present are not.
+   */
+  psuIpAddress?: string;
 }
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);

@@ -54,6 +54,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
           requestId,
           principal: verified?.principal,
           grant: verified?.grant,
+          psuIpAddress: verified?.psuIpAddress,
         });
       },
     });

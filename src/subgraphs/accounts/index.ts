@@ -94,9 +94,9 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
     maxBodyBytes: o.maxBodyBytes,
     audit: o.audit,
     extendContext: (base) => {
-      // The PSU counts as present when the gateway vouches for their IP address; it does
-      // not forward x-fapi-customer-ip-address yet, so every read is unattended for now.
-      const presence = {};
+      // The PSU counts as present when the gateway vouches for their IP address
+      // (x-fapi-customer-ip-address); otherwise a read is unattended and PSD2-limited.
+      const presence = base.psuIpAddress ? { psuIpAddress: base.psuIpAddress } : {};
       return { ...base, presence, loaders: createAccountLoaders(services, base, presence) };
     },
   });
