@@ -89,6 +89,7 @@ main(async () => {
               fmt(x.rps),
               fmt(x.p50),
               fmt(x.p99),
+              fmt(x.cpuMs, 2),
               `×${fmt(x.rps / g.rps, 2)}`,
             ];
           }),
