@@ -149,6 +149,7 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
         paymentsDb.$disconnect(),
         auditStore.close(),
       ]);
+      await sandbox?.close();
     },
   };
 }
