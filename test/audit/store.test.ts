@@ -13,7 +13,10 @@ for (const kind of storeKinds) {
     beforeAll(async () => {
       if (!available) return;
       store = await kind.create();
-      expect(await migrateAuditDb(store.url)).toEqual(['0001_init.sql']);
+      expect(await migrateAuditDb(store.url)).toEqual([
+        '0001_init.sql',
+        '0002_append_function.sql',
+      ]);
       audit = AuditStore.open(store.url);
     });
     afterAll(async () => {
@@ -37,6 +40,27 @@ for (const kind of storeKinds) {
         const result = await verifyChain(audit.db);
         expect(result).toMatchObject({ ok: true, batches: 40, records: 120 });
         expect(await audit.head()).toEqual(links.find((l) => l.seq === 40n));
+      },
+    );
+
+    it.skipIf(!available)(
+      'stores any text exactly as hashed (quotes, control characters, emoji)',
+      async () => {
+        const odd = makeBatch({ requestId: 'odd "\u0001\n\\ 🙂 ünï' }, 1);
+        odd.records[0]!.args = JSON.stringify({ note: 'a\u0001b "q" \\ 🙂' });
+        const link = await audit.append(odd);
+        const stored = await audit.db.auditBatch.findUniqueOrThrow({
+          where: { seq: link.seq },
+          include: { records: true },
+        });
+        expect(stored.requestId).toBe(odd.requestId);
+        expect(stored.records[0]!.args).toBe(odd.records[0]!.args);
+        expect((await verifyChain(audit.db)).ok).toBe(true);
+        await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = ${link.seq}`);
+        await sql(`DELETE FROM "AuditBatch" WHERE "seq" = ${link.seq}`);
+        await sql(
+          `UPDATE "AuditHead" SET "seq" = 40, "hash" = (SELECT "hash" FROM "AuditBatch" WHERE "seq" = 40)`,
+        );
       },
     );
 

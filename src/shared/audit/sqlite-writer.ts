@@ -23,7 +23,7 @@ db.pragma('synchronous = FULL');
 const head = db.prepare('SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1');
 const anyStored = db.prepare('SELECT 1 FROM "AuditBatch" UNION ALL SELECT 1 FROM "AuditAnchor" LIMIT 1');
 const insertBatch = db.prepare('INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind","principalId","clientId","psuId","consentId","operationName","operationType","recordCount") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-const insertRecords = db.prepare(workerData.insertRecords);
+const insertRecord = db.prepare('INSERT INTO "AuditRecord" ("batchSeq","idx","at","fieldPath","responsePath","args","outcome","errorCode") VALUES (?,?,?,?,?,?,?,?)');
 const upsertHead = db.prepare('INSERT INTO "AuditHead" ("id","seq","hash","updatedAt") VALUES (1,?,?,?) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash", "updatedAt" = excluded."updatedAt"');
 const date = (d) => d.toISOString().replace('Z', '+00:00');
 const write = db.transaction((group) => {
@@ -39,7 +39,10 @@ const write = db.transaction((group) => {
     links.push({ seq, hash });
     insertBatch.run(seq, prevHash, hash, date(b.at), b.service, b.requestId, b.principalKind, b.principalId,
       b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount);
-    if (insertRecords.run(seq, body).changes !== b.recordCount) throw new Error('record count mismatch');
+    // Parsed here, off the request thread; measured cheaper than SQLite's json_each.
+    const records = JSON.parse(body).records;
+    if (records.length !== b.recordCount) throw new Error('record count mismatch');
+    records.forEach((r, idx) => insertRecord.run(seq, idx, r.at.replace('Z', '+00:00'), r.fieldPath, r.responsePath, r.args, r.outcome, r.errorCode));
   }
   upsertHead.run(seq, hash, date(new Date()));
   return links;
@@ -50,15 +53,6 @@ parentPort.on('message', (m) => {
   catch (e) { parentPort.postMessage({ id: m.id, error: String((e && e.message) || e), missingHead: !!(e && e.missingHead) }); }
 });
 `;
-
-/** The records go in straight from the hashed body: one statement, no per-row crossing into JS. */
-const insertRecords = `INSERT INTO "AuditRecord"
-  ("batchSeq","idx","at","fieldPath","responsePath","args","outcome","errorCode")
-  SELECT ?, "key", replace(json_extract("value", '$.at'), 'Z', '+00:00'),
-    json_extract("value", '$.fieldPath'), json_extract("value", '$.responsePath'),
-    json_extract("value", '$.args'), json_extract("value", '$.outcome'),
-    json_extract("value", '$.errorCode')
-  FROM json_each(?, '$.records')`;
 
 type Reply = { id: number; links?: ChainLink[]; error?: string; missingHead?: boolean };
 
@@ -106,7 +100,7 @@ export class SqliteChainWriter implements ChainWriter {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(source, {
       eval: true,
-      workerData: { file: this.file, driver, insertRecords },
+      workerData: { file: this.file, driver },
     });
     worker.on('message', (m: Reply) => {
       const w = this.waiting.get(m.id);

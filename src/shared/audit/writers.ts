@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { providerOf, sqliteFile } from '../db/index.ts';
-import { genesisHash, linkHash } from './chain.ts';
 import { SqliteChainWriter } from './sqlite-writer.ts';
 import type { AuditBatchInput, ChainLink } from './types.ts';
 
@@ -25,30 +24,17 @@ export interface ChainWriter {
   close(): Promise<void>;
 }
 
-/** Any constant works; it only has to differ from the other advisory locks we take. */
+/** Any constant unlike our other advisory locks; audit_append (migration 0002) takes it too. */
 export const chainLockKey = 7370619;
-
-/** Numbers each batch after `head` and chains its hash; the rows to insert. */
-export function link(group: QueuedBatch[], head: ChainLink) {
-  let { seq, hash } = head;
-  const links: ChainLink[] = [];
-  const batches = group.map(({ batch: b, body }) => {
-    const prevHash = hash;
-    seq += 1n;
-    hash = linkHash(prevHash, seq, body);
-    links.push({ seq, hash });
-    return { b, seq, prevHash, hash };
-  });
-  return { links, batches, head: { seq, hash } };
-}
 
 const missingHead = () =>
   new AuditChainError('The audit chain head is missing; run `audit verify`');
 
 /**
- * PostgreSQL: node-postgres on a small pool of its own; the chain lock is
- * `pg_advisory_xact_lock`, taken first in the transaction and released by COMMIT; rows go in
- * as arrays through `unnest`, so a batch of any size is three statements.
+ * PostgreSQL: node-postgres on a small pool of its own, one statement per group: the
+ * `audit_append` function (migration 0002) takes `pg_advisory_xact_lock`, reads the head,
+ * hashes and inserts each batch and its records, and moves the head, in the statement's own
+ * transaction. A round trip per step cost more than the rest of the append together.
  */
 class PostgresChainWriter implements ChainWriter {
   private readonly pool: pg.Pool;
@@ -66,71 +52,20 @@ class PostgresChainWriter implements ChainWriter {
   }
 
   async append(group: QueuedBatch[]): Promise<ChainLink[]> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    const headers = group.map(({ batch: { records, ...header } }) => ({
+      ...header,
+      at: header.at.toISOString(),
+      recordCount: records.length,
+    }));
     try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(${chainLockKey})`);
-      const head = await client.query<{ seq: string; hash: string }>(
-        'SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1',
+      const { rows } = await this.pool.query<{ out_seq: string; out_hash: string }>(
+        'SELECT "out_seq", "out_hash" FROM "audit_append"($1::json, $2::text)',
+        [JSON.stringify(headers), group.map((g) => g.body).join('\u0001')],
       );
-      const stored = head.rows[0];
-      if (!stored) {
-        const any = await client.query(
-          'SELECT 1 FROM "AuditBatch" UNION ALL SELECT 1 FROM "AuditAnchor" LIMIT 1',
-        );
-        if (any.rowCount) throw missingHead();
-      }
-      const linked = link(
-        group,
-        stored ? { seq: BigInt(stored.seq), hash: stored.hash } : { seq: 0n, hash: genesisHash },
-      );
-      const col = <T>(f: (x: (typeof linked.batches)[number]) => T) => linked.batches.map(f);
-      await client.query(
-        `INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind",
-          "principalId","clientId","psuId","consentId","operationName","operationType","recordCount")
-         SELECT * FROM unnest($1::bigint[],$2::text[],$3::text[],$4::timestamp(3)[],$5::text[],$6::text[],
-          $7::text[],$8::text[],$9::text[],$10::text[],$11::text[],$12::text[],$13::text[],$14::int[])`,
-        [
-          col((x) => x.seq.toString()),
-          col((x) => x.prevHash),
-          col((x) => x.hash),
-          col((x) => x.b.at.toISOString()),
-          col((x) => x.b.service),
-          col((x) => x.b.requestId),
-          col((x) => x.b.principalKind),
-          col((x) => x.b.principalId),
-          col((x) => x.b.clientId),
-          col((x) => x.b.psuId),
-          col((x) => x.b.consentId),
-          col((x) => x.b.operationName),
-          col((x) => x.b.operationType),
-          col((x) => x.b.records.length),
-        ],
-      );
-      // The records go in straight from the hashed body, parsed by PostgreSQL.
-      await client.query(
-        `INSERT INTO "AuditRecord" ("batchSeq","idx","at","fieldPath","responsePath","args","outcome","errorCode")
-         SELECT b.seq, (r.n - 1)::int, (r.v->>'at')::timestamp(3), r.v->>'fieldPath', r.v->>'responsePath',
-           r.v->>'args', r.v->>'outcome', r.v->>'errorCode'
-         FROM unnest($1::bigint[], $2::json[]) AS b(seq, body),
-           json_array_elements(b.body->'records') WITH ORDINALITY AS r(v, n)`,
-        [col((x) => x.seq.toString()), group.map((g) => g.body)],
-      );
-      await client.query(
-        `INSERT INTO "AuditHead" ("id","seq","hash","updatedAt") VALUES (1,$1,$2,$3::timestamp(3))
-         ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash", "updatedAt" = excluded."updatedAt"`,
-        [linked.head.seq.toString(), linked.head.hash, new Date().toISOString()],
-      );
-      await client.query('COMMIT');
-      return linked.links;
+      return rows.map((r) => ({ seq: BigInt(r.out_seq), hash: r.out_hash }));
     } catch (e) {
-      broken = e as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (e instanceof Error && /chain head is missing/.test(e.message)) throw missingHead();
       throw e;
-    } finally {
-      // A connection that failed mid-transaction is not reused.
-      client.release(broken);
     }
   }
 

@@ -1,0 +1,2 @@
+-- PostgreSQL only (the audit_append function); SQLite appends from its writer thread.
+SELECT 1;
