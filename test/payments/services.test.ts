@@ -164,14 +164,18 @@ for (const kind of storeKinds) {
       it('concurrent requests with one key: one consent, one bank call, the rest CONFLICT', async () => {
         const c = caller();
         const before = fake.calls.createConsent;
-        fake.delayMs = 50;
+        // Long enough that the others arrive while the first is still at the bank, even on a
+        // loaded machine; one that arrives after it finished gets the same consent replayed.
+        fake.delayMs = 400;
         try {
           const results = await Promise.allSettled(
             Array.from({ length: 5 }, () => services.paymentConsents.create(c, 'race-1', order())),
           );
-          const ok = results.filter((r) => r.status === 'fulfilled');
+          const ok = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
           const refused = results.filter((r) => r.status === 'rejected');
-          expect(ok).toHaveLength(1);
+          expect(ok.length).toBeGreaterThanOrEqual(1);
+          expect(new Set(ok.map((consent) => consent.id)).size).toBe(1);
+          expect(refused.length).toBeGreaterThanOrEqual(1);
           for (const r of refused) {
             expect((r.reason as AppError).code).toBe('CONFLICT');
             expect((r.reason as AppError).details['reason']).toBe('idempotency_key_in_use');
