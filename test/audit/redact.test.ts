@@ -38,6 +38,31 @@ describe('audit argument redaction', () => {
     ).toBe('{"from":"2026-01-01T00:00:00.000Z","id":"cns_1","status":"Authorised"}');
   });
 
+  it('logs account ids but not account identifiers (IBANs, account numbers, sort codes)', () => {
+    const args = {
+      input: {
+        debtorAccountId: 'acc_1',
+        creditorAccount: { scheme: 'IBAN', identification: 'DE89370400440532013000' },
+        debtorAccount: {
+          iban: 'GB33BUKB20201555555555',
+          accountNumber: '55555555',
+          sortCode: '202015',
+        },
+        amount: '10.00',
+      },
+    };
+    const json = redactArguments(args)!;
+    expect(JSON.parse(json)).toEqual({
+      input: {
+        debtorAccountId: 'acc_1',
+        creditorAccount: { scheme: 'IBAN', identification: redacted },
+        debtorAccount: { iban: redacted, accountNumber: redacted, sortCode: redacted },
+        amount: '10.00',
+      },
+    });
+    expect(json).not.toMatch(/DE89|GB33|55555555|202015/);
+  });
+
   it('redacts a value that looks like a JWT whatever its key', () => {
     const jwt = `eyJhbGciOiJFUzI1NiJ9.${'a'.repeat(40)}.${'b'.repeat(40)}`;
     expect(JSON.parse(redactArguments({ note: jwt })!)).toEqual({ note: redacted });

@@ -6,6 +6,8 @@ import { canonicalJson } from './canonical.ts';
  * secret words anywhere (`accesstoken`). Over-redaction only loses an argument value from
  * the log; under-redaction leaks a secret into a store kept for years, so the list errs wide
  * (`currencyCode` is redacted too). Values that look like JWTs are redacted whatever the key.
+ * Account identifiers (IBANs, account numbers) are account data, not secrets, but the log
+ * keeps ids, not account data (GDPR minimisation, SECURITY-CHECKS), so they go too.
  */
 export const secretWords: ReadonlySet<string> = new Set([
   'password',
@@ -26,8 +28,21 @@ export const secretWords: ReadonlySet<string> = new Set([
   'signature',
   'private',
   'apikey',
+  'identification',
+  'iban',
+  'bban',
+  'pan',
 ]);
-const secretSubstrings = ['password', 'passwd', 'secret', 'token', 'credential', 'apikey'];
+const secretSubstrings = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'credential',
+  'apikey',
+  'accountnumber',
+  'sortcode',
+];
 
 export const redacted = '[REDACTED]';
 
