@@ -33,7 +33,8 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     PAYMENTS_PORT: '0',
     SANDBOX_BANK_BASE_PORT: '0',
     TOKEN_ISSUER: 'http://ledgergraph.test',
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=error npx vitest … shows the system's own logs when a test needs them.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
   const system: RunningSystem = await startSystem(config, clock);

@@ -30,6 +30,15 @@ export function formatError(
     };
   }
   const code = String(formatted.extensions?.code ?? '');
+  if (code === 'INVALID_GRAPHQL') {
+    // @apollo/gateway's word for a request it cannot plan, e.g. an operationName the
+    // document does not define: the client's mistake, so say what it was.
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    };
+  }
   if (ourCodes.has(code) || clientCodes.has(code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

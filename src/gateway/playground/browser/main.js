@@ -3,6 +3,7 @@
 // it runs in the browser and the project's TypeScript setup has no DOM types.
 import { createElement as h, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { parse } from 'graphql';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import consentDashboard from '../../../client/operations/ConsentDashboard.graphql';
@@ -19,7 +20,24 @@ globalThis.MonacoEnvironment = {
   },
 };
 
-const fetcher = async (params, options) => {
+// GraphiQL's operation name can lag behind a tab switch, so a quick run sends one tab's
+// document with the previous tab's name. Drop a name the document does not define.
+function definedOperationNames(query) {
+  try {
+    return parse(query)
+      .definitions.filter((d) => d.kind === 'OperationDefinition' && d.name)
+      .map((d) => d.name.value);
+  } catch {
+    return null;
+  }
+}
+
+const fetcher = async (rawParams, options) => {
+  const names = rawParams.operationName ? definedOperationNames(rawParams.query) : null;
+  const params =
+    names && !names.includes(rawParams.operationName)
+      ? { ...rawParams, operationName: undefined }
+      : rawParams;
   const res = await fetch(config.graphqlPath, {
     method: 'POST',
     headers: {
