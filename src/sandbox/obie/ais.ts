@@ -64,6 +64,18 @@ function consentedAccounts(ctx: ObieContext, access: Access): SandboxAccount[] {
   return ctx.data.accounts.filter((a) => access.consent.accountIds.includes(a.accountId));
 }
 
+/** The bulk endpoints read every consented account; the per-account ones the one named. */
+function accountsInScope(
+  ctx: ObieContext,
+  access: Access,
+  req: ApiRequest,
+): Guarded<SandboxAccount[]> {
+  if (req.params.AccountId === undefined)
+    return { ok: true, value: consentedAccounts(ctx, access) };
+  const account = consentedAccount(ctx, access, req);
+  return account.ok ? { ok: true, value: [account.value] } : account;
+}
+
 function envelope(
   req: ApiRequest,
   data: unknown,
@@ -107,14 +119,9 @@ export function getBalances(ctx: ObieContext, req: ApiRequest): Reply {
       message: 'Consent does not include ReadBalances',
     });
   }
-  let accounts: SandboxAccount[];
-  if (req.params.AccountId === undefined) {
-    accounts = consentedAccounts(ctx, access.value);
-  } else {
-    const account = consentedAccount(ctx, access.value, req);
-    if (!account.ok) return account.reply;
-    accounts = [account.value];
-  }
+  const scope = accountsInScope(ctx, access.value, req);
+  if (!scope.ok) return scope.reply;
+  const accounts = scope.value;
   const balances = accounts.flatMap((a) =>
     balanceResources(ctx.dialect, a, ctx.data.ledger(a.accountId), ctx.data.historyEnd),
   );
@@ -131,14 +138,9 @@ export function getTransactions(ctx: ObieContext, req: ApiRequest): Reply {
       message: 'Consent does not include ReadTransactionsBasic or ReadTransactionsDetail',
     });
   }
-  let accounts: SandboxAccount[];
-  if (req.params.AccountId === undefined) {
-    accounts = consentedAccounts(ctx, access.value);
-  } else {
-    const account = consentedAccount(ctx, access.value, req);
-    if (!account.ok) return account.reply;
-    accounts = [account.value];
-  }
+  const scope = accountsInScope(ctx, access.value, req);
+  if (!scope.ok) return scope.reply;
+  const accounts = scope.value;
   const window = bookingWindow(ctx, req, consent);
   if (!window.ok) return window.reply;
   const page = readPage(req.query);
