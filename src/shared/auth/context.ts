@@ -1,3 +1,4 @@
+import { unauthenticated } from '../errors/index.ts';
 import type { ConsentGrant, Principal } from './principal.ts';
 
 /** What every subgraph resolver sees: verified identity from the gateway, or nothing. */
@@ -7,4 +8,13 @@ export interface SubgraphContext {
   grant?: ConsentGrant;
   /** Set when the PSU is present (see InternalContext.psuIpAddress). */
   psuIpAddress?: string;
+}
+
+/**
+ * The caller, for resolvers behind shield: shield has already refused anonymous callers, so
+ * this narrows the type and guards a resolver reached some other way.
+ */
+export function principalOf(ctx: SubgraphContext): Principal {
+  if (!ctx.principal) throw unauthenticated();
+  return ctx.principal;
 }
