@@ -35,15 +35,17 @@ export function createBankServer(parts: ServerParts): RunningServer {
     });
   });
 
+  // Idempotent: the system and a test or benchmark may both close the same bank.
+  let closing: Promise<void> | undefined;
   return {
     server,
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 

@@ -199,3 +199,17 @@ describe('admin surface /__sandbox/', () => {
     expect(psus.body.every((p) => p.accounts.length === 2)).toBe(true);
   });
 });
+
+describe('closing a bank', () => {
+  it('is idempotent: a second close resolves instead of throwing', async () => {
+    const { startSandboxBank } = await import('../../src/sandbox/index.ts');
+    const bank = await startSandboxBank({
+      id: 'close-twice',
+      standard: 'obie',
+      seed: 1,
+      transactionsPerAccount: 1,
+    });
+    await bank.close();
+    await expect(bank.close()).resolves.toBeUndefined();
+  });
+});
