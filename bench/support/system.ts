@@ -137,7 +137,6 @@ export async function startBenchSystem(env: Record<string, string> = {}, shield 
     graphql: <T>(query: string, variables = {}) => graphql<T>(bearer, query, variables),
     async stop() {
       await system.stop();
-      await system.sandbox?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
