@@ -1,30 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/shared/audit/canonical.ts';
-import { batchBody, genesisHash, linkHash } from '../../src/shared/audit/chain.ts';
-import type { AuditBatchInput } from '../../src/shared/audit/types.ts';
+import {
+  batchBody,
+  batchHeader,
+  genesisHash,
+  linkHash,
+  storedBody,
+  type FormatOneBatch,
+  type StoredBatch,
+} from '../../src/shared/audit/chain.ts';
+import { packRecords, unpackRecords } from '../../src/shared/audit/records.ts';
+import type { AuditRecordInput } from '../../src/shared/audit/types.ts';
+import { callsOf } from './support/batches.ts';
 
-const batch: AuditBatchInput = {
+const request = {
   at: new Date('2026-03-01T10:00:00.000Z'),
   service: 'accounts',
   requestId: 'req-1',
-  principalKind: 'consent',
+  principalKind: 'consent' as const,
   principalId: 'psu_alice',
   clientId: 'demo-pfm',
   psuId: 'psu_alice',
   consentId: 'cns_1',
   operationName: 'Dash',
   operationType: 'query',
-  records: [
-    {
-      at: new Date('2026-03-01T10:00:00.001Z'),
-      fieldPath: 'Query.accounts',
-      responsePath: 'accounts',
-      args: null,
-      outcome: 'ok',
-      errorCode: null,
-    },
-  ],
 };
+const record: AuditRecordInput = {
+  at: new Date('2026-03-01T10:00:00.001Z'),
+  fieldPath: 'Query.accounts',
+  responsePath: 'accounts',
+  args: null,
+  outcome: 'ok',
+  errorCode: null,
+};
+const formatOne: FormatOneBatch = { ...request, records: [record] };
+
+/** A format-2 batch as the store holds it. */
+function stored(records = [record]): StoredBatch {
+  const packed = packRecords(callsOf(records, request.at.getTime() + 1), request.at.getTime());
+  return { ...request, format: 2, recordCount: packed.count, records: packed.text };
+}
 
 describe('audit hash chain format', () => {
   it('canonical JSON sorts keys, drops undefined, writes dates and bigints as strings', () => {
@@ -34,43 +49,146 @@ describe('audit hash chain format', () => {
     expect(canonicalJson({ z: { y: 1, x: 2 } })).toBe(canonicalJson({ z: { x: 2, y: 1 } }));
   });
 
-  it('the batch body is the canonical JSON of the batch, whatever its strings hold', () => {
-    const odd: AuditBatchInput = {
-      ...batch,
+  it('format 1: the body is the canonical JSON of the batch, whatever its strings hold', () => {
+    const odd: FormatOneBatch = {
+      ...formatOne,
       operationName: null,
       requestId: 'a"b\\c\n\u2028 ünïcødé 🙂',
       records: [
-        ...batch.records,
-        {
-          ...batch.records[0]!,
-          args: '{"q":"\\"x\\""}',
-          outcome: 'denied',
-          errorCode: 'FORBIDDEN',
-        },
+        record,
+        { ...record, args: '{"q":"\\"x\\""}', outcome: 'denied', errorCode: 'FORBIDDEN' },
       ],
     };
-    for (const b of [batch, odd]) {
+    for (const b of [formatOne, odd]) {
       expect(batchBody(b)).toBe(canonicalJson({ v: 1, ...b }));
     }
   });
 
+  it('format 1: a converted batch (records as migration 0003 lists them) hashes as before', () => {
+    const converted: StoredBatch = {
+      ...request,
+      format: 1,
+      recordCount: 1,
+      // SQLite's stored date text, as the conversion copies it.
+      records: JSON.stringify([
+        ['2026-03-01T10:00:00.001+00:00', 'Query.accounts', 'accounts', null, 'ok', null],
+      ]),
+    };
+    expect(storedBody(converted)).toBe(batchBody(formatOne));
+  });
+
+  it('format 2: the body is the canonical header, a newline and the packed records', () => {
+    const b = stored();
+    expect(storedBody(b)).toBe(`${batchHeader(b)}\n${b.records}`);
+    expect(JSON.parse(batchHeader(b))).toEqual({
+      ...JSON.parse(canonicalJson(request)),
+      format: 2,
+      recordCount: 1,
+    });
+  });
+
   it('the hash depends on the previous hash, the position and every recorded value', () => {
-    const h = linkHash(genesisHash, 1n, batchBody(batch));
+    const b = stored();
+    const h = linkHash(genesisHash, 1n, storedBody(b));
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(linkHash(genesisHash, 1n, batchBody(structuredClone(batch)))).toBe(h);
-    expect(linkHash('1'.repeat(64), 1n, batchBody(batch))).not.toBe(h);
-    expect(linkHash(genesisHash, 2n, batchBody(batch))).not.toBe(h);
-    const edits: ((b: AuditBatchInput) => void)[] = [
+    expect(linkHash(genesisHash, 1n, storedBody(structuredClone(b)))).toBe(h);
+    expect(linkHash('1'.repeat(64), 1n, storedBody(b))).not.toBe(h);
+    expect(linkHash(genesisHash, 2n, storedBody(b))).not.toBe(h);
+    const edits: ((b: StoredBatch) => void)[] = [
       (b) => (b.consentId = 'cns_2'),
-      (b) => (b.records[0]!.outcome = 'denied'),
-      (b) => (b.records[0]!.responsePath = 'accounts.0'),
-      (b) => (b.records[0]!.at = new Date('2026-03-01T10:00:00.002Z')),
-      (b) => b.records.push({ ...b.records[0]! }),
+      (b) => (b.recordCount = 2),
+      (b) => (b.records = stored([{ ...record, outcome: 'denied' }]).records),
+      (b) => (b.records = stored([{ ...record, responsePath: 'accounts.0' }]).records),
+      (b) => (b.records = stored([record, record]).records),
     ];
     for (const edit of edits) {
-      const copy = structuredClone(batch);
+      const copy = structuredClone(b);
       edit(copy);
-      expect(linkHash(genesisHash, 1n, batchBody(copy))).not.toBe(h);
+      expect(linkHash(genesisHash, 1n, storedBody(copy))).not.toBe(h);
     }
+  });
+});
+
+describe('packed records', () => {
+  it('give back every record whole: paths below parents and lists, args, outcomes, times', () => {
+    // Response paths as graphql-js links them: each field's node points at its parent's.
+    const root = { prev: undefined, key: 'accounts', typename: 'Query' };
+    const item = { prev: root, key: 0, typename: undefined };
+    const balances = { prev: item, key: 'balances', typename: 'Account' };
+    const entities = { prev: undefined, key: '_entities', typename: 'Query' };
+    const t0 = Date.UTC(2026, 2, 1, 10);
+    const calls = [
+      {
+        fieldPath: 'Query.accounts',
+        own: root,
+        up: undefined,
+        key: 'accounts',
+        args: '{"first":2}',
+      },
+      { fieldPath: 'Account.balances', own: balances, up: item, key: 'balances', args: null },
+      { fieldPath: 'Query._entities', own: entities, up: undefined, key: '_entities', args: null },
+      {
+        fieldPath: 'Account.__resolveReference',
+        own: undefined,
+        up: entities,
+        key: 3,
+        args: '{"id":"a\\"1"}',
+      },
+    ].map((c, i) => ({ ...c, at: t0 + i * 5, outcome: 'ok' as const, errorCode: null }));
+    const failures = new Map([
+      ['accounts.0.balances', { outcome: 'denied' as const, errorCode: 'FORBIDDEN' }],
+    ]);
+    const packed = packRecords(calls, t0, failures);
+    expect(packed.count).toBe(4);
+    expect(packed.uses).toEqual([
+      ['Query.accounts', 'ok', 1],
+      ['Account.balances', 'denied', 1],
+      ['Query._entities', 'ok', 1],
+      ['Account.__resolveReference', 'ok', 1],
+    ]);
+    expect(unpackRecords(2, packed.text, new Date(t0))).toEqual([
+      {
+        at: new Date(t0),
+        fieldPath: 'Query.accounts',
+        responsePath: 'accounts',
+        args: '{"first":2}',
+        outcome: 'ok',
+        errorCode: null,
+      },
+      {
+        at: new Date(t0 + 5),
+        fieldPath: 'Account.balances',
+        responsePath: 'accounts.0.balances',
+        args: null,
+        outcome: 'denied',
+        errorCode: 'FORBIDDEN',
+      },
+      {
+        at: new Date(t0 + 10),
+        fieldPath: 'Query._entities',
+        responsePath: '_entities',
+        args: null,
+        outcome: 'ok',
+        errorCode: null,
+      },
+      {
+        at: new Date(t0 + 15),
+        fieldPath: 'Account.__resolveReference',
+        responsePath: '_entities.3',
+        args: '{"id":"a\\"1"}',
+        outcome: 'ok',
+        errorCode: null,
+      },
+    ]);
+  });
+
+  it('refuse a records column that is not what was written', () => {
+    const at = new Date();
+    expect(() => unpackRecords(2, '{"fields":[', at)).toThrow(/not JSON/);
+    expect(() => unpackRecords(2, '{"fields":[],"records":[[-1,"a",0,0]]}', at)).toThrow(/outside/);
+    expect(() => unpackRecords(2, '{"fields":["A.b"],"records":[[0,"a",0,0]]}', at)).toThrow(
+      /outside/,
+    );
+    expect(() => unpackRecords(3, '[]', at)).toThrow(/format 3/);
   });
 });

@@ -75,14 +75,15 @@ describe('audit CLI: verify, checkpoint, export, prune', () => {
   });
 
   it('exits non-zero naming the first broken link', async () => {
+    // Record 1 of batch 4 gets another response path.
     await sql(
-      `UPDATE "AuditRecord" SET "responsePath" = 'accounts.9' WHERE "batchSeq" = 4 AND "idx" = 1`,
+      `UPDATE "AuditBatch" SET "records" = replace("records", '"accounts.0.nickname"', '"accounts.9"') WHERE "seq" = 4`,
     );
     const broken = await cli('verify');
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/BROKEN at batch 4: content does not match its hash/);
     await sql(
-      `UPDATE "AuditRecord" SET "responsePath" = 'accounts.0.nickname' WHERE "batchSeq" = 4 AND "idx" = 1`,
+      `UPDATE "AuditBatch" SET "records" = replace("records", '"accounts.9"', '"accounts.0.nickname"') WHERE "seq" = 4`,
     );
   });
 
@@ -103,7 +104,7 @@ describe('audit CLI: verify, checkpoint, export, prune', () => {
 
   it('catches deletion at the tail with the head rewritten, through the checkpoint', async () => {
     const prev = await store.db.auditBatch.findUniqueOrThrow({ where: { seq: 5n } });
-    await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = 6`);
+    await sql(`DELETE FROM "AuditFieldUse" WHERE "batchSeq" = 6`);
     await sql(`DELETE FROM "AuditBatch" WHERE "seq" = 6`);
     await sql(`UPDATE "AuditHead" SET "seq" = 5, "hash" = '${prev.hash}'`);
     expect((await cli('verify')).code).toBe(0);

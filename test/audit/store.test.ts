@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore, migrateAuditDb, verifyChain } from '../../src/shared/audit/index.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
-import { makeBatch } from './support/batches.ts';
+import { packRecords, unpackRecords } from '../../src/shared/audit/records.ts';
+import { callsOf, makeBatch } from './support/batches.ts';
 
 for (const kind of storeKinds) {
   describe(`audit store on ${kind.provider}`, async () => {
@@ -16,6 +17,7 @@ for (const kind of storeKinds) {
       expect(await migrateAuditDb(store.url)).toEqual([
         '0001_init.sql',
         '0002_append_function.sql',
+        '0003_packed_records.sql',
       ]);
       audit = AuditStore.open(store.url);
     });
@@ -46,17 +48,25 @@ for (const kind of storeKinds) {
     it.skipIf(!available)(
       'stores any text exactly as hashed (quotes, control characters, emoji)',
       async () => {
-        const odd = makeBatch({ requestId: 'odd "\u0001\n\\ 🙂 ünï' }, 1);
-        odd.records[0]!.args = JSON.stringify({ note: 'a\u0001b "q" \\ 🙂' });
+        const args = JSON.stringify({ note: 'a\u0001b "q" \\ 🙂' });
+        const at = new Date();
+        const odd = {
+          ...makeBatch({ requestId: 'odd "\u0001\n\\ 🙂 ünï', at }),
+          records: packRecords(
+            callsOf(
+              [{ fieldPath: 'Query.x', responsePath: 'x', args, outcome: 'ok', errorCode: null }],
+              at.getTime(),
+            ),
+            at.getTime(),
+          ),
+        };
         const link = await audit.append(odd);
-        const stored = await audit.db.auditBatch.findUniqueOrThrow({
-          where: { seq: link.seq },
-          include: { records: true },
-        });
+        const stored = await audit.db.auditBatch.findUniqueOrThrow({ where: { seq: link.seq } });
         expect(stored.requestId).toBe(odd.requestId);
-        expect(stored.records[0]!.args).toBe(odd.records[0]!.args);
+        expect(stored.records).toBe(odd.records.text);
+        expect(unpackRecords(stored.format, stored.records, stored.at)[0]!.args).toBe(args);
         expect((await verifyChain(audit.db)).ok).toBe(true);
-        await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = ${link.seq}`);
+        await sql(`DELETE FROM "AuditFieldUse" WHERE "batchSeq" = ${link.seq}`);
         await sql(`DELETE FROM "AuditBatch" WHERE "seq" = ${link.seq}`);
         await sql(
           `UPDATE "AuditHead" SET "seq" = 40, "hash" = (SELECT "hash" FROM "AuditBatch" WHERE "seq" = 40)`,
@@ -64,20 +74,54 @@ for (const kind of storeKinds) {
       },
     );
 
+    /** Rewrites a batch's records column through `edit`, returning the original. */
+    async function editRecords(seq: number, edit: (text: string) => string) {
+      const { records } = await audit.db.auditBatch.findUniqueOrThrow({
+        where: { seq: BigInt(seq) },
+      });
+      await audit.db.auditBatch.update({
+        where: { seq: BigInt(seq) },
+        data: { records: edit(records) },
+      });
+      return records;
+    }
+
     it.skipIf(!available)('verify names the batch whose record was edited', async () => {
-      await sql(
-        `UPDATE "AuditRecord" SET "outcome" = 'ok', "errorCode" = NULL, "args" = '{"first":99}' WHERE "batchSeq" = 7 AND "idx" = 0`,
+      const original = await editRecords(7, (t) =>
+        t.replace('{\\"first\\":10}', '{\\"first\\":99}'),
       );
       expect(await verifyChain(audit.db)).toMatchObject({
         ok: false,
         seq: 7n,
         reason: expect.stringMatching(/edited/),
       });
-      await sql(
-        `UPDATE "AuditRecord" SET "args" = '{"first":10}' WHERE "batchSeq" = 7 AND "idx" = 0`,
-      );
+      await editRecords(7, () => 'not json');
+      expect(await verifyChain(audit.db)).toMatchObject({
+        ok: false,
+        seq: 7n,
+        reason: expect.stringMatching(/cannot be read/),
+      });
+      await editRecords(7, () => original);
       expect((await verifyChain(audit.db)).ok).toBe(true);
     });
+
+    it.skipIf(!available)(
+      'verify catches an edited field-use index (it would hide records from search)',
+      async () => {
+        await sql(
+          `DELETE FROM "AuditFieldUse" WHERE "batchSeq" = 8 AND "fieldPath" = 'Account.nickname'`,
+        );
+        expect(await verifyChain(audit.db)).toMatchObject({
+          ok: false,
+          seq: 8n,
+          reason: expect.stringMatching(/field-use index/),
+        });
+        await sql(
+          `INSERT INTO "AuditFieldUse" ("batchSeq", "fieldPath", "outcome", "count") VALUES (8, 'Account.nickname', 'ok', 2)`,
+        );
+        expect((await verifyChain(audit.db)).ok).toBe(true);
+      },
+    );
 
     it.skipIf(!available)('verify names the batch whose request details were edited', async () => {
       await sql(`UPDATE "AuditBatch" SET "consentId" = 'cns_other' WHERE "seq" = 12`);
@@ -86,16 +130,17 @@ for (const kind of storeKinds) {
     });
 
     it.skipIf(!available)('verify names the batch a record was deleted from', async () => {
-      const row = await audit.db.auditRecord.findUniqueOrThrow({
-        where: { batchSeq_idx: { batchSeq: 9n, idx: 2 } },
+      const original = await editRecords(9, (t) => {
+        const packed = JSON.parse(t) as { records: unknown[] };
+        packed.records.pop();
+        return JSON.stringify(packed);
       });
-      await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = 9 AND "idx" = 2`);
       expect(await verifyChain(audit.db)).toMatchObject({
         ok: false,
         seq: 9n,
         reason: expect.stringMatching(/holds 2 records/),
       });
-      await audit.db.auditRecord.create({ data: row });
+      await editRecords(9, () => original);
       expect((await verifyChain(audit.db)).ok).toBe(true);
     });
 
@@ -104,21 +149,21 @@ for (const kind of storeKinds) {
       async () => {
         const keep = await audit.db.auditBatch.findUniqueOrThrow({
           where: { seq: 20n },
-          include: { records: true },
+          include: { fieldUses: true },
         });
-        await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = 20`);
+        await sql(`DELETE FROM "AuditFieldUse" WHERE "batchSeq" = 20`);
         await sql(`DELETE FROM "AuditBatch" WHERE "seq" = 20`);
         expect(await verifyChain(audit.db)).toMatchObject({
           ok: false,
           seq: 20n,
           reason: expect.stringMatching(/missing/),
         });
-        const { records, ...batch } = keep;
+        const { fieldUses, ...batch } = keep;
         await audit.db.auditBatch.create({ data: batch });
-        await audit.db.auditRecord.createMany({ data: records });
+        await audit.db.auditFieldUse.createMany({ data: fieldUses });
         expect((await verifyChain(audit.db)).ok).toBe(true);
 
-        await sql(`DELETE FROM "AuditRecord" WHERE "batchSeq" = 40`);
+        await sql(`DELETE FROM "AuditFieldUse" WHERE "batchSeq" = 40`);
         await sql(`DELETE FROM "AuditBatch" WHERE "seq" = 40`);
         expect(await verifyChain(audit.db)).toMatchObject({
           ok: false,

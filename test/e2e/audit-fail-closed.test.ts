@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/shared/audit/index.ts';
+import { unpackRecords } from '../../src/shared/audit/records.ts';
 import { adminUrl } from '../support/postgres.ts';
 import { storeKinds } from '../support/stores.ts';
 import { startTestSystem, type GraphQLResponse, type TestSystem } from '../support/system.ts';
@@ -87,14 +88,15 @@ for (const kind of storeKinds) {
 
           const batches = await t.system.audit.db.auditBatch.findMany({
             where: { requestId: { in: seen.map((s) => s.requestId) } },
-            include: { records: true },
           });
           const recorded = (requestId: string, service: string, field: string) =>
             batches.some(
               (b) =>
                 b.requestId === requestId &&
                 b.service === service &&
-                b.records.some((r) => r.fieldPath === field && r.outcome === 'ok'),
+                unpackRecords(b.format, b.records, b.at).some(
+                  (r) => r.fieldPath === field && r.outcome === 'ok',
+                ),
             );
           for (const { requestId, res } of seen) {
             const consent = res.data?.consent;

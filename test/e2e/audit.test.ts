@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit, verifyChain } from '../../src/shared/audit/index.ts';
+import { unpackRecords } from '../../src/shared/audit/records.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
 const dashboard = `query Dash($id: ID!) {
@@ -20,20 +21,18 @@ let seq = 0;
 const rid = (name: string) => `${name}-${(seq += 1)}`;
 const recordsOf = async (requestId: string) =>
   (
-    await t.system.audit.db.auditRecord.findMany({
-      where: { batch: { requestId } },
-      include: { batch: true },
-      orderBy: [{ batchSeq: 'asc' }, { idx: 'asc' }],
-    })
-  ).map((r) => ({
-    service: r.batch.service,
-    field: r.fieldPath,
-    path: r.responsePath,
-    outcome: r.outcome,
-    code: r.errorCode,
-    args: r.args,
-    batch: r.batch,
-  }));
+    await t.system.audit.db.auditBatch.findMany({ where: { requestId }, orderBy: { seq: 'asc' } })
+  ).flatMap((batch) =>
+    unpackRecords(batch.format, batch.records, batch.at).map((r) => ({
+      service: batch.service,
+      field: r.fieldPath,
+      path: r.responsePath,
+      outcome: r.outcome,
+      code: r.errorCode,
+      args: r.args,
+      batch,
+    })),
+  );
 const brief = (rs: Awaited<ReturnType<typeof recordsOf>>) =>
   rs.map((r) => `${r.service} ${r.field} ${r.path} ${r.outcome}${r.code ? ` ${r.code}` : ''}`);
 

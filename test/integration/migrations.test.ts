@@ -6,7 +6,7 @@ import { applyMigrations } from '../../src/shared/db/index.ts';
 import { storeKinds } from '../support/stores.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const stores = ['consent', 'accounts', 'payments'];
+const stores = ['consent', 'accounts', 'payments', 'audit'];
 
 describe('committed migrations', () => {
   for (const store of stores) {

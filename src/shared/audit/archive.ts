@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { batchBody, genesisHash, linkHash } from './chain.ts';
+import { batchBody, genesisHash, linkHash, storedBody } from './chain.ts';
+import { MalformedRecordsError, unpackRecords } from './records.ts';
 import type { AuditOutcome, ChainLink, PrincipalKindOrAnonymous } from './types.ts';
 
-/** A pruned batch as prune.ts writes it: one canonical JSON line per batch. */
-interface ArchivedBatch {
+/** The request's details and chain link of a pruned batch, as every archive line has them. */
+interface ArchivedLink {
   seq: string;
   prevHash: string;
   hash: string;
@@ -21,6 +22,16 @@ interface ArchivedBatch {
   operationName: string | null;
   operationType: string | null;
   recordCount: number;
+}
+
+/** A pruned batch as prune.ts writes it: the stored row, its records packed (records.ts). */
+interface ArchivedBatch extends ArchivedLink {
+  format: number;
+  records: string;
+}
+
+/** A batch pruned before records were packed (migration 0003): a record object each. */
+interface ArchivedRowBatch extends ArchivedLink {
   records: {
     idx: number;
     at: string;
@@ -37,6 +48,47 @@ export type ArchiveResult =
   | { ok: false; file: string; seq: bigint | null; reason: string };
 
 const archiveName = /^audit-(\d+)-(\d+)\.jsonl$/;
+
+function parseLine(line: string): ArchivedBatch | ArchivedRowBatch | null {
+  try {
+    const b = JSON.parse(line) as unknown;
+    return b && typeof b === 'object' && 'seq' in b && /^\d+$/.test(String(b.seq))
+      ? (b as ArchivedBatch | ArchivedRowBatch)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why an archived batch's records or hash do not hold, or null when they do. Lines of both
+ * shapes may sit in one directory: archives written before records were packed keep a record
+ * object each, and are verified with the hash body of that time.
+ */
+function brokenContent(b: ArchivedBatch | ArchivedRowBatch, seq: bigint): string | null {
+  const at = new Date(b.at);
+  let body: string;
+  if (typeof b.records === 'string') {
+    const packed = b as ArchivedBatch;
+    let count;
+    try {
+      count = unpackRecords(packed.format, packed.records, at).length;
+    } catch (e) {
+      if (!(e instanceof MalformedRecordsError)) throw e;
+      return `records cannot be read (${e.message})`;
+    }
+    if (count !== b.recordCount) return 'a record is missing or out of order';
+    body = storedBody({ ...packed, at });
+  } else if (Array.isArray(b.records)) {
+    const rows = b.records;
+    if (rows.length !== b.recordCount || rows.some((r, i) => r.idx !== i))
+      return 'a record is missing or out of order';
+    body = batchBody({ ...b, at, records: rows.map((r) => ({ ...r, at: new Date(r.at) })) });
+  } else {
+    return 'its records are missing';
+  }
+  return linkHash(b.prevHash, seq, body) === b.hash ? null : 'content does not match its hash';
+}
 
 /**
  * Verifies the retention archives against each other and against the anchor: every archived
@@ -64,20 +116,14 @@ export async function verifyArchives(
     });
     for await (const line of lines) {
       sha.update(`${line}\n`);
-      const b = JSON.parse(line) as ArchivedBatch;
-      const seq = BigInt(b.seq);
+      const b = parseLine(line);
+      const seq = b ? BigInt(b.seq) : prev.seq + 1n;
       const fail = (reason: string): ArchiveResult => ({ ok: false, file, seq, reason });
+      if (!b) return fail('a line is not an archived batch');
       if (seq !== prev.seq + 1n) return fail(`batch ${prev.seq + 1n} is missing`);
       if (b.prevHash !== prev.hash) return fail('prevHash does not match the previous batch');
-      if (b.records.length !== b.recordCount || b.records.some((r, i) => r.idx !== i))
-        return fail('a record is missing or out of order');
-      const body = batchBody({
-        ...b,
-        at: new Date(b.at),
-        records: b.records.map((r) => ({ ...r, at: new Date(r.at) })),
-      });
-      if (linkHash(b.prevHash, seq, body) !== b.hash)
-        return fail('content does not match its hash');
+      const broken = brokenContent(b, seq);
+      if (broken) return fail(broken);
       prev = { seq, hash: b.hash };
       batches += 1;
     }

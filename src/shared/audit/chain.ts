@@ -1,5 +1,6 @@
-import { sha256Hex } from './canonical.ts';
-import type { AuditBatchInput, AuditRecordInput } from './types.ts';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import { unpackRecords } from './records.ts';
+import type { AuditRecordInput, AuditRequestInfo } from './types.ts';
 
 /** The prevHash of the first batch ever appended. */
 export const genesisHash = '0'.repeat(64);
@@ -22,13 +23,17 @@ function recordJson(r: AuditRecordInput): string {
   return `{"args":${str(r.args)},"at":"${iso(r.at)}","errorCode":${str(r.errorCode)},"fieldPath":${str(r.fieldPath)},"outcome":${str(r.outcome)},"responsePath":${str(r.responsePath)}}`;
 }
 
+/** A batch as format 1 hashed it: the request's details and every record, unpacked. */
+export interface FormatOneBatch extends AuditRequestInfo {
+  records: AuditRecordInput[];
+}
+
 /**
- * The canonical JSON (canonical.ts: sorted keys, no whitespace) a batch's hash covers: the
- * request's details and every record in order. Written out field by field because it runs
- * for every request; a test holds it equal to canonicalJson of the same object. Built only
- * from values stored in columns, so `audit verify` can rebuild it from the rows.
+ * The canonical JSON (canonical.ts: sorted keys, no whitespace) a format-1 batch's hash
+ * covers: the request's details and every record in order. Batches written before migration
+ * 0003 are verified with it. A test holds it equal to canonicalJson of the same object.
  */
-export function batchBody(b: AuditBatchInput): string {
+export function batchBody(b: FormatOneBatch): string {
   return (
     `{"at":"${iso(b.at)}","clientId":${str(b.clientId)},"consentId":${str(b.consentId)},` +
     `"operationName":${str(b.operationName)},"operationType":${str(b.operationType)},` +
@@ -45,4 +50,39 @@ export function batchBody(b: AuditBatchInput): string {
  */
 export function linkHash(prevHash: string, seq: bigint, body: string): string {
   return sha256Hex(`${prevHash}\n${seq.toString()}\n${body}`);
+}
+
+/**
+ * What a format-2 batch's hash covers besides its place in the chain: the canonical JSON of
+ * the request's details and record count, a newline, and the packed records as stored
+ * (records.ts). Built only from stored columns, so `audit verify` rebuilds it from the row.
+ */
+export function batchHeader(b: AuditRequestInfo & { recordCount: number }): string {
+  return canonicalJson({
+    at: b.at,
+    clientId: b.clientId,
+    consentId: b.consentId,
+    format: 2,
+    operationName: b.operationName,
+    operationType: b.operationType,
+    principalId: b.principalId,
+    principalKind: b.principalKind,
+    psuId: b.psuId,
+    recordCount: b.recordCount,
+    requestId: b.requestId,
+    service: b.service,
+  });
+}
+
+/** A stored batch: its request's details and its records column. */
+export interface StoredBatch extends AuditRequestInfo {
+  format: number;
+  recordCount: number;
+  records: string;
+}
+
+/** The body a stored batch's hash covers, by its format. */
+export function storedBody(b: StoredBatch): string {
+  if (b.format === 1) return batchBody({ ...b, records: unpackRecords(1, b.records, b.at) });
+  return `${batchHeader(b)}\n${b.records}`;
 }

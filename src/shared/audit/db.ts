@@ -3,7 +3,7 @@ import { applyMigrations, createAdapter, providerOf } from '../db/index.ts';
 import {
   PrismaClient,
   type AuditBatch,
-  type AuditRecord,
+  type AuditFieldUse,
   type Prisma,
 } from '../../generated/audit/sqlite/client.ts';
 import { PrismaClient as PostgresClient } from '../../generated/audit/postgresql/client.ts';
@@ -15,7 +15,7 @@ import { PrismaClient as PostgresClient } from '../../generated/audit/postgresql
 export type AuditDb = PrismaClient;
 export type AuditTx = Prisma.TransactionClient;
 export type AuditBatchRow = AuditBatch;
-export type AuditRecordRow = AuditRecord;
+export type AuditFieldUseRow = AuditFieldUse;
 
 /** Opens the audit store at a `file:` (SQLite) or `postgresql://` URL. */
 export function openAuditDb(url: string): AuditDb {

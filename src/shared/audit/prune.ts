@@ -15,10 +15,14 @@ export interface PruneResult {
   archive: string | null;
 }
 
+/** Batches archived per read: each carries its packed records, thousands of calls at times. */
+const batchesPerRead = 50;
+
 /**
  * Retention: archives every batch that started before `before` (a prefix of the chain, so a
  * batch older than the cutoff but after a newer one waits for the next run) to a JSONL file,
- * one batch with its records and hashes per line, fsynced; then deletes those batches and
+ * one stored batch row per line (its packed records and hashes included; its field uses are
+ * left out, they follow from the records), fsynced; then deletes those batches and
  * stores the last one's seq and hash as the anchor the remaining chain verifies from.
  * A broken chain is never pruned: that would destroy the evidence.
  */
@@ -61,15 +65,14 @@ export async function pruneAudit(
       const page = await db.auditBatch.findMany({
         where: { seq: { gt: cursor, lte: last } },
         orderBy: { seq: 'asc' },
-        take: 200,
-        include: { records: { orderBy: { idx: 'asc' } } },
+        take: batchesPerRead,
       });
       if (!page.length) throw new AuditChainError('The chain changed while it was archived');
       for (const b of page) {
         const line = `${canonicalJson(b)}\n`;
         writeSync(fd, line);
         sha.update(line);
-        records += b.records.length;
+        records += b.recordCount;
         anchor = { seq: b.seq, hash: b.hash };
       }
       cursor = anchor.seq;
@@ -81,7 +84,7 @@ export async function pruneAudit(
   const archiveSha256 = sha.digest('hex');
 
   await store.locked(async (tx) => {
-    await tx.auditRecord.deleteMany({ where: { batchSeq: { gt: from, lte: last } } });
+    await tx.auditFieldUse.deleteMany({ where: { batchSeq: { gt: from, lte: last } } });
     await tx.auditBatch.deleteMany({ where: { seq: { gt: from, lte: last } } });
     const data = {
       seq: anchor.seq,

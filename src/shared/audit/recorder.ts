@@ -1,101 +1,68 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import {
+  defaultFieldResolver,
   GraphQLError,
+  isObjectType,
   Kind,
   type GraphQLResolveInfo,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { SubgraphContext } from '../auth/context.ts';
-import { AppError } from '../errors/index.ts';
+import { packRecords, type CapturedCall, type Failure, type PackedRecords } from './records.ts';
 import { redactArguments } from './redact.ts';
-import type { AuditBatchInput, AuditOutcome, AuditRecordInput, AuditSink } from './types.ts';
-
-type Path = GraphQLResolveInfo['path'];
-
-interface PendingRecord {
-  at: number;
-  fieldPath: string;
-  path: Path | string;
-  args: string | null;
-  outcome: AuditOutcome;
-  errorCode: string | null;
-}
+import type { AuditBatchInput, AuditSink } from './types.ts';
 
 const auditKey = Symbol('ledgergraph.audit');
 
-function pathString(path: Path | string): string {
-  if (typeof path === 'string') return path;
-  const keys: (string | number)[] = [];
-  for (let p: Path | undefined = path; p; p = p.prev) keys.push(p.key);
-  return keys.reverse().join('.');
-}
-
-/** The closed error code a failure carries; anything unknown is INTERNAL_SERVER_ERROR. */
-function errorCodeOf(e: unknown): string {
-  if (e instanceof AppError) return e.code;
-  if (e instanceof GraphQLError) {
-    const code = e.extensions?.code;
-    if (typeof code === 'string') return code;
-    if (e.originalError) return errorCodeOf(e.originalError);
-  }
-  return 'INTERNAL_SERVER_ERROR';
-}
-
-function settle(record: PendingRecord, error: unknown, result?: unknown): void {
-  // graphql-shield returns (does not throw) the error of a denied field.
-  const failure = error ?? (result instanceof Error ? result : null);
-  if (!failure) return;
-  const code = errorCodeOf(failure);
-  record.outcome = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'denied' : 'error';
-  record.errorCode = code;
-}
-
-/** One request's records, buffered synchronously while it executes. */
+/** One request's calls, captured synchronously as resolvers are called. */
 class RequestAudit {
-  readonly records: PendingRecord[] = [];
+  readonly calls: CapturedCall[] = [];
   /** `_entities` representations, to find the response index of a reference. */
   private readonly entities = new WeakMap<GraphQLResolveInfo, unknown[]>();
 
   constructor(readonly startedAt: Date) {}
 
-  field(info: GraphQLResolveInfo, args: Record<string, unknown>) {
-    if (info.fieldName === '_entities' && Array.isArray(args.representations)) {
+  /** `args` is null for a field that declares none (no need to look). */
+  field(fieldPath: string, args: Record<string, unknown> | null, info: GraphQLResolveInfo) {
+    if (fieldPath === 'Query._entities' && Array.isArray(args?.representations)) {
       this.entities.set(info, args.representations);
     }
-    const record: PendingRecord = {
+    const path = info.path;
+    this.calls.push({
+      fieldPath,
+      own: path,
+      up: path.prev,
+      key: path.key,
+      args: args && redactArguments(args),
       at: Date.now(),
-      fieldPath: `${info.parentType.name}.${info.fieldName}`,
-      path: info.path,
-      args: redactArguments(args),
       outcome: 'ok',
       errorCode: null,
-    };
-    this.records.push(record);
-    return (error: Error | null, result?: unknown) => settle(record, error, result);
+    });
   }
 
   reference(typeName: string, reference: Record<string, unknown>, info: GraphQLResolveInfo) {
     const index = this.entities.get(info)?.indexOf(reference) ?? -1;
     const { __typename: _t, ...key } = reference;
-    const record: PendingRecord = {
-      at: Date.now(),
+    this.calls.push({
       fieldPath: `${typeName}.__resolveReference`,
-      path: `${pathString(info.path)}${index >= 0 ? `.${index}` : ''}`,
+      own: undefined,
+      up: info.path,
+      key: index >= 0 ? index : '?',
       args: redactArguments(key),
+      at: Date.now(),
       outcome: 'ok',
       errorCode: null,
-    };
-    this.records.push(record);
-    return (error: unknown, result?: unknown) => settle(record, error, result);
+    });
   }
 
   batch(
     service: string,
     ctx: SubgraphContext,
-    operation: OperationDefinitionNode | undefined,
-    operationName: string | null,
-    records: AuditRecordInput[],
+    operation: OperationDefinitionNode | undefined | null,
+    operationName: string | null | undefined,
+    records: PackedRecords,
   ): AuditBatchInput {
     const p = ctx.principal;
     return {
@@ -112,17 +79,26 @@ class RequestAudit {
       records,
     };
   }
+}
 
-  drain(): AuditRecordInput[] {
-    return this.records.splice(0).map((r) => ({
-      at: new Date(r.at),
-      fieldPath: r.fieldPath,
-      responsePath: pathString(r.path),
-      args: r.args,
-      outcome: r.outcome,
-      errorCode: r.errorCode,
-    }));
+/**
+ * The failed fields of a response, by response path: each GraphQL error with a path is where
+ * a resolver's value became that error (thrown, or returned as graphql-shield does).
+ */
+function failuresOf(
+  errors:
+    | readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[]
+    | undefined,
+) {
+  const failures = new Map<string, Failure>();
+  for (const e of errors ?? []) {
+    if (!e.path?.length) continue;
+    const code =
+      typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+    const outcome = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'denied' : 'error';
+    failures.set(e.path.join('.'), { outcome, errorCode: code });
   }
+  return failures;
 }
 
 const auditOf = (ctx: unknown): RequestAudit | undefined =>
@@ -138,32 +114,45 @@ type Reference<C> = (
 
 /**
  * Wraps an entity's reference resolver so each call is recorded as `Type.__resolveReference`
- * at `_entities.<index>`, with the entity key as its arguments. Without an audited request
- * (audit off) it calls through.
+ * at `_entities.<index>`, with the entity key as its arguments. A synchronous throw becomes a
+ * rejection, so the error lands on that one entity (`_entities.<index>`), where the record is,
+ * instead of failing the whole `_entities` list.
  */
 export function auditedReference<C>(typeName: string, resolve: Reference<C>): Reference<C> {
   return (reference, ctx, info) => {
-    const audit = auditOf(ctx);
-    if (!audit) return resolve(reference, ctx, info);
-    const done = audit.reference(typeName, reference, info);
+    auditOf(ctx)?.reference(typeName, reference, info);
     try {
-      const result = resolve(reference, ctx, info);
-      if (result instanceof Promise) {
-        return result.then(
-          (value: unknown) => (done(null, value), value),
-          (e: unknown) => {
-            done(e);
-            throw e;
-          },
-        );
-      }
-      done(null, result);
-      return result;
+      return resolve(reference, ctx, info);
     } catch (e) {
-      done(e);
-      throw e;
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   };
+}
+
+/**
+ * Records every call of every field resolver of `schema` (default resolvers included, and
+ * graphql-shield's wrapped ones: this wraps outermost, so denied fields are recorded too),
+ * in place. A request without an audit (recording off, or a schema used outside a server)
+ * pays one property read per field. Apollo's own per-field hook (`willResolveField`) did the
+ * same at several times the cost: a closure and a promise watcher per field.
+ */
+export function auditFields(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const fieldPath = `${type.name}.${field.name}`;
+      const hasArgs = field.args.length > 0;
+      field.resolve = (source, args, ctx, info) => {
+        (ctx as Record<symbol, RequestAudit | undefined> | null)?.[auditKey]?.field(
+          fieldPath,
+          hasArgs ? args : null,
+          info,
+        );
+        return resolve(source, args, ctx, info);
+      };
+    }
+  }
 }
 
 /** The root fields a mutation will run, for the record written before it runs. */
@@ -202,13 +191,13 @@ export interface AuditRecorder {
 const unavailable = 'The audit log could not be written, so nothing is served';
 
 /**
- * The recorder: an Apollo Server plugin that records every resolver call of a subgraph,
- * default resolvers included (Apollo calls `willResolveField` for each), and writes a
- * request's records as one batch in `willSendResponse`, which Apollo awaits before it
- * serializes the response. If that write fails the response is replaced by an error with
- * no data and HTTP 503: nothing is disclosed without its record. A mutation is recorded
- * (outcome `started`) before it runs, so a mutation never takes effect while the audit
- * store is down either.
+ * The recorder: an Apollo Server plugin that gives each request an audit the schema's
+ * wrapped resolvers (`auditFields`) record every call into, and writes a request's records
+ * as one batch in `willSendResponse`, which Apollo awaits before it serializes the response.
+ * Outcomes come from the response's errors, by path. If the write fails the response is
+ * replaced by an error with no data and HTTP 503: nothing is disclosed without its record.
+ * A mutation is recorded (outcome `started`) before it runs, so a mutation never takes
+ * effect while the audit store is down either.
  */
 export function createAuditRecorder(o: AuditRecorderOptions): AuditRecorder {
   const log = o.log ?? ((message, e) => console.error(message, e));
@@ -221,15 +210,18 @@ export function createAuditRecorder(o: AuditRecorderOptions): AuditRecorder {
           async didResolveOperation(rc) {
             const operation = rc.operation;
             if (operation?.operation !== 'mutation') return;
-            const at = new Date();
-            const records = rootFields(operation.selectionSet, rc).map((f) => ({
-              at,
+            const at = Date.now();
+            const calls = rootFields(operation.selectionSet, rc).map((f): CapturedCall => ({
               fieldPath: `Mutation.${f.name}`,
-              responsePath: f.alias,
+              own: undefined,
+              up: undefined,
+              key: f.alias,
               args: null,
-              outcome: 'started' as const,
+              at,
+              outcome: 'started',
               errorCode: null,
             }));
+            const records = packRecords(calls, audit.startedAt.getTime());
             try {
               await o.sink.append(
                 audit.batch(service, rc.contextValue, operation, rc.operationName, records),
@@ -241,20 +233,20 @@ export function createAuditRecorder(o: AuditRecorderOptions): AuditRecorder {
               });
             }
           },
-          async executionDidStart() {
-            return {
-              willResolveField: ({ info, args }) =>
-                audit.field(info, args as Record<string, unknown>),
-            };
-          },
           async willSendResponse(rc) {
-            if (!audit.records.length) return;
+            const calls = audit.calls.splice(0);
+            if (!calls.length) return;
+            const body = rc.response.body;
+            const failures = failuresOf(
+              body.kind === 'single' ? body.singleResult.errors : undefined,
+            );
+            const records = packRecords(calls, audit.startedAt.getTime(), failures);
             const batch = audit.batch(
               service,
               rc.contextValue,
               rc.operation,
-              rc.operationName ?? null,
-              audit.drain(),
+              rc.operationName,
+              records,
             );
             try {
               await o.sink.append(batch);

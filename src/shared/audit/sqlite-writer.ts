@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { AuditChainError, type ChainWriter, type QueuedBatch } from './writers.ts';
+import { AuditChainError, batchColumns, type ChainWriter, type QueuedBatch } from './writers.ts';
 import type { ChainLink } from './types.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { ChainLink } from './types.ts';
  * in a worker only the requests whose records are in that commit wait for it.
  * `BEGIN IMMEDIATE` takes the write lock first, so writers in other processes queue on
  * busy_timeout instead of failing with SQLITE_BUSY_SNAPSHOT. The hash is chain.ts's
- * linkHash, repeated here; every store test verifies chains this code wrote.
+ * linkHash over storedBody, repeated here; every store test verifies chains this code wrote.
  */
 const source = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -22,29 +22,26 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 const head = db.prepare('SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1');
 const anyStored = db.prepare('SELECT 1 FROM "AuditBatch" UNION ALL SELECT 1 FROM "AuditAnchor" LIMIT 1');
-const insertBatch = db.prepare('INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind","principalId","clientId","psuId","consentId","operationName","operationType","recordCount") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
-const insertRecord = db.prepare('INSERT INTO "AuditRecord" ("batchSeq","idx","at","fieldPath","responsePath","args","outcome","errorCode") VALUES (?,?,?,?,?,?,?,?)');
+const insertBatch = db.prepare('INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind","principalId","clientId","psuId","consentId","operationName","operationType","recordCount","format","records") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,2,?)');
+const insertUse = db.prepare('INSERT INTO "AuditFieldUse" ("batchSeq","fieldPath","outcome","count") VALUES (?,?,?,?)');
 const upsertHead = db.prepare('INSERT INTO "AuditHead" ("id","seq","hash","updatedAt") VALUES (1,?,?,?) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash", "updatedAt" = excluded."updatedAt"');
-const date = (d) => d.toISOString().replace('Z', '+00:00');
+const date = (iso) => iso.replace('Z', '+00:00');
 const write = db.transaction((group) => {
   const stored = head.get();
   if (!stored && anyStored.get()) throw Object.assign(new Error('head'), { missingHead: true });
   let seq = stored ? stored.seq : 0n;
   let hash = stored ? stored.hash : '0'.repeat(64);
   const links = [];
-  for (const { batch: b, body } of group) {
+  for (const { batch: b, header, records } of group) {
     const prevHash = hash;
     seq += 1n;
-    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + body, 'utf8').digest('hex');
+    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + header + '\\n' + records, 'utf8').digest('hex');
     links.push({ seq, hash });
     insertBatch.run(seq, prevHash, hash, date(b.at), b.service, b.requestId, b.principalKind, b.principalId,
-      b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount);
-    // Parsed here, off the request thread; measured cheaper than SQLite's json_each.
-    const records = JSON.parse(body).records;
-    if (records.length !== b.recordCount) throw new Error('record count mismatch');
-    records.forEach((r, idx) => insertRecord.run(seq, idx, r.at.replace('Z', '+00:00'), r.fieldPath, r.responsePath, r.args, r.outcome, r.errorCode));
+      b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount, records);
+    for (const [fieldPath, outcome, count] of b.uses) insertUse.run(seq, fieldPath, outcome, count);
   }
-  upsertHead.run(seq, hash, date(new Date()));
+  upsertHead.run(seq, hash, date(new Date().toISOString()));
   return links;
 });
 parentPort.on('message', (m) => {
@@ -74,12 +71,12 @@ export class SqliteChainWriter implements ChainWriter {
       this.waiting.set(id, { resolve, reject });
       // Keeps the process alive while a commit is owed, not longer.
       worker.ref();
-      // Only the request's details and the body cross the thread: the records are in the body.
       worker.postMessage({
         id,
-        group: group.map(({ batch: { records, ...header }, body }) => ({
-          batch: { ...header, recordCount: records.length },
-          body,
+        group: group.map((g) => ({
+          batch: batchColumns(g),
+          header: g.header,
+          records: g.batch.records.text,
         })),
       });
     });

@@ -1,5 +1,5 @@
 import { providerOf, type DatabaseProvider } from '../db/index.ts';
-import { batchBody, genesisHash } from './chain.ts';
+import { batchHeader, genesisHash } from './chain.ts';
 import { openAuditDb, type AuditDb, type AuditTx } from './db.ts';
 import type { AuditBatchInput, AuditSink, ChainLink } from './types.ts';
 import {
@@ -55,7 +55,12 @@ export class AuditStore implements AuditSink {
   /** Resolves once the batch is committed, with its place in the chain. */
   append(batch: AuditBatchInput): Promise<ChainLink> {
     return new Promise<ChainLink>((resolve, reject) => {
-      this.queue.push({ batch, body: batchBody(batch), resolve, reject });
+      this.queue.push({
+        batch,
+        header: batchHeader({ ...batch, recordCount: batch.records.count }),
+        resolve,
+        reject,
+      });
       this.flushing ??= this.flush();
     });
   }

@@ -1,3 +1,5 @@
+import type { PackedRecords } from './records.ts';
+
 /** ok: the resolver returned; denied: FORBIDDEN or UNAUTHENTICATED; error: anything else. */
 export type AuditOutcome = 'ok' | 'denied' | 'error' | 'started';
 
@@ -33,7 +35,7 @@ export interface AuditRequestInfo {
 
 /** The records of one request in one subgraph, written together as one link of the chain. */
 export interface AuditBatchInput extends AuditRequestInfo {
-  records: AuditRecordInput[];
+  records: PackedRecords;
 }
 
 /** Where a batch landed in the chain. */

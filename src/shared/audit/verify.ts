@@ -1,11 +1,13 @@
-import { batchBody, genesisHash, linkHash } from './chain.ts';
-import type { AuditDb, AuditBatchRow, AuditRecordRow } from './db.ts';
-import type {
-  AuditBatchInput,
-  AuditOutcome,
-  ChainLink,
-  PrincipalKindOrAnonymous,
-} from './types.ts';
+import { genesisHash, linkHash, storedBody } from './chain.ts';
+import type { AuditBatchRow, AuditDb, AuditFieldUseRow } from './db.ts';
+import {
+  compareUses,
+  fieldUsesOf,
+  MalformedRecordsError,
+  unpackRecords,
+  type FieldUse,
+} from './records.ts';
+import type { ChainLink, PrincipalKindOrAnonymous } from './types.ts';
 
 export type VerifyResult =
   | {
@@ -24,47 +26,37 @@ export type VerifyResult =
       batches: number;
     };
 
-/** A stored batch with its records, turned back into what was hashed. */
-export function toBatchInput(b: AuditBatchRow & { records: AuditRecordRow[] }): AuditBatchInput {
-  return {
-    at: b.at,
-    service: b.service,
-    requestId: b.requestId,
-    principalKind: b.principalKind as PrincipalKindOrAnonymous,
-    principalId: b.principalId,
-    clientId: b.clientId,
-    psuId: b.psuId,
-    consentId: b.consentId,
-    operationName: b.operationName,
-    operationType: b.operationType,
-    records: b.records.map((r) => ({
-      at: r.at,
-      fieldPath: r.fieldPath,
-      responsePath: r.responsePath,
-      args: r.args,
-      outcome: r.outcome as AuditOutcome,
-      errorCode: r.errorCode,
-    })),
-  };
-}
-
 /**
  * Why a stored batch does not continue the chain from `prev`, or null when it does: seq
- * must follow on, prevHash must be the previous hash, records must be numbered 0..n-1 and
- * as many as the batch says, and the recomputed hash must equal the stored one.
+ * must follow on, prevHash must be the previous hash, the records must unpack to as many as
+ * the batch says, the recomputed hash must equal the stored one, and the field-use index
+ * search goes through must be what the records imply (else search would hide records).
  */
 export function brokenLink(
-  b: AuditBatchRow & { records: AuditRecordRow[] },
+  b: AuditBatchRow & { fieldUses: AuditFieldUseRow[] },
   prev: ChainLink,
-): string | null {
-  if (b.seq !== prev.seq + 1n) return `batch ${prev.seq + 1n} is missing (next is ${b.seq})`;
-  if (b.prevHash !== prev.hash) return 'prevHash does not match the previous batch';
-  if (b.records.length !== b.recordCount)
-    return `holds ${b.records.length} records, ${b.recordCount} were written`;
-  if (b.records.some((r, i) => r.idx !== i)) return 'a record is missing or out of order';
-  if (linkHash(b.prevHash, b.seq, batchBody(toBatchInput(b))) !== b.hash)
-    return 'content does not match its hash (edited)';
-  return null;
+): { reason: string } | { records: number } {
+  if (b.seq !== prev.seq + 1n)
+    return { reason: `batch ${prev.seq + 1n} is missing (next is ${b.seq})` };
+  if (b.prevHash !== prev.hash) return { reason: 'prevHash does not match the previous batch' };
+  let records;
+  try {
+    records = unpackRecords(b.format, b.records, b.at);
+  } catch (e) {
+    if (!(e instanceof MalformedRecordsError)) throw e;
+    return { reason: `records cannot be read (${e.message}): edited` };
+  }
+  if (records.length !== b.recordCount)
+    return { reason: `holds ${records.length} records, ${b.recordCount} were written` };
+  const body = storedBody({ ...b, principalKind: b.principalKind as PrincipalKindOrAnonymous });
+  if (linkHash(b.prevHash, b.seq, body) !== b.hash)
+    return { reason: 'content does not match its hash (edited)' };
+  const stored = b.fieldUses
+    .map((u): FieldUse => [u.fieldPath, u.outcome, u.count])
+    .sort(compareUses);
+  if (JSON.stringify(stored) !== JSON.stringify(fieldUsesOf(records)))
+    return { reason: 'its field-use index does not match its records (edited)' };
+  return { records: records.length };
 }
 
 /**
@@ -85,15 +77,20 @@ export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyRe
       where: { seq: { gt: prev.seq } },
       orderBy: { seq: 'asc' },
       take: pageSize,
-      include: { records: { orderBy: { idx: 'asc' } } },
+      include: { fieldUses: true },
     });
     for (const b of page) {
-      const reason = brokenLink(b, prev);
-      if (reason)
-        return { ok: false, seq: b.seq === prev.seq + 1n ? b.seq : prev.seq + 1n, reason, batches };
+      const checked = brokenLink(b, prev);
+      if ('reason' in checked)
+        return {
+          ok: false,
+          seq: b.seq === prev.seq + 1n ? b.seq : prev.seq + 1n,
+          reason: checked.reason,
+          batches,
+        };
       prev = { seq: b.seq, hash: b.hash };
       batches += 1;
-      records += b.records.length;
+      records += checked.records;
     }
     if (page.length < pageSize) break;
   }

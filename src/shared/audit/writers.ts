@@ -3,10 +3,20 @@ import { providerOf, sqliteFile } from '../db/index.ts';
 import { SqliteChainWriter } from './sqlite-writer.ts';
 import type { AuditBatchInput, ChainLink } from './types.ts';
 
-/** A batch with its canonical body already built (outside the lock). */
+/** A batch with its canonical header already built (outside the lock). */
 export interface QueuedBatch {
   batch: AuditBatchInput;
-  body: string;
+  header: string;
+}
+
+/** The batch's columns as both writers take them (JSON-safe: the date as ISO text). */
+export function batchColumns({ batch: { records, ...request } }: QueuedBatch) {
+  return {
+    ...request,
+    at: request.at.toISOString(),
+    recordCount: records.count,
+    uses: records.uses,
+  };
 }
 
 /** Raised when the chain's state forbids appending (its head row was removed). */
@@ -24,7 +34,7 @@ export interface ChainWriter {
   close(): Promise<void>;
 }
 
-/** Any constant unlike our other advisory locks; audit_append (migration 0002) takes it too. */
+/** Any constant unlike our other advisory locks; audit_append (migration 0003) takes it too. */
 export const chainLockKey = 7370619;
 
 const missingHead = () =>
@@ -32,9 +42,9 @@ const missingHead = () =>
 
 /**
  * PostgreSQL: node-postgres on a small pool of its own, one statement per group: the
- * `audit_append` function (migration 0002) takes `pg_advisory_xact_lock`, reads the head,
- * hashes and inserts each batch and its records, and moves the head, in the statement's own
- * transaction. A round trip per step cost more than the rest of the append together.
+ * `audit_append` function (migration 0003) takes `pg_advisory_xact_lock`, reads the head,
+ * hashes and inserts each batch and its field uses, and moves the head, in the statement's
+ * own transaction. A round trip per step cost more than the rest of the append together.
  */
 class PostgresChainWriter implements ChainWriter {
   private readonly pool: pg.Pool;
@@ -52,15 +62,13 @@ class PostgresChainWriter implements ChainWriter {
   }
 
   async append(group: QueuedBatch[]): Promise<ChainLink[]> {
-    const headers = group.map(({ batch: { records, ...header } }) => ({
-      ...header,
-      at: header.at.toISOString(),
-      recordCount: records.length,
-    }));
     try {
       const { rows } = await this.pool.query<{ out_seq: string; out_hash: string }>(
         'SELECT "out_seq", "out_hash" FROM "audit_append"($1::json, $2::text)',
-        [JSON.stringify(headers), group.map((g) => g.body).join('\u0001')],
+        [
+          JSON.stringify(group.map(batchColumns)),
+          group.map((g) => `${g.header}\u0001${g.batch.records.text}`).join('\u0001'),
+        ],
       );
       return rows.map((r) => ({ seq: BigInt(r.out_seq), hash: r.out_hash }));
     } catch (e) {

@@ -3,7 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
-import { auditedReference } from '../audit/recorder.ts';
+import { auditedReference, auditFields } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { protect } from '../auth/shield.ts';
 import { shieldEnabled } from '../config/index.ts';
@@ -35,7 +35,8 @@ export interface SubgraphDefinition {
  * #1111), which would leave entity resolution unauthorized. So reference resolvers are
  * attached after the middleware, each behind an authentication check of its own; the
  * row-level checks are the services', as for direct queries. Each is also wrapped so the
- * audit recorder sees entity resolution as a resolver call (`Type.__resolveReference`).
+ * audit recorder sees entity resolution as a resolver call (`Type.__resolveReference`), and
+ * every field resolver so it sees every field's (`auditFields`).
  */
 export async function buildSubgraph(
   def: SubgraphDefinition,
@@ -83,6 +84,8 @@ export async function buildSubgraph(
       },
     });
   }
+  // Outermost, around shield's wrappers: a denied field is a call, and is recorded.
+  auditFields(protectedSchema);
   return {
     schema: protectedSchema,
     sdl: printSubgraphSchema(federated),

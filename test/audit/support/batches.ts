@@ -1,6 +1,25 @@
-import type { AuditBatchInput } from '../../../src/shared/audit/types.ts';
+import {
+  packRecords,
+  unpackRecords,
+  type CapturedCall,
+} from '../../../src/shared/audit/records.ts';
+import type { AuditBatchInput, AuditRecordInput } from '../../../src/shared/audit/types.ts';
 
 let n = 0;
+
+/** Captured calls for whole records (each path given in full, no parent). */
+export function callsOf(records: Omit<AuditRecordInput, 'at'>[], at: number): CapturedCall[] {
+  return records.map((r, i) => ({
+    fieldPath: r.fieldPath,
+    own: undefined,
+    up: undefined,
+    key: r.responsePath,
+    args: r.args,
+    at: at + i,
+    outcome: r.outcome,
+    errorCode: r.errorCode,
+  }));
+}
 
 /** A plausible batch of `records` resolver calls; override any request detail. */
 export function makeBatch(
@@ -9,6 +28,13 @@ export function makeBatch(
 ): AuditBatchInput {
   n += 1;
   const at = overrides.at ?? new Date();
+  const plain = Array.from({ length: records }, (_, i) => ({
+    fieldPath: i === 0 ? 'Query.accounts' : 'Account.nickname',
+    responsePath: i === 0 ? 'accounts' : `accounts.${i - 1}.nickname`,
+    args: i === 0 ? '{"first":10}' : null,
+    outcome: 'ok' as const,
+    errorCode: null,
+  }));
   return {
     at,
     service: 'accounts',
@@ -21,13 +47,10 @@ export function makeBatch(
     operationName: 'Dash',
     operationType: 'query',
     ...overrides,
-    records: Array.from({ length: records }, (_, i) => ({
-      at: new Date(at.getTime() + i),
-      fieldPath: i === 0 ? 'Query.accounts' : 'Account.nickname',
-      responsePath: i === 0 ? 'accounts' : `accounts.${i - 1}.nickname`,
-      args: i === 0 ? '{"first":10}' : null,
-      outcome: 'ok' as const,
-      errorCode: null,
-    })),
+    records: packRecords(callsOf(plain, at.getTime()), at.getTime()),
   };
 }
+
+/** A batch's records as stored and read back: whole, in order. */
+export const recordsOf = (b: AuditBatchInput): AuditRecordInput[] =>
+  unpackRecords(2, b.records.text, b.at);
