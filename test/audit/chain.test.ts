@@ -9,9 +9,9 @@ import {
   type FormatOneBatch,
   type StoredBatch,
 } from '../../src/shared/audit/chain.ts';
-import { packRecords, unpackRecords } from '../../src/shared/audit/records.ts';
+import { CallLog, fieldId, pathNode, unpackRecords } from '../../src/shared/audit/records.ts';
 import type { AuditRecordInput } from '../../src/shared/audit/types.ts';
-import { callsOf } from './support/batches.ts';
+import { packedOf } from './support/batches.ts';
 
 const request = {
   at: new Date('2026-03-01T10:00:00.000Z'),
@@ -37,7 +37,7 @@ const formatOne: FormatOneBatch = { ...request, records: [record] };
 
 /** A format-2 batch as the store holds it. */
 function stored(records = [record]): StoredBatch {
-  const packed = packRecords(callsOf(records, request.at.getTime() + 1), request.at.getTime());
+  const packed = packedOf(records, request.at.getTime() + 1);
   return { ...request, format: 2, recordCount: packed.count, records: packed.text };
 }
 
@@ -117,34 +117,26 @@ describe('packed records', () => {
     const balances = { prev: item, key: 'balances', typename: 'Account' };
     const entities = { prev: undefined, key: '_entities', typename: 'Query' };
     const t0 = Date.UTC(2026, 2, 1, 10);
-    const calls = [
-      {
-        fieldPath: 'Query.accounts',
-        own: root,
-        up: undefined,
-        key: 'accounts',
-        args: '{"first":2}',
-      },
-      { fieldPath: 'Account.balances', own: balances, up: item, key: 'balances', args: null },
-      { fieldPath: 'Query._entities', own: entities, up: undefined, key: '_entities', args: null },
-      {
-        fieldPath: 'Account.__resolveReference',
-        own: undefined,
-        up: entities,
-        key: 3,
-        args: '{"id":"a\\"1"}',
-      },
-    ].map((c, i) => ({ ...c, at: t0 + i * 5, outcome: 'ok' as const, errorCode: null }));
+    const log = new CallLog(t0);
+    log.add(fieldId('Query.accounts'), root, '{"first":2}', t0);
+    log.add(fieldId('Account.balances'), balances, null, t0 + 5);
+    log.add(fieldId('Query._entities'), entities, null, t0 + 10);
+    log.add(
+      fieldId('Account.__resolveReference'),
+      pathNode(entities, 3),
+      '{"id":"a\\"1"}',
+      t0 + 15,
+    );
     const failures = new Map([
       ['accounts.0.balances', { outcome: 'denied' as const, errorCode: 'FORBIDDEN' }],
     ]);
-    const packed = packRecords(calls, t0, failures);
+    const packed = log.pack(failures);
     expect(packed.count).toBe(4);
     expect(packed.uses).toEqual([
       ['Query.accounts', 'ok', 1],
-      ['Account.balances', 'denied', 1],
       ['Query._entities', 'ok', 1],
       ['Account.__resolveReference', 'ok', 1],
+      ['Account.balances', 'denied', 1],
     ]);
     expect(unpackRecords(2, packed.text, new Date(t0))).toEqual([
       {

@@ -23,9 +23,8 @@ import {
   type ChainLink,
 } from '../../src/shared/audit/index.ts';
 import { storedBody } from '../../src/shared/audit/chain.ts';
-import { packRecords } from '../../src/shared/audit/records.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
-import { callsOf, makeBatch, recordsOf } from './support/batches.ts';
+import { makeBatch, packedOf, recordsOf } from './support/batches.ts';
 import { breakRecordInserts } from './support/failure.ts';
 
 const day = 86_400_000;
@@ -208,7 +207,7 @@ function batchOf(
 ): AuditBatchInput {
   return {
     ...makeBatch({ ...overrides, at }, 0),
-    records: packRecords(callsOf(calls, at.getTime()), at.getTime()),
+    records: packedOf(calls, at.getTime()),
   };
 }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditStore, migrateAuditDb, verifyChain } from '../../src/shared/audit/index.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
-import { packRecords, unpackRecords } from '../../src/shared/audit/records.ts';
-import { callsOf, makeBatch } from './support/batches.ts';
+import { unpackRecords } from '../../src/shared/audit/records.ts';
+import { makeBatch, packedOf } from './support/batches.ts';
 
 for (const kind of storeKinds) {
   describe(`audit store on ${kind.provider}`, async () => {
@@ -52,11 +52,8 @@ for (const kind of storeKinds) {
         const at = new Date();
         const odd = {
           ...makeBatch({ requestId: 'odd "\u0001\n\\ 🙂 ünï', at }),
-          records: packRecords(
-            callsOf(
-              [{ fieldPath: 'Query.x', responsePath: 'x', args, outcome: 'ok', errorCode: null }],
-              at.getTime(),
-            ),
+          records: packedOf(
+            [{ fieldPath: 'Query.x', responsePath: 'x', args, outcome: 'ok', errorCode: null }],
             at.getTime(),
           ),
         };

@@ -10,51 +10,35 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { SubgraphContext } from '../auth/context.ts';
-import { packRecords, type CapturedCall, type Failure, type PackedRecords } from './records.ts';
+import { CallLog, fieldId, pathNode, type Failure, type PackedRecords } from './records.ts';
 import { redactArguments } from './redact.ts';
 import type { AuditBatchInput, AuditSink } from './types.ts';
 
 const auditKey = Symbol('ledgergraph.audit');
+const entitiesField = fieldId('Query._entities');
 
 /** One request's calls, captured synchronously as resolvers are called. */
 class RequestAudit {
-  readonly calls: CapturedCall[] = [];
+  readonly calls: CallLog;
   /** `_entities` representations, to find the response index of a reference. */
   private readonly entities = new WeakMap<GraphQLResolveInfo, unknown[]>();
 
-  constructor(readonly startedAt: Date) {}
-
-  /** `args` is null for a field that declares none (no need to look). */
-  field(fieldPath: string, args: Record<string, unknown> | null, info: GraphQLResolveInfo) {
-    if (fieldPath === 'Query._entities' && Array.isArray(args?.representations)) {
-      this.entities.set(info, args.representations);
-    }
-    const path = info.path;
-    this.calls.push({
-      fieldPath,
-      own: path,
-      up: path.prev,
-      key: path.key,
-      args: args && redactArguments(args),
-      at: Date.now(),
-      outcome: 'ok',
-      errorCode: null,
-    });
+  constructor(readonly startedAt: Date) {
+    this.calls = new CallLog(startedAt.getTime());
   }
 
-  reference(typeName: string, reference: Record<string, unknown>, info: GraphQLResolveInfo) {
+  /** `args` is null for a field that declares none (no need to look). */
+  field(field: number, args: Record<string, unknown> | null, info: GraphQLResolveInfo) {
+    if (field === entitiesField && Array.isArray(args?.representations)) {
+      this.entities.set(info, args.representations);
+    }
+    this.calls.add(field, info.path, args && redactArguments(args));
+  }
+
+  reference(field: number, reference: Record<string, unknown>, info: GraphQLResolveInfo) {
     const index = this.entities.get(info)?.indexOf(reference) ?? -1;
     const { __typename: _t, ...key } = reference;
-    this.calls.push({
-      fieldPath: `${typeName}.__resolveReference`,
-      own: undefined,
-      up: info.path,
-      key: index >= 0 ? index : '?',
-      args: redactArguments(key),
-      at: Date.now(),
-      outcome: 'ok',
-      errorCode: null,
-    });
+    this.calls.add(field, pathNode(info.path, index >= 0 ? index : '?'), redactArguments(key));
   }
 
   batch(
@@ -119,8 +103,9 @@ type Reference<C> = (
  * instead of failing the whole `_entities` list.
  */
 export function auditedReference<C>(typeName: string, resolve: Reference<C>): Reference<C> {
+  const field = fieldId(`${typeName}.__resolveReference`);
   return (reference, ctx, info) => {
-    auditOf(ctx)?.reference(typeName, reference, info);
+    auditOf(ctx)?.reference(field, reference, info);
     try {
       return resolve(reference, ctx, info);
     } catch (e) {
@@ -141,11 +126,11 @@ export function auditFields(schema: GraphQLSchema): void {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve ?? defaultFieldResolver;
-      const fieldPath = `${type.name}.${field.name}`;
+      const id = fieldId(`${type.name}.${field.name}`);
       const hasArgs = field.args.length > 0;
       field.resolve = (source, args, ctx, info) => {
         (ctx as Record<symbol, RequestAudit | undefined> | null)?.[auditKey]?.field(
-          fieldPath,
+          id,
           hasArgs ? args : null,
           info,
         );
@@ -210,18 +195,14 @@ export function createAuditRecorder(o: AuditRecorderOptions): AuditRecorder {
           async didResolveOperation(rc) {
             const operation = rc.operation;
             if (operation?.operation !== 'mutation') return;
+            const calls = new CallLog(audit.startedAt.getTime());
             const at = Date.now();
-            const calls = rootFields(operation.selectionSet, rc).map((f): CapturedCall => ({
-              fieldPath: `Mutation.${f.name}`,
-              own: undefined,
-              up: undefined,
-              key: f.alias,
-              args: null,
-              at,
-              outcome: 'started',
-              errorCode: null,
-            }));
-            const records = packRecords(calls, audit.startedAt.getTime());
+            for (const f of rootFields(operation.selectionSet, rc))
+              calls.add(fieldId(`Mutation.${f.name}`), pathNode(undefined, f.alias), null, at, {
+                outcome: 'started',
+                errorCode: null,
+              });
+            const records = calls.pack();
             try {
               await o.sink.append(
                 audit.batch(service, rc.contextValue, operation, rc.operationName, records),
@@ -234,13 +215,12 @@ export function createAuditRecorder(o: AuditRecorderOptions): AuditRecorder {
             }
           },
           async willSendResponse(rc) {
-            const calls = audit.calls.splice(0);
-            if (!calls.length) return;
+            if (!audit.calls.size) return;
             const body = rc.response.body;
             const failures = failuresOf(
               body.kind === 'single' ? body.singleResult.errors : undefined,
             );
-            const records = packRecords(calls, audit.startedAt.getTime(), failures);
+            const records = audit.calls.pack(failures);
             const batch = audit.batch(
               service,
               rc.contextValue,

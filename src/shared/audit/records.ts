@@ -21,21 +21,6 @@ export const currentFormat = 2;
 
 type Path = GraphQLResolveInfo['path'];
 
-/** One resolver call as the recorder captured it. */
-export interface CapturedCall {
-  fieldPath: string;
-  /** The call's own response path node; none for an entity reference. */
-  own: Path | undefined;
-  /** The path node above the call's key (its parent field's, or a list index's). */
-  up: Path | undefined;
-  key: string | number;
-  args: string | null;
-  /** Epoch milliseconds. */
-  at: number;
-  outcome: AuditOutcome;
-  errorCode: string | null;
-}
-
 /** How many calls of one field had one outcome in a batch (the AuditFieldUse rows). */
 export type FieldUse = [fieldPath: string, outcome: string, count: number];
 
@@ -47,69 +32,128 @@ export interface PackedRecords {
 
 export interface Failure {
   outcome: AuditOutcome;
-  errorCode: string;
+  errorCode: string | null;
 }
 
+/** `Type.field` names by a process-wide number, registered when resolvers are wrapped. */
+const fieldNames: string[] = [];
+const fieldNumbers = new Map<string, number>();
+export function fieldId(fieldPath: string): number {
+  let id = fieldNumbers.get(fieldPath);
+  if (id === undefined) {
+    id = fieldNames.length;
+    fieldNames.push(fieldPath);
+    fieldNumbers.set(fieldPath, id);
+  }
+  return id;
+}
+
+/** A response path node of our own: an entity reference's (`_entities.<i>`), a mutation's. */
+export const pathNode = (prev: Path | undefined, key: string | number): Path => ({
+  prev,
+  key,
+  typename: undefined,
+});
+
+/** Where a call's own path node says which call of its log it is, for its children. */
+const callIndex = Symbol('ledgergraph.audit.call');
+type MarkedPath = Path & { [callIndex]?: number };
+
 /**
- * Packs captured calls, in call order (a parent field is always called before its children).
- * `failures`, by response path, marks the calls whose value became an error: the GraphQL
- * errors of the response, so no call needs watching for its result.
+ * One request's resolver calls, as captured: parallel arrays of small numbers and strings,
+ * no object per call, and no hold on graphql-js's path nodes. The calls live as long as the
+ * request; anything kept per call outlived the young generation, and collecting it was the
+ * recorder's largest cost. Each call's response path is kept as its parent call's index
+ * plus the rest of the path (`balances`, or `57.node` below a list), found by marking each
+ * call's own path node with its index: a child's walk up its path meets its parent's mark.
  */
-export function packRecords(
-  calls: readonly CapturedCall[],
-  startedAt: number,
-  failures?: ReadonlyMap<string, Failure>,
-): PackedRecords {
-  const index = new Map<Path, number>();
-  const fieldIds = new Map<string, number>();
-  const fields: string[] = [];
-  const uses = new Map<string, FieldUse>();
-  const paths: string[] | undefined = failures?.size ? [] : undefined;
-  const out: string[] = new Array<string>(calls.length);
-  for (let i = 0; i < calls.length; i++) {
-    const c = calls[i]!;
-    if (c.own) index.set(c.own, i);
+export class CallLog {
+  private readonly fields: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly keys: (string | number)[] = [];
+  /** Milliseconds after `startedAt`. */
+  private readonly offsets: number[] = [];
+  private readonly args: (string | null)[] = [];
+  /** Outcomes known when called (a mutation's `started`); the rest come from `pack`. */
+  private readonly preset = new Map<number, Failure>();
+
+  constructor(readonly startedAt: number) {}
+
+  get size(): number {
+    return this.fields.length;
+  }
+
+  /** A call at `path` (graphql-js's node for a field, or a `pathNode`); calls come in order. */
+  add(field: number, path: Path, args: string | null, at = Date.now(), outcome?: Failure): void {
+    const i = this.fields.length;
     let parent = -1;
-    let key = String(c.key);
-    for (let p = c.up; p; p = p.prev) {
-      const j = index.get(p);
+    let key: string | number = path.key;
+    for (let p = path.prev as MarkedPath | undefined; p; p = p.prev) {
+      const j = p[callIndex];
       if (j !== undefined) {
         parent = j;
         break;
       }
       key = `${p.key}.${key}`;
     }
-    let outcome = c.outcome;
-    let errorCode = c.errorCode;
-    if (paths) {
-      const path = parent < 0 ? key : `${paths[parent]!}.${key}`;
-      paths.push(path);
-      const failure = failures!.get(path);
-      if (failure) ({ outcome, errorCode } = failure);
-    }
-    let field = fieldIds.get(c.fieldPath);
-    if (field === undefined) {
-      field = fields.length;
-      fieldIds.set(c.fieldPath, field);
-      fields.push(c.fieldPath);
-    }
-    // Keys are GraphQL names and list indexes joined by dots: nothing JSON would escape.
-    let record = `[${parent},"${key}",${field},${c.at - startedAt}`;
-    if (c.args !== null || outcome !== 'ok')
-      record += `,${c.args === null ? 'null' : JSON.stringify(c.args)}`;
-    if (outcome !== 'ok')
-      record += `,"${outcome}",${errorCode === null ? 'null' : JSON.stringify(errorCode)}`;
-    out[i] = `${record}]`;
-    const useKey = outcome === 'ok' ? c.fieldPath : `${c.fieldPath} ${outcome}`;
-    const use = uses.get(useKey);
-    if (use) use[2] += 1;
-    else uses.set(useKey, [c.fieldPath, outcome, 1]);
+    (path as MarkedPath)[callIndex] = i;
+    if (outcome && outcome.outcome !== 'ok') this.preset.set(i, outcome);
+    this.fields.push(field);
+    this.parents.push(parent);
+    this.keys.push(key);
+    this.offsets.push(at - this.startedAt);
+    this.args.push(args);
   }
-  return {
-    text: `{"fields":${JSON.stringify(fields)},"records":[${out.join(',')}]}`,
-    count: calls.length,
-    uses: [...uses.values()],
-  };
+
+  /**
+   * Packs the calls. `failures`, by response path, marks the calls whose value became an
+   * error: the GraphQL errors of the response, so no call needs watching for its result.
+   */
+  pack(failures?: ReadonlyMap<string, Failure>): PackedRecords {
+    const local: number[] = [];
+    const names: string[] = [];
+    /** Calls per field (local number) that went well, and the other outcomes' uses. */
+    const ok: number[] = [];
+    const failed = new Map<string, FieldUse>();
+    const paths: string[] | undefined = failures?.size ? [] : undefined;
+    let text = '';
+    for (let i = 0; i < this.fields.length; i++) {
+      const parent = this.parents[i]!;
+      const key = this.keys[i]!;
+      let failure = this.preset.get(i);
+      if (paths) {
+        const path = parent < 0 ? String(key) : `${paths[parent]!}.${key}`;
+        paths.push(path);
+        failure = failures!.get(path) ?? failure;
+      }
+      const global = this.fields[i]!;
+      let field = local[global];
+      if (field === undefined) {
+        field = local[global] = names.length;
+        names.push(fieldNames[global]!);
+      }
+      const args = this.args[i]!;
+      // Keys are GraphQL names and list indexes joined by dots: nothing JSON would escape.
+      text += `${i ? ',' : ''}[${parent},"${key}",${field},${this.offsets[i]!}`;
+      if (args !== null || failure) text += `,${args === null ? 'null' : JSON.stringify(args)}`;
+      if (failure)
+        text += `,"${failure.outcome}",${failure.errorCode === null ? 'null' : JSON.stringify(failure.errorCode)}]`;
+      else text += ']';
+      if (!failure) ok[field] = (ok[field] ?? 0) + 1;
+      else {
+        const use = failed.get(`${field} ${failure.outcome}`);
+        if (use) use[2] += 1;
+        else failed.set(`${field} ${failure.outcome}`, [names[field]!, failure.outcome, 1]);
+      }
+    }
+    const uses: FieldUse[] = [];
+    names.forEach((name, field) => ok[field] && uses.push([name, 'ok', ok[field]]));
+    return {
+      text: `{"fields":${JSON.stringify(names)},"records":[${text}]}`,
+      count: this.fields.length,
+      uses: [...uses, ...failed.values()],
+    };
+  }
 }
 
 export class MalformedRecordsError extends Error {

@@ -1,24 +1,21 @@
 import {
-  packRecords,
+  CallLog,
+  fieldId,
+  pathNode,
   unpackRecords,
-  type CapturedCall,
+  type PackedRecords,
 } from '../../../src/shared/audit/records.ts';
 import type { AuditBatchInput, AuditRecordInput } from '../../../src/shared/audit/types.ts';
 
 let n = 0;
 
-/** Captured calls for whole records (each path given in full, no parent). */
-export function callsOf(records: Omit<AuditRecordInput, 'at'>[], at: number): CapturedCall[] {
-  return records.map((r, i) => ({
-    fieldPath: r.fieldPath,
-    own: undefined,
-    up: undefined,
-    key: r.responsePath,
-    args: r.args,
-    at: at + i,
-    outcome: r.outcome,
-    errorCode: r.errorCode,
-  }));
+/** Whole records packed as the recorder packs calls (each path given in full, no parent). */
+export function packedOf(records: Omit<AuditRecordInput, 'at'>[], at: number): PackedRecords {
+  const log = new CallLog(at);
+  records.forEach((r, i) =>
+    log.add(fieldId(r.fieldPath), pathNode(undefined, r.responsePath), r.args, at + i, r),
+  );
+  return log.pack();
 }
 
 /** A plausible batch of `records` resolver calls; override any request detail. */
@@ -47,7 +44,7 @@ export function makeBatch(
     operationName: 'Dash',
     operationType: 'query',
     ...overrides,
-    records: packRecords(callsOf(plain, at.getTime()), at.getTime()),
+    records: packedOf(plain, at.getTime()),
   };
 }
 
