@@ -3,7 +3,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { composeSupergraph } from './gateway/compose.ts';
 import { createGateway } from './gateway/index.ts';
-import { AuditStore, createAuditRecorder, migrateAuditDb } from './shared/audit/index.ts';
+import {
+  AuditStore,
+  createAuditRecorder,
+  migrateAuditDb,
+  scheduleRetention,
+} from './shared/audit/index.ts';
 import { remoteIssuer } from './shared/auth/verify.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import type { BankDefinition } from './shared/banks.ts';
@@ -124,6 +129,15 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     log: log.child({ service: 'gateway' }),
   });
   const gatewayUrl = await serve(gateway.routes, config.port);
+  const retention = config.audit.pruneIntervalMs
+    ? scheduleRetention(auditStore, {
+        retentionDays: config.audit.retentionDays,
+        archiveDir: join(config.dataDir, 'audit-archive'),
+        clock,
+        intervalMs: config.audit.pruneIntervalMs,
+        log: log.child({ service: 'audit' }),
+      })
+    : undefined;
 
   return {
     gatewayUrl,
@@ -135,8 +149,10 @@ export async function startSystem(config: Config, clock: Clock = systemClock) {
     services: { ...consent.services, ...accounts.services, ...payments.services },
     db: { consent: consentDb, accounts: accountsDb, payments: paymentsDb },
     audit: auditStore,
+    retention,
     async stop() {
       await Promise.all(listening.map((l) => l.close()));
+      await retention?.stop();
       await Promise.all([
         gateway.stop(),
         consent.server.stop(),

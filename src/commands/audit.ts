@@ -12,13 +12,14 @@ import {
   loadCheckpointKey,
   loadPublicKey,
   migrateAuditDb,
-  pruneAudit,
+  pruneExpired,
   signCheckpoint,
   verifyArchives,
   verifyChain,
   type Checkpoint,
   type ExportFormat,
 } from '../shared/audit/index.ts';
+import { systemClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config/index.ts';
 
 const usage = `usage:
@@ -146,21 +147,19 @@ export async function audit(config: Config, args: string[]): Promise<number> {
         return 0;
       }
       case 'prune': {
-        const before = new Date(Date.now() - config.audit.retentionDays * 86_400_000);
-        const archiveDir = flags['archive-dir'] ?? join(config.dataDir, 'audit-archive');
-        let pruned = 0;
-        // One archive file and transaction per slice of 50 000 batches, until none is due.
-        for (;;) {
-          const result = await pruneAudit(store, { before, archiveDir });
-          if (!result.anchor) break;
-          pruned += result.batches;
+        const retention = {
+          retentionDays: config.audit.retentionDays,
+          archiveDir: flags['archive-dir'] ?? join(config.dataDir, 'audit-archive'),
+          clock: systemClock,
+        };
+        const slices = await pruneExpired(store, retention);
+        for (const s of slices)
           console.log(
-            `pruned ${result.batches} batches (${result.records} records) older than ` +
-              `${before.toISOString()}; archived to ${result.archive}; ` +
-              `the chain now verifies from batch ${result.anchor.seq} (${result.anchor.hash})`,
+            `pruned ${s.batches} batches (${s.records} records); archived to ${s.archive}; ` +
+              `the chain now verifies from batch ${s.anchor!.seq} (${s.anchor!.hash})`,
           );
-        }
-        if (!pruned) console.log(`nothing older than ${before.toISOString()} to prune`);
+        if (!slices.length)
+          console.log(`nothing older than ${config.audit.retentionDays} days to prune`);
         return 0;
       }
       default:

@@ -8,7 +8,17 @@ describe('audit configuration', () => {
       databaseUrl: 'file:/tmp/lg-config-test/audit.db',
       enabled: true,
       retentionDays: 400,
+      pruneIntervalMs: 86_400_000,
     });
+  });
+
+  it('prunes from the running system daily unless told otherwise', () => {
+    expect(loadConfig({ AUDIT_PRUNE_INTERVAL_HOURS: '0' }).audit.pruneIntervalMs).toBe(0);
+    expect(loadConfig({ AUDIT_PRUNE_INTERVAL_HOURS: '0.5' }).audit.pruneIntervalMs).toBe(1_800_000);
+    expect(() => loadConfig({ AUDIT_PRUNE_INTERVAL_HOURS: '-1' })).toThrow(
+      /AUDIT_PRUNE_INTERVAL_HOURS/,
+    );
+    expect(() => loadConfig({ AUDIT_PRUNE_INTERVAL_HOURS: 'daily' })).toThrow(ConfigError);
   });
 
   it('takes a PostgreSQL store and a switch for benchmarks', () => {

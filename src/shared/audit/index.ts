@@ -17,6 +17,12 @@ export { auditStoreDir, migrateAuditDb, openAuditDb, type AuditDb } from './db.t
 export { csvHeader, formatRecord, type ExportFormat } from './export.ts';
 export { pruneAudit, type PruneResult } from './prune.ts';
 export {
+  pruneExpired,
+  scheduleRetention,
+  type RetentionOptions,
+  type RetentionSchedule,
+} from './retention.ts';
+export {
   auditedReference,
   createAuditRecorder,
   type AuditRecorder,

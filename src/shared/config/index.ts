@@ -121,6 +121,12 @@ const schema = z.object({
     .int()
     .min(365, 'must be at least 365 (12 months)')
     .default(400),
+  // How often a running system archives and prunes past retention; 0 leaves it to cron.
+  AUDIT_PRUNE_INTERVAL_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(20),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(25_000),
@@ -202,8 +208,10 @@ export interface Config {
     databaseUrl: string;
     /** Off only for benchmarks and debugging: nothing is recorded when false. */
     enabled: boolean;
-    /** Records older than this are archived to JSONL and pruned by `audit prune`. */
+    /** Records older than this are archived to JSONL and pruned. */
     retentionDays: number;
+    /** How often the running system prunes (0: never; `audit prune` from cron instead). */
+    pruneIntervalMs: number;
   };
   gateway: GatewayConfig;
   payments: PaymentsConfig;
@@ -340,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       databaseUrl: e.AUDIT_DATABASE_URL ?? sqlite('audit'),
       enabled: e.AUDIT_ENABLED,
       retentionDays: e.AUDIT_RETENTION_DAYS,
+      pruneIntervalMs: Math.round(e.AUDIT_PRUNE_INTERVAL_HOURS * 3_600_000),
     },
     gateway: {
       limits: {
