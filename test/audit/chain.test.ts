@@ -174,6 +174,25 @@ describe('packed records', () => {
     ]);
   });
 
+  it('keep aliases, lists in lists and odd keys in the path', () => {
+    const t0 = Date.UTC(2026, 2, 1, 10);
+    const mine = { prev: undefined, key: 'mine', typename: 'Query' };
+    const row = { prev: { prev: mine, key: 0, typename: undefined }, key: 1, typename: undefined };
+    const log = new CallLog(t0);
+    log.add(fieldId('Query.accounts'), mine, null, t0);
+    log.add(fieldId('Account.id'), { prev: row, key: 'id', typename: 'Account' }, null, t0);
+    log.add(fieldId('Account.id'), { prev: row, key: 'ident', typename: 'Account' }, null, t0);
+    log.add(fieldId('Account.__resolveReference'), pathNode(mine, '?'), null, t0);
+    const failures = new Map([['mine.0.1.ident', { outcome: 'error' as const, errorCode: null }]]);
+    const records = unpackRecords(2, log.pack(failures).text, new Date(t0));
+    expect(records.map((r) => [r.fieldPath, r.responsePath, r.outcome, r.errorCode])).toEqual([
+      ['Query.accounts', 'mine', 'ok', null],
+      ['Account.id', 'mine.0.1.id', 'ok', null],
+      ['Account.id', 'mine.0.1.ident', 'error', null],
+      ['Account.__resolveReference', 'mine.?', 'ok', null],
+    ]);
+  });
+
   it('refuse a records column that is not what was written', () => {
     const at = new Date();
     expect(() => unpackRecords(2, '{"fields":[', at)).toThrow(/not JSON/);

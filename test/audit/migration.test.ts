@@ -54,7 +54,8 @@ for (const kind of storeKinds) {
         const before = mkdtempSync(join(tmpdir(), 'lg-audit-mig-'));
         cpSync(auditStoreDir, before, { recursive: true });
         for (const provider of ['sqlite', 'postgresql'])
-          rmSync(join(before, 'migrations', provider, '0003_packed_records.sql'));
+          for (const m of ['0003_packed_records.sql', '0004_records_lz4.sql'])
+            rmSync(join(before, 'migrations', provider, m));
         const store = await kind.create();
         try {
           await applyMigrations(store.url, before);
@@ -92,6 +93,7 @@ for (const kind of storeKinds) {
 
           expect(await applyMigrations(store.url, auditStoreDir)).toEqual([
             '0003_packed_records.sql',
+            '0004_records_lz4.sql',
           ]);
           const audit = AuditStore.open(store.url);
           try {

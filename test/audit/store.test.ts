@@ -18,6 +18,7 @@ for (const kind of storeKinds) {
         '0001_init.sql',
         '0002_append_function.sql',
         '0003_packed_records.sql',
+        '0004_records_lz4.sql',
       ]);
       audit = AuditStore.open(store.url);
     });

@@ -35,10 +35,11 @@ const write = db.transaction((group) => {
   for (const { batch: b, header, records } of group) {
     const prevHash = hash;
     seq += 1n;
-    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + header + '\\n' + records, 'utf8').digest('hex');
+    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + header + '\\n', 'utf8').update(records).digest('hex');
     links.push({ seq, hash });
     insertBatch.run(seq, prevHash, hash, date(b.at), b.service, b.requestId, b.principalKind, b.principalId,
-      b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount, records);
+      b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount,
+      Buffer.from(records.buffer, records.byteOffset, records.byteLength).toString('utf8'));
     for (const [fieldPath, outcome, count] of b.uses) insertUse.run(seq, fieldPath, outcome, count);
   }
   upsertHead.run(seq, hash, date(new Date().toISOString()));
@@ -76,7 +77,8 @@ export class SqliteChainWriter implements ChainWriter {
         group: group.map((g) => ({
           batch: batchColumns(g),
           header: g.header,
-          records: g.batch.records.text,
+          // UTF-8 bytes, copied off-heap: no string of the records on the request thread.
+          records: g.batch.records.bytes,
         })),
       });
     });
