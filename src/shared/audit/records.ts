@@ -73,6 +73,9 @@ type MarkedPath = Path & { [callIndex]?: number };
 
 const noList = -1;
 
+/** A batch's number for each process-wide field number, -1 when unused; reset after use. */
+let localIds = new Int32Array(0);
+
 /**
  * One request's resolver calls, as captured: typed arrays, no object, string or array slot
  * per call on the JavaScript heap, and no hold on graphql-js's path nodes. The calls live as
@@ -87,10 +90,10 @@ const noList = -1;
  */
 export class CallLog {
   private n = 0;
-  private fields = new Int32Array(256);
-  private parents = new Int32Array(256);
-  private offsets = new Int32Array(256);
-  private lists = new Int32Array(256);
+  private fields = new Int32Array(16);
+  private parents = new Int32Array(16);
+  private offsets = new Int32Array(16);
+  private lists = new Int32Array(16);
   /** Response keys that are not the field's name, by call. */
   private readonly keys = new Map<number, string>();
   private readonly args = new Map<number, string>();
@@ -150,11 +153,21 @@ export class CallLog {
   }
 
   /**
-   * Packs the calls. `failures`, by response path, marks the calls whose value became an
+   * Packs the calls (synchronously: the field numbering scratch is shared). `failures`, by response path, marks the calls whose value became an
    * error: the GraphQL errors of the response, so no call needs watching for its result.
    */
   pack(failures?: ReadonlyMap<string, Failure>): PackedRecords {
-    const local = new Int32Array(fieldNames.length).fill(-1);
+    try {
+      return this.packWith(failures);
+    } finally {
+      for (let i = 0; i < this.n; i++) localIds[this.fields[i]!] = -1;
+    }
+  }
+
+  private packWith(failures?: ReadonlyMap<string, Failure>): PackedRecords {
+    if (localIds.length < fieldNames.length)
+      localIds = new Int32Array(fieldNames.length * 2).fill(-1);
+    const local = localIds;
     const names: string[] = [];
     /** Calls per field (local number) that went well, and the other outcomes' uses. */
     const ok: number[] = [];
