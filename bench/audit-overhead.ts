@@ -67,9 +67,13 @@ main(async () => {
     cleanup.push(off.stop);
     const on = await startBenchSystem();
     cleanup.push(on.stop);
+    // A second system with auditing off: "control / off" is the noise floor of this run.
+    const control = await startBenchSystem({ AUDIT_ENABLED: 'false' });
+    cleanup.push(control.stop);
     const variants: Variant[] = [
       { name: 'audit off', system: off },
       { name: 'audit on', system: on },
+      { name: 'audit off (control)', system: control },
     ];
     if (await postgresAvailable()) {
       // Only the audit store moves: consent, accounts and payments stay on SQLite as in the
@@ -153,8 +157,9 @@ main(async () => {
     console.log('');
     console.log(ratio(r['audit on'], 'audit on / off'));
     console.log(ratio(r['audit on, PostgreSQL store'], 'audit on, PostgreSQL store / off'));
+    console.log(ratio(r['audit off (control)'], 'control (audit off again) / off'));
     console.log('');
-    for (const v of variants.slice(1)) {
+    for (const v of variants.filter((v) => v.system !== off && v.system !== control)) {
       const x = r[v.name]!;
       const t = audit.get(v.name)!;
       const extra = x.cpuMs - base.cpuMs;

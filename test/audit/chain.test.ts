@@ -11,19 +11,12 @@ import {
 } from '../../src/shared/audit/chain.ts';
 import { CallLog, fieldId, pathNode, unpackRecords } from '../../src/shared/audit/records.ts';
 import type { AuditRecordInput } from '../../src/shared/audit/types.ts';
-import { packedOf } from './support/batches.ts';
+import { aliceDashboard, packedOf } from './support/batches.ts';
 
 const request = {
+  ...aliceDashboard,
   at: new Date('2026-03-01T10:00:00.000Z'),
-  service: 'accounts',
   requestId: 'req-1',
-  principalKind: 'consent' as const,
-  principalId: 'psu_alice',
-  clientId: 'demo-pfm',
-  psuId: 'psu_alice',
-  consentId: 'cns_1',
-  operationName: 'Dash',
-  operationType: 'query',
 };
 const record: AuditRecordInput = {
   at: new Date('2026-03-01T10:00:00.001Z'),

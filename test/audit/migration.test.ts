@@ -15,18 +15,9 @@ import type { AuditRecordInput } from '../../src/shared/audit/types.ts';
 import { applyMigrations } from '../../src/shared/db/index.ts';
 import { auditStoreDir } from '../../src/shared/audit/db.ts';
 import { storeKinds } from '../support/stores.ts';
-import { makeBatch } from './support/batches.ts';
+import { aliceDashboard, makeBatch } from './support/batches.ts';
 
-const request = {
-  service: 'accounts',
-  principalKind: 'consent' as const,
-  principalId: 'psu_alice',
-  clientId: 'demo-pfm',
-  psuId: 'psu_alice',
-  consentId: 'cns_1',
-  operationName: 'Dash',
-  operationType: 'query',
-};
+const request = aliceDashboard;
 
 /** Records as the row-per-record layout of migrations 0001–0002 held them. */
 function oldRecords(n: number, t0: number): AuditRecordInput[] {

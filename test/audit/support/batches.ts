@@ -18,6 +18,18 @@ export function packedOf(records: Omit<AuditRecordInput, 'at'>[], at: number): P
   return log.pack();
 }
 
+/** Who made a typical request, and how: alice's dashboard through demo-pfm under cns_1. */
+export const aliceDashboard = {
+  service: 'accounts',
+  principalKind: 'consent' as const,
+  principalId: 'psu_alice',
+  clientId: 'demo-pfm',
+  psuId: 'psu_alice',
+  consentId: 'cns_1',
+  operationName: 'Dash',
+  operationType: 'query',
+};
+
 /** A plausible batch of `records` resolver calls; override any request detail. */
 export function makeBatch(
   overrides: Partial<Omit<AuditBatchInput, 'records'>> = {},
@@ -34,15 +46,8 @@ export function makeBatch(
   }));
   return {
     at,
-    service: 'accounts',
+    ...aliceDashboard,
     requestId: `req-${n}`,
-    principalKind: 'consent',
-    principalId: 'psu_alice',
-    clientId: 'demo-pfm',
-    psuId: 'psu_alice',
-    consentId: 'cns_1',
-    operationName: 'Dash',
-    operationType: 'query',
     ...overrides,
     records: packedOf(plain, at.getTime()),
   };
