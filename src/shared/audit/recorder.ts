@@ -2,6 +2,8 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import {
   defaultFieldResolver,
   GraphQLError,
+  getNamedType,
+  isLeafType,
   isObjectType,
   Kind,
   type GraphQLResolveInfo,
@@ -28,11 +30,16 @@ class RequestAudit {
   }
 
   /** `args` is null for a field that declares none (no need to look). */
-  field(field: number, args: Record<string, unknown> | null, info: GraphQLResolveInfo) {
+  field(
+    field: number,
+    args: Record<string, unknown> | null,
+    info: GraphQLResolveInfo,
+    leaf: boolean,
+  ) {
     if (field === entitiesField && Array.isArray(args?.representations)) {
       this.entities.set(info, args.representations);
     }
-    this.calls.add(field, info.path, args && redactArguments(args));
+    this.calls.add(field, info.path, args && redactArguments(args), Date.now(), undefined, leaf);
   }
 
   reference(field: number, reference: Record<string, unknown>, info: GraphQLResolveInfo) {
@@ -128,11 +135,13 @@ export function auditFields(schema: GraphQLSchema): void {
       const resolve = field.resolve ?? defaultFieldResolver;
       const id = fieldId(`${type.name}.${field.name}`);
       const hasArgs = field.args.length > 0;
+      const leaf = isLeafType(getNamedType(field.type));
       field.resolve = (source, args, ctx, info) => {
         (ctx as Record<symbol, RequestAudit | undefined> | null)?.[auditKey]?.field(
           id,
           hasArgs ? args : null,
           info,
+          leaf,
         );
         return resolve(source, args, ctx, info);
       };

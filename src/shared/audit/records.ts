@@ -106,8 +106,19 @@ export class CallLog {
     return this.n;
   }
 
-  /** A call at `path` (graphql-js's node for a field, or a `pathNode`); calls come in order. */
-  add(field: number, path: Path, args: string | null, at = Date.now(), outcome?: Failure): void {
+  /**
+   * A call at `path` (graphql-js's node for a field, or a `pathNode`); calls come in order.
+   * `leaf`: the field returns a scalar or enum, so no call sits below it and its path node
+   * needs no mark (most calls: marking every node cost a shape change and an allocation).
+   */
+  add(
+    field: number,
+    path: Path,
+    args: string | null,
+    at = Date.now(),
+    outcome?: Failure,
+    leaf = false,
+  ): void {
     const i = this.n;
     if (i === this.fields.length) this.grow();
     // Walk up to the nearest call; usually no step (a field of an object) or one (a list).
@@ -134,7 +145,7 @@ export class CallLog {
       list = inner;
       key = named ? undefined : String(own);
     } else key = `${above}${inner}.${own}`;
-    (path as MarkedPath)[callIndex] = i;
+    if (!leaf) (path as MarkedPath)[callIndex] = i;
     this.fields[i] = field;
     this.parents[i] = parent;
     this.offsets[i] = at - this.startedAt;
