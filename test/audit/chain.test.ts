@@ -9,7 +9,8 @@ import {
   type FormatOneBatch,
   type StoredBatch,
 } from '../../src/shared/audit/chain.ts';
-import { CallLog, fieldId, pathNode, unpackRecords } from '../../src/shared/audit/records.ts';
+import { CallLog, fieldId, pathNode } from '../../src/shared/audit/call-log.ts';
+import { unpackRecords } from '../../src/shared/audit/records.ts';
 import type { AuditRecordInput } from '../../src/shared/audit/types.ts';
 import { aliceDashboard, packedOf } from './support/batches.ts';
 

@@ -12,7 +12,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { SubgraphContext } from '../auth/context.ts';
-import { CallLog, fieldId, pathNode, type Failure, type PackedRecords } from './records.ts';
+import { CallLog, fieldId, pathNode } from './call-log.ts';
+import type { Failure, PackedRecords } from './records.ts';
 import { redactArguments } from './redact.ts';
 import type { AuditBatchInput, AuditSink } from './types.ts';
 
@@ -137,12 +138,7 @@ export function auditFields(schema: GraphQLSchema): void {
       const hasArgs = field.args.length > 0;
       const leaf = isLeafType(getNamedType(field.type));
       field.resolve = (source, args, ctx, info) => {
-        (ctx as Record<symbol, RequestAudit | undefined> | null)?.[auditKey]?.field(
-          id,
-          hasArgs ? args : null,
-          info,
-          leaf,
-        );
+        auditOf(ctx)?.field(id, hasArgs ? args : null, info, leaf);
         return resolve(source, args, ctx, info);
       };
     }

@@ -1,10 +1,5 @@
-import {
-  CallLog,
-  fieldId,
-  pathNode,
-  unpackRecords,
-  type PackedRecords,
-} from '../../../src/shared/audit/records.ts';
+import { CallLog, fieldId, pathNode } from '../../../src/shared/audit/call-log.ts';
+import { unpackRecords, type PackedRecords } from '../../../src/shared/audit/records.ts';
 import type { AuditBatchInput, AuditRecordInput } from '../../../src/shared/audit/types.ts';
 
 let n = 0;
