@@ -6,7 +6,7 @@
 // Every system runs in this process and they take turns in short slices, the order rotating,
 // so whatever else the machine does weighs on all of them alike.
 import { main, runOptions } from './support/args.ts';
-import { fmt, load, merge, prime, table, type LoadResult } from './support/load.ts';
+import { fmt, sideBySide, table, type LoadResult } from './support/load.ts';
 import { dashboard, gatewayTarget } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
 import { startBenchSystem, type BenchSystem } from './support/system.ts';
@@ -92,23 +92,17 @@ main(async () => {
         `${o.warmup}s warm-up, ${connections} connections; SQLite stores, shield on, ` +
         `audit store SQLite unless named`,
     );
-    const targets = new Map(variants.map((v) => [v.name, gatewayTarget(v.system, dashboard)]));
-    for (const v of variants) await prime(targets.get(v.name)!);
-    for (const v of variants) await load(targets.get(v.name)!, { seconds: o.warmup, connections });
     const before = new Map<string, bigint>();
-    for (const v of variants) before.set(v.name, await settledHead(v.system));
-
-    const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
-    const n = Math.max(1, Math.round(o.seconds / o.slice));
-    for (let round = 0; round < n; round++) {
-      // Rotate who goes first so drift (GC, store growth) does not favour one variant.
-      const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
-      for (const v of order)
-        rounds
-          .get(v.name)!
-          .push(await load(targets.get(v.name)!, { seconds: o.slice, connections }));
-    }
-    const r = Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
+    const r = await sideBySide(
+      variants.map((v) => ({
+        name: v.name,
+        target: async () => gatewayTarget(v.system, dashboard),
+      })),
+      { ...o, connections },
+      async () => {
+        for (const v of variants) before.set(v.name, await settledHead(v.system));
+      },
+    );
     const audit = new Map<string, AuditTally>();
     for (const v of variants) {
       await settledHead(v.system);

@@ -3,7 +3,7 @@
 // Usage (docs/BENCHMARKS.md): npm run bench -- [--seconds 6] [--slice 2] [--connections 8] [--smoke]
 import { main, runOptions } from './support/args.ts';
 import { startHiveGateway } from './support/hive.ts';
-import { fmt, load, merge, prime, table, type LoadResult, type Target } from './support/load.ts';
+import { fmt, sideBySide, table, type LoadResult, type Target } from './support/load.ts';
 import { directTarget, gatewayTarget, operations, type Operation } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
 import { benchSecret, startBenchSystem, type BenchSystem } from './support/system.ts';
@@ -53,19 +53,10 @@ main(async () => {
     );
     for (const op of operations) {
       const connections = Math.max(1, Math.round(o.connections * op.concurrency));
-      const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
-      for (const v of variants) await prime(await v.target(op));
-      for (const v of variants) await load(await v.target(op), { seconds: o.warmup, connections });
-      const n = Math.max(1, Math.round(o.seconds / o.slice));
-      for (let round = 0; round < n; round++) {
-        // Rotate who goes first so drift (GC, SQLite growth) does not favour one variant.
-        const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
-        for (const v of order)
-          rounds
-            .get(v.name)!
-            .push(await load(await v.target(op), { seconds: o.slice, connections }));
-      }
-      const r = Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
+      const r = await sideBySide(
+        variants.map((v) => ({ name: v.name, target: () => v.target(op) })),
+        { ...o, connections },
+      );
       const g = r.gateway!;
       console.log(`\n### ${op.name} (${connections} connections)\n`);
       console.log(

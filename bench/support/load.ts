@@ -97,6 +97,30 @@ export function merge(rounds: LoadResult[]): LoadResult {
   };
 }
 
+/**
+ * Primes and warms every variant, then measures them side by side: `seconds` each, in turns
+ * of `slice` seconds, the order rotating each round so drift (GC, store growth) favours none.
+ * `target` is asked again for each turn; `ready` runs between the warm-up and the first turn.
+ */
+export async function sideBySide(
+  variants: { name: string; target: () => Promise<Target> }[],
+  o: { seconds: number; slice: number; warmup: number; connections: number },
+  ready?: () => Promise<void>,
+): Promise<Record<string, LoadResult>> {
+  const { connections } = o;
+  for (const v of variants) await prime(await v.target());
+  for (const v of variants) await load(await v.target(), { seconds: o.warmup, connections });
+  await ready?.();
+  const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
+  const n = Math.max(1, Math.round(o.seconds / o.slice));
+  for (let round = 0; round < n; round++) {
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+    for (const v of order)
+      rounds.get(v.name)!.push(await load(await v.target(), { seconds: o.slice, connections }));
+  }
+  return Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
+}
+
 /** A markdown table; every cell is right-padded so the output reads in a terminal too. */
 export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];

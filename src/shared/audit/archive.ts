@@ -4,23 +4,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { batchBody, genesisHash, linkHash, storedBody } from './chain.ts';
 import { MalformedRecordsError, unpackRecords } from './records.ts';
-import type { AuditOutcome, ChainLink, PrincipalKindOrAnonymous } from './types.ts';
+import type { AuditOutcome, AuditRequestInfo, ChainLink } from './types.ts';
 
 /** The request's details and chain link of a pruned batch, as every archive line has them. */
-interface ArchivedLink {
+interface ArchivedLink extends Omit<AuditRequestInfo, 'at'> {
   seq: string;
   prevHash: string;
   hash: string;
   at: string;
-  service: string;
-  requestId: string;
-  principalKind: PrincipalKindOrAnonymous;
-  principalId: string | null;
-  clientId: string | null;
-  psuId: string | null;
-  consentId: string | null;
-  operationName: string | null;
-  operationType: string | null;
   recordCount: number;
 }
 
