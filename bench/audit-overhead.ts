@@ -6,7 +6,7 @@
 // Every system runs in this process and they take turns in short slices, the order rotating,
 // so whatever else the machine does weighs on all of them alike.
 import { main, runOptions } from './support/args.ts';
-import { fmt, sideBySide, table, type LoadResult } from './support/load.ts';
+import { fmt, ratioLine, resultCells, resultColumns, sideBySide, table } from './support/load.ts';
 import { dashboard, gatewayTarget } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
 import { startBenchSystem, type BenchSystem } from './support/system.ts';
@@ -115,28 +115,11 @@ main(async () => {
     console.log('');
     console.log(
       table(
-        [
-          'variant',
-          'requests',
-          'errors',
-          'req/s',
-          'p50 ms',
-          'p99 ms',
-          'CPU ms/req',
-          'audit records/req',
-          'audit bytes/req',
-        ],
+        [...resultColumns, 'audit records/req', 'audit bytes/req'],
         variants.map((v) => {
-          const x = r[v.name]!;
           const t = audit.get(v.name)!;
           return [
-            v.name,
-            x.requests,
-            x.errors,
-            fmt(x.rps),
-            fmt(x.p50),
-            fmt(x.p99),
-            fmt(x.cpuMs, 2),
+            ...resultCells(v.name, r[v.name]!),
             fmt(per(t, t.records), 0),
             fmt(per(t, t.bytes), 0),
           ];
@@ -144,14 +127,12 @@ main(async () => {
       ),
     );
     const base = r['audit off']!;
-    const ratio = (a: LoadResult | undefined, label: string) =>
-      a
-        ? `${label}: p50 ×${fmt(a.p50 / base.p50, 2)}, p99 ×${fmt(a.p99 / base.p99, 2)}, req/s ×${fmt(a.rps / base.rps, 2)}, CPU/req ×${fmt(a.cpuMs / base.cpuMs, 2)}`
-        : `${label}: n/a`;
     console.log('');
-    console.log(ratio(r['audit on'], 'audit on / off'));
-    console.log(ratio(r['audit on, PostgreSQL store'], 'audit on, PostgreSQL store / off'));
-    console.log(ratio(r['audit off (control)'], 'control (audit off again) / off'));
+    console.log(ratioLine('audit on / off', r['audit on'], base));
+    console.log(
+      ratioLine('audit on, PostgreSQL store / off', r['audit on, PostgreSQL store'], base),
+    );
+    console.log(ratioLine('control (audit off again) / off', r['audit off (control)'], base));
     console.log('');
     for (const v of variants.filter((v) => v.system !== off && v.system !== control)) {
       const x = r[v.name]!;

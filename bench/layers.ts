@@ -3,7 +3,15 @@
 // Usage (docs/BENCHMARKS.md): npm run bench -- [--seconds 6] [--slice 2] [--connections 8] [--smoke]
 import { main, runOptions } from './support/args.ts';
 import { startHiveGateway } from './support/hive.ts';
-import { fmt, sideBySide, table, type LoadResult, type Target } from './support/load.ts';
+import {
+  fmt,
+  ratioLine,
+  resultCells,
+  resultColumns,
+  sideBySide,
+  table,
+  type Target,
+} from './support/load.ts';
 import { directTarget, gatewayTarget, operations, type Operation } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
 import { benchSecret, startBenchSystem, type BenchSystem } from './support/system.ts';
@@ -61,41 +69,19 @@ main(async () => {
       console.log(`\n### ${op.name} (${connections} connections)\n`);
       console.log(
         table(
-          [
-            'variant',
-            'requests',
-            'errors',
-            'req/s',
-            'p50 ms',
-            'p99 ms',
-            'CPU ms/req',
-            'req/s vs gateway',
-          ],
-          variants.map((v) => {
-            const x = r[v.name]!;
-            return [
-              v.name,
-              x.requests,
-              x.errors,
-              fmt(x.rps),
-              fmt(x.p50),
-              fmt(x.p99),
-              fmt(x.cpuMs, 2),
-              `×${fmt(x.rps / g.rps, 2)}`,
-            ];
-          }),
+          [...resultColumns, 'req/s vs gateway'],
+          variants.map((v) => [
+            ...resultCells(v.name, r[v.name]!),
+            `×${fmt(r[v.name]!.rps / g.rps, 2)}`,
+          ]),
         ),
       );
-      const ratio = (a: LoadResult | undefined, b: LoadResult | undefined, label: string) =>
-        a && b
-          ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}, CPU/req ×${fmt(a.cpuMs / b.cpuMs, 2)}`
-          : `${label}: n/a`;
       console.log('');
-      console.log(ratio(g, r['subgraph direct'], 'gateway / subgraph direct'));
-      console.log(ratio(g, r['shield off'], 'shield on / off'));
-      console.log(ratio(g, r['audit off'], 'audit on / off'));
-      console.log(ratio(r.PostgreSQL, g, 'PostgreSQL / SQLite'));
-      console.log(ratio(g, r['Hive gateway'], 'our gateway / Hive gateway'));
+      console.log(ratioLine('gateway / subgraph direct', g, r['subgraph direct']));
+      console.log(ratioLine('shield on / off', g, r['shield off']));
+      console.log(ratioLine('audit on / off', g, r['audit off']));
+      console.log(ratioLine('PostgreSQL / SQLite', r.PostgreSQL, g));
+      console.log(ratioLine('our gateway / Hive gateway', g, r['Hive gateway']));
     }
   } finally {
     for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(e));

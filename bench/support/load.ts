@@ -121,6 +121,32 @@ export async function sideBySide(
   return Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
 }
 
+/** The columns every bench prints per variant, and their cells for one result. */
+export const resultColumns = [
+  'variant',
+  'requests',
+  'errors',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'CPU ms/req',
+];
+export const resultCells = (name: string, x: LoadResult): (string | number)[] => [
+  name,
+  x.requests,
+  x.errors,
+  fmt(x.rps),
+  fmt(x.p50),
+  fmt(x.p99),
+  fmt(x.cpuMs, 2),
+];
+
+/** `label: p50 ×…, p99 ×…, req/s ×…, CPU/req ×…` of `a` over `b`, or n/a when one is missing. */
+export const ratioLine = (label: string, a: LoadResult | undefined, b: LoadResult | undefined) =>
+  a && b
+    ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}, CPU/req ×${fmt(a.cpuMs / b.cpuMs, 2)}`
+    : `${label}: n/a`;
+
 /** A markdown table; every cell is right-padded so the output reads in a terminal too. */
 export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
