@@ -1,27 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { postgresUrl, requirePostgres } from './services.ts';
 
 /** The PostgreSQL server that runs on the machine and in CI. */
-export const adminUrl =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const adminUrl = postgresUrl;
 
-let available: Promise<boolean> | undefined;
-
-/** True when a server answers; tests skip PostgreSQL (and say so) only when it does not. */
-export function postgresAvailable(): Promise<boolean> {
-  available ??= (async () => {
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.end();
-      return true;
-    } catch {
-      console.warn(`PostgreSQL not reachable at ${adminUrl}: PostgreSQL tests are SKIPPED`);
-      return false;
-    }
-  })();
-  return available;
-}
+/** True when a server answers; under CI=true a silent server fails the test instead. */
+export const postgresAvailable = (): Promise<boolean> => requirePostgres();
 
 /** A fresh, empty database for one test file; drop it when done. */
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -11,7 +11,7 @@ export interface TestStore {
 
 /**
  * The database kinds every store test runs against: SQLite always, PostgreSQL when a server
- * answers (in CI it always does; elsewhere the skip is printed).
+ * answers (under CI=true a silent server fails the tests; elsewhere the skip is printed).
  */
 export const storeKinds = [
   {
