@@ -28,7 +28,10 @@ const probeTimeoutMs = 2000;
 /** Speaks each server's own protocol, so a port held by something else does not count. */
 const probes: Record<Service, (url: string) => Promise<void>> = {
   async postgres(url) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: probeTimeoutMs });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: probeTimeoutMs,
+    });
     try {
       await client.connect();
       await client.query('SELECT 1');
