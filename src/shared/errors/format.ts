@@ -39,7 +39,7 @@ export function formatError(
       extensions: { code: ErrorCode.BAD_USER_INPUT },
     };
   }
-  if (ourCodes.has(code) || clientCodes.has(code)) {
+  if (!isMasked(error, code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
@@ -49,4 +49,15 @@ export function formatError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * Whether formatError hides this error behind a bare INTERNAL_SERVER_ERROR: the errors the
+ * client learns nothing about, so the server must log them. `code` is the error's
+ * `extensions.code` as Apollo reports it.
+ */
+export function isMasked(error: unknown, code: unknown): boolean {
+  if (unwrapResolverError(error) instanceof AppError) return false;
+  const c = String(code ?? '');
+  return c !== 'INVALID_GRAPHQL' && !ourCodes.has(c) && !clientCodes.has(c);
 }

@@ -9,6 +9,8 @@ import type { AuditRecorder } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { internalContextHeader, verifyInternalContext } from '../auth/internal-context.ts';
 import { formatError } from '../errors/format.ts';
+import { causeOf, logMaskedErrors } from '../errors/log-masked.ts';
+import { silentLogger, type Logger } from '../log/index.ts';
 import { handleGraphQL } from './graphql-handler.ts';
 import type { Route } from './server.ts';
 
@@ -22,6 +24,8 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   extendContext: (base: SubgraphContext) => C;
   /** Records every resolver call; omitted only when auditing is switched off. */
   audit?: AuditRecorder;
+  /** Where masked internal errors are logged with their cause; silent by default. */
+  logger?: Logger;
 }
 
 /**
@@ -29,6 +33,7 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
  * context; without a valid one the request runs anonymous and shield refuses every field.
  */
 export async function createSubgraphServer<C extends SubgraphContext>(o: SubgraphServerOptions<C>) {
+  const logger = o.logger ?? silentLogger;
   const server = new ApolloServer<C>({
     schema: o.schema,
     formatError,
@@ -40,6 +45,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
       // made Apollo wrap every resolver: half the CPU of a dashboard request (BENCHMARKS).
       ApolloServerPluginCacheControlDisabled(),
       ...(o.audit ? [o.audit.plugin(o.name)] : []),
+      logMaskedErrors<C>(logger),
     ],
   });
   await server.start();
@@ -54,12 +60,18 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
           o.internalSecret,
         );
         const requestId = verified?.requestId ?? 'unauthenticated';
-        return o.extendContext({
-          requestId,
-          principal: verified?.principal,
-          grant: verified?.grant,
-          psuIpAddress: verified?.psuIpAddress,
-        });
+        try {
+          return o.extendContext({
+            requestId,
+            principal: verified?.principal,
+            grant: verified?.grant,
+            psuIpAddress: verified?.psuIpAddress,
+          });
+        } catch (e) {
+          // Apollo masks this too, and no request listener sees it.
+          logger.error('internal error masked from the client', { requestId, cause: causeOf(e) });
+          throw e;
+        }
       },
     });
   return {
