@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError, type AppError } from '../../src/shared/errors/index.ts';
-import { keyIdOf } from '../../src/subgraphs/accounts/crypto/secret-box.ts';
+import { keyIdOf } from '../../src/shared/crypto/secret-box.ts';
 import { storeKinds } from '../support/stores.ts';
 import { bankSideAccounts, startStoreSystem, type StoreSystem } from './support/store-system.ts';
 

@@ -1,6 +1,6 @@
 import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { forbidden } from '../../../shared/errors/index.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
+import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { Account, AccountIdentification, Balance } from '../schema/account.type.ts';
 import { ConnectionStatus } from './connection.service.ts';

@@ -2,7 +2,7 @@ import type { Clock } from '../../../shared/clock.ts';
 import { AppError, ErrorCode, isAppError } from '../../../shared/errors/index.ts';
 import type { Bank, BankDirectory } from '../banks/directory.ts';
 import type { BankSession, CallOptions } from '../connectors/index.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
+import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';
 import type { ConnectionService } from './connection.service.ts';

@@ -9,7 +9,7 @@ import type {
   BankSession,
   CallOptions,
 } from '../connectors/index.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
+import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { accountIdOf, newConnectionId } from '../crypto/ids.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';

@@ -1,4 +1,4 @@
-import type { SecretBox } from '../crypto/secret-box.ts';
+import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 
 export interface Identification {
   identification: string;

@@ -3,18 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/shared/config/index.ts';
-import { connectionKeyFromFile } from '../../src/subgraphs/accounts/crypto/key-file.ts';
-import { accountIdOf, transactionIdOf } from '../../src/subgraphs/accounts/crypto/ids.ts';
-import {
-  SealedValueError,
-  SecretBox,
-  keyIdOf,
-} from '../../src/subgraphs/accounts/crypto/secret-box.ts';
+import { keyFromFile } from '../../src/shared/crypto/key-file.ts';
+import { SealedValueError, SecretBox, keyIdOf } from '../../src/shared/crypto/secret-box.ts';
 
 const key = () => randomBytes(32);
 
-describe('SecretBox: bank tokens and account identifiers at rest', () => {
+describe('SecretBox: a service’s secrets at rest', () => {
   it('opens what it sealed, and the ciphertext carries the key id, not the plaintext', () => {
     const k = key();
     const box = new SecretBox(k);
@@ -59,37 +53,25 @@ describe('SecretBox: bank tokens and account identifiers at rest', () => {
     expect(() => new SecretBox(newKey).open(before, 'c')).toThrow(/No key/);
   });
 
-  it('refuses keys that are not 256 bits, in the box and in the configuration', () => {
+  it('refuses keys that are not 256 bits', () => {
     expect(() => new SecretBox(randomBytes(16))).toThrow(/32 bytes/);
-    expect(() =>
-      loadConfig({ CONNECTION_ENCRYPTION_KEY: randomBytes(16).toString('base64') }),
-    ).toThrow(/CONNECTION_ENCRYPTION_KEY/);
-    const k = randomBytes(32).toString('base64');
-    expect(loadConfig({ CONNECTION_ENCRYPTION_KEY: k }).accounts.encryptionKey).toBe(k);
-  });
-
-  it('generates the embedded key once, owner-only, and reuses it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lg-key-'));
-    try {
-      const first = connectionKeyFromFile(dir);
-      expect(Buffer.from(first, 'base64')).toHaveLength(32);
-      expect(connectionKeyFromFile(dir)).toBe(first);
-      const file = join(dir, 'connection-encryption.key');
-      expect(readFileSync(file, 'utf8')).toBe(first);
-      expect(statSync(file).mode & 0o777).toBe(0o600);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(() => new SecretBox(key(), [randomBytes(31)])).toThrow(/32 bytes/);
   });
 });
 
-describe('opaque ids', () => {
-  it('are stable hashes that carry neither the bank account id nor the number', () => {
-    const id = accountIdOf('psu_alice', 'sandbox-obie', '40104597269917');
-    expect(id).toMatch(/^acc_[A-Za-z0-9_-]{24}$/);
-    expect(id).not.toContain('4010');
-    expect(accountIdOf('psu_alice', 'sandbox-obie', '40104597269917')).toBe(id);
-    expect(accountIdOf('psu_bob', 'sandbox-obie', '40104597269917')).not.toBe(id);
-    expect(transactionIdOf(id, 'T1')).toMatch(/^txn_/);
+describe('keyFromFile: the embedded default’s generated key', () => {
+  it('generates the key once, owner-only, and reuses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lg-key-'));
+    try {
+      const file = join(dir, 'nested', 'some.key');
+      const first = keyFromFile(file);
+      expect(Buffer.from(first, 'base64')).toHaveLength(32);
+      expect(keyFromFile(file)).toBe(first);
+      expect(readFileSync(file, 'utf8')).toBe(first);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(keyFromFile(join(dir, 'other.key'))).not.toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
