@@ -8,6 +8,8 @@ export interface EmbeddedSandboxOptions {
   seed: number;
   transactionsPerAccount: number;
   accountsPerPsu?: number;
+  /** Each bank keeps its state in `<stateDir>/<bank id>`; default: in memory only. */
+  stateDir?: string;
 }
 
 /** The embedded default's banks: one per wire format seen in the field. */
@@ -46,6 +48,7 @@ export async function startEmbeddedSandbox(o: EmbeddedSandboxOptions): Promise<{
           port: o.basePort === 0 ? 0 : o.basePort + i,
           transactionsPerAccount: o.transactionsPerAccount,
           ...(o.accountsPerPsu ? { accountsPerPsu: o.accountsPerPsu } : {}),
+          ...(o.stateDir ? { stateDir: o.stateDir } : {}),
         }),
       );
     }

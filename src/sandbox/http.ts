@@ -19,7 +19,8 @@ export interface ApiRequest {
   params: Readonly<Record<string, string>>;
 }
 
-export type Handler = (req: ApiRequest) => Reply | Promise<Reply>;
+/** Synchronous, so one request's state changes run in one transaction. */
+export type Handler = (req: ApiRequest) => Reply;
 
 export function header(req: ApiRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];

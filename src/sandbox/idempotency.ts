@@ -1,8 +1,9 @@
 import { canonicalJson, type Reply } from './http.js';
+import type { StateStore } from './state.js';
 
 const KEY_LIFETIME_MS = 24 * 60 * 60_000;
 
-interface Remembered {
+export interface Remembered {
   fingerprint: string;
   reply: Reply;
   storedAt: number;
@@ -16,9 +17,10 @@ export type IdempotencyOutcome =
  * Same key, different body: refused. Keys are scoped per endpoint.
  */
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Remembered>();
-
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly entries: StateStore<Remembered>,
+    private readonly now: () => number,
+  ) {}
 
   check(scope: string, key: string, body: unknown): IdempotencyOutcome {
     const fingerprint = canonicalJson(body);

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { adminRouter } from './admin.js';
 import { createBerlinGroupApi } from './berlin-group/api.js';
 import { CallLog } from './calls.js';
@@ -8,6 +9,7 @@ import { createObieApi } from './obie/api.js';
 import { dialectFor } from './obie/dialect.js';
 import { resolveOptions } from './options.js';
 import { createBankServer } from './server.js';
+import { memoryState, sqliteState } from './state.js';
 
 export interface SandboxBankOptions {
   id: string; // e.g. 'obie-bank', 'bg-bank'
@@ -28,6 +30,11 @@ export interface SandboxBankOptions {
   accessTokenTtlSeconds?: number;
   /** The bank's clock (consent expiry, token expiry, daily limits); default Date.now. */
   now?: () => number;
+  /**
+   * Keep consents, tokens, payments, idempotency keys and daily counters in
+   * `<stateDir>/<id>/state.db`, so a restarted bank still knows them. Default: memory only.
+   */
+  stateDir?: string;
 }
 
 export interface SandboxFaults {
@@ -56,6 +63,7 @@ export interface SandboxBank {
  */
 export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBank> {
   const options = resolveOptions(o);
+  const state = options.stateDir ? sqliteState(join(options.stateDir, options.id)) : memoryState();
   const data = new SandboxBankData({
     bankId: options.id,
     seed: options.seed,
@@ -73,8 +81,9 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
           now: options.now,
           pageSize: options.pageSize,
           accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+          state,
         })
-      : createBerlinGroupApi({ data, now: options.now, pageSize: options.pageSize });
+      : createBerlinGroupApi({ data, now: options.now, pageSize: options.pageSize, state });
   const initialFaults = {
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
     ...(options.errorRate !== undefined ? { errorRate: options.errorRate } : {}),
@@ -96,15 +105,20 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     pageSize: options.pageSize,
   };
   const admin = adminRouter({ info, data, faults, calls, api });
-  const running = createBankServer({ api, admin, faults, calls });
+  const running = createBankServer({ api, admin, faults, calls, state });
 
-  await new Promise<void>((resolve, reject) => {
-    running.server.once('error', reject);
-    running.server.listen(options.port, options.host, () => {
-      running.server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      running.server.once('error', reject);
+      running.server.listen(options.port, options.host, () => {
+        running.server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    state.close();
+    throw e;
+  }
   const address = running.server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
@@ -117,6 +131,6 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     resetFaults: () => faults.reset(),
     callCount: (filter) => calls.count(filter),
     resetCallCount: () => calls.reset(),
-    close: () => running.close(),
+    close: () => running.close().finally(() => state.close()),
   };
 }

@@ -20,6 +20,7 @@ const optionsSchema = z.object({
   errorRate: z.number().min(0).max(1).optional(),
   pageSize: z.number().int().min(1).max(10_000).default(100),
   accessTokenTtlSeconds: z.number().int().min(1).default(3600),
+  stateDir: z.string().min(1).optional(),
 });
 
 export type ResolvedOptions = Omit<z.infer<typeof optionsSchema>, 'anchorDate'> & {
@@ -33,6 +34,10 @@ export function resolveOptions(input: SandboxBankOptions): ResolvedOptions {
   const parsed = optionsSchema.parse(rest);
   const now = clock ?? Date.now;
   if (new Set(parsed.psus).size !== parsed.psus.length) throw new Error('psus must be unique');
+  // The id names the bank's directory under stateDir: no separators, no '..'.
+  if (parsed.stateDir !== undefined && !/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(parsed.id)) {
+    throw new Error('id must be letters, digits, ".", "_" or "-" when stateDir is set');
+  }
   const anchorDate = (parsed.anchorDate ?? new Date(now()).toISOString()).slice(0, 10);
   return { ...parsed, anchorDate, now };
 }

@@ -3,12 +3,14 @@ import type { CallLog } from './calls.js';
 import type { FaultController } from './faults.js';
 import { readBody, type ApiRequest, type Reply, type Router } from './http.js';
 import type { StandardApi } from './standard.js';
+import type { BankState } from './state.js';
 
 export interface ServerParts {
   api: StandardApi;
   admin: Router;
   faults: FaultController;
   calls: CallLog;
+  state: BankState;
 }
 
 export interface RunningServer {
@@ -75,7 +77,7 @@ async function handle(
   };
 
   if (url.pathname.startsWith('/__sandbox/')) {
-    const reply = await route(parts.admin, request, (status) => ({
+    const reply = route(parts, parts.admin, request, (status) => ({
       status,
       body: { error: missMessages[status] },
     }));
@@ -109,7 +111,7 @@ async function handle(
       reply = api.errorReply(500, 'Injected internal error');
       break;
     case 'pass':
-      reply = await route(api.router, request, (status) =>
+      reply = route(parts, api.router, request, (status) =>
         api.errorReply(status, missMessages[status]),
       );
       malformed = faults.malformed;
@@ -124,16 +126,18 @@ const missMessages = {
   500: 'Internal error',
 } as const;
 
-async function route(
+function route(
+  parts: ServerParts,
   router: Router,
   request: ApiRequest,
   miss: (status: 404 | 405 | 500) => Reply,
-): Promise<Reply> {
+): Reply {
   const match = router.match(request.method, request.path);
   if (match.kind === 'not-found') return miss(404);
   if (match.kind === 'method-not-allowed') return miss(405);
   try {
-    return await match.handler({ ...request, params: match.params });
+    // A handler that throws halfway leaves the bank's state as it was before the request.
+    return parts.state.atomically(() => match.handler({ ...request, params: match.params }));
   } catch {
     return miss(500);
   }

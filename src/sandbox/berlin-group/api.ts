@@ -1,6 +1,7 @@
 import type { SandboxBankData } from '../data/bank.js';
 import { header, Router, type ApiRequest, type Reply } from '../http.js';
 import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
+import type { BankState } from '../state.js';
 import {
   getAccountBalances,
   getAccountDetails,
@@ -23,6 +24,7 @@ export interface BerlinGroupBankSettings {
   data: SandboxBankData;
   now: () => number;
   pageSize: number;
+  state: BankState;
 }
 
 export function createBerlinGroupApi(settings: BerlinGroupBankSettings): StandardApi {
@@ -30,9 +32,9 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
     data: settings.data,
     now: settings.now,
     pageSize: settings.pageSize,
-    consents: new Map(),
-    payments: new Map(),
-    frequency: new FrequencyLimiter(),
+    consents: settings.state.store('bg-consent'),
+    payments: settings.state.store('bg-payment'),
+    frequency: new FrequencyLimiter(settings.state.store('bg-frequency')),
   };
   const bind =
     (handler: (c: BgContext, r: ApiRequest) => Reply) =>

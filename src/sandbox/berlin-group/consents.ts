@@ -5,6 +5,7 @@ import {
   emptySets,
   fail,
   href,
+  noticeExpiry,
   today,
   type AccessMode,
   type AccountSets,
@@ -153,7 +154,7 @@ function readAccess(ctx: BgContext, access: Record<string, unknown>): Guarded<Re
 export function getConsent(ctx: BgContext, req: ApiRequest): Reply {
   const consent = ctx.consents.get(req.params.consentId ?? '');
   if (!consent) return bgError(403, 'CONSENT_UNKNOWN', 'Consent is not known');
-  refreshExpiry(ctx, consent);
+  noticeExpiry(ctx, consent);
   return {
     status: 200,
     body: {
@@ -171,7 +172,7 @@ export function getConsent(ctx: BgContext, req: ApiRequest): Reply {
 export function getConsentStatus(ctx: BgContext, req: ApiRequest): Reply {
   const consent = ctx.consents.get(req.params.consentId ?? '');
   if (!consent) return bgError(403, 'CONSENT_UNKNOWN', 'Consent is not known');
-  refreshExpiry(ctx, consent);
+  noticeExpiry(ctx, consent);
   return { status: 200, body: { consentStatus: consent.status } };
 }
 
@@ -179,11 +180,8 @@ export function deleteConsent(ctx: BgContext, req: ApiRequest): Reply {
   const consent = ctx.consents.get(req.params.consentId ?? '');
   if (!consent) return bgError(403, 'CONSENT_UNKNOWN', 'Consent is not known');
   consent.status = 'terminatedByTpp';
+  ctx.consents.set(consent.consentId, consent);
   return { status: 204 };
-}
-
-function refreshExpiry(ctx: BgContext, consent: BgConsent): void {
-  if (consent.status === 'valid' && today(ctx) > consent.validUntil) consent.status = 'expired';
 }
 
 export type AuthoriseOutcome = { ok: true; status: string } | { ok: false; message: string };
@@ -204,6 +202,7 @@ export function authoriseConsent(
     return { ok: false, message: `not ${request.psu}'s accounts: ${foreign.join(', ')}` };
   if (request.decision === 'reject') {
     consent.status = 'rejected';
+    ctx.consents.set(consent.consentId, consent);
     return { ok: true, status: consent.status };
   }
   const chosen = request.accountIds ?? own;
@@ -231,5 +230,6 @@ export function authoriseConsent(
   }
   consent.psu = request.psu;
   consent.status = 'valid';
+  ctx.consents.set(consent.consentId, consent);
   return { ok: true, status: consent.status };
 }

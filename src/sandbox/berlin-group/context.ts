@@ -2,6 +2,7 @@ import type { SandboxBankData } from '../data/bank.js';
 import { formatDate } from '../data/format.js';
 import { header, type ApiRequest, type Reply } from '../http.js';
 import { bgError } from './errors.js';
+import type { StateStore } from '../state.js';
 import type { FrequencyLimiter } from './frequency.js';
 
 export type BgConsentStatus =
@@ -54,8 +55,8 @@ export interface BgContext {
   data: SandboxBankData;
   now: () => number;
   pageSize: number;
-  consents: Map<string, BgConsent>;
-  payments: Map<string, BgPayment>;
+  consents: StateStore<BgConsent>;
+  payments: StateStore<BgPayment>;
   frequency: FrequencyLimiter;
 }
 
@@ -85,15 +86,26 @@ export function requireConsent(ctx: BgContext, req: ApiRequest): Guarded<BgConse
   }
   const consent = ctx.consents.get(consentId);
   if (!consent) return fail(bgError(403, 'CONSENT_UNKNOWN', 'Consent-ID is not known'));
-  if (consent.status === 'valid' && today(ctx) > consent.validUntil) consent.status = 'expired';
+  noticeExpiry(ctx, consent);
   if (consent.status === 'expired') {
     return fail(bgError(401, 'CONSENT_EXPIRED', `Consent expired after ${consent.validUntil}`));
   }
   if (consent.status !== 'valid') {
     return fail(bgError(401, 'CONSENT_INVALID', `Consent status is ${consent.status}`));
   }
-  consent.lastActionDate = today(ctx);
+  if (consent.lastActionDate !== today(ctx)) {
+    consent.lastActionDate = today(ctx);
+    ctx.consents.set(consent.consentId, consent);
+  }
   return { ok: true, value: consent };
+}
+
+/** A valid consent past its validUntil becomes expired when it is next looked at. */
+export function noticeExpiry(ctx: BgContext, consent: BgConsent): void {
+  if (consent.status === 'valid' && today(ctx) > consent.validUntil) {
+    consent.status = 'expired';
+    ctx.consents.set(consent.consentId, consent);
+  }
 }
 
 export function fail(reply: Reply): { ok: false; reply: Reply } {

@@ -101,17 +101,20 @@ function findPayment(ctx: BgContext, req: ApiRequest): BgPayment | undefined {
 }
 
 /** RCVD until authorised; then each status read shows the next step (ACTC, then ACSC). */
-function currentStatus(payment: BgPayment, advance: boolean): string {
+function currentStatus(ctx: BgContext, payment: BgPayment, advance: boolean): string {
   if (!payment.authorised) return 'RCVD';
   const status = payment.stages[payment.step] ?? 'RCVD';
-  if (advance && payment.step < payment.stages.length - 1) payment.step++;
+  if (advance && payment.step < payment.stages.length - 1) {
+    payment.step++;
+    ctx.payments.set(payment.paymentId, payment);
+  }
   return status;
 }
 
 export function getPaymentStatus(ctx: BgContext, req: ApiRequest): Reply {
   const payment = findPayment(ctx, req);
   if (!payment) return bgError(403, 'RESOURCE_UNKNOWN', 'Payment is not known');
-  return { status: 200, body: { transactionStatus: currentStatus(payment, true) } };
+  return { status: 200, body: { transactionStatus: currentStatus(ctx, payment, true) } };
 }
 
 export function getPayment(ctx: BgContext, req: ApiRequest): Reply {
@@ -119,7 +122,7 @@ export function getPayment(ctx: BgContext, req: ApiRequest): Reply {
   if (!payment) return bgError(403, 'RESOURCE_UNKNOWN', 'Payment is not known');
   return {
     status: 200,
-    body: { ...payment.request, transactionStatus: currentStatus(payment, false) },
+    body: { ...payment.request, transactionStatus: currentStatus(ctx, payment, false) },
   };
 }
 
@@ -137,5 +140,6 @@ export function authorisePayment(
   }
   payment.authorised = true;
   if (request.decision === 'reject') payment.stages = ['RJCT'];
+  ctx.payments.set(payment.paymentId, payment);
   return { ok: true, status: payment.stages[0] ?? 'RJCT' };
 }

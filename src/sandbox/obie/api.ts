@@ -3,6 +3,7 @@ import type { SandboxBankData } from '../data/bank.js';
 import { header, Router, type ApiRequest, type Reply } from '../http.js';
 import { IdempotencyStore } from '../idempotency.js';
 import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
+import type { BankState } from '../state.js';
 import { getAccount, getAccounts, getBalances, getTransactions } from './ais.js';
 import {
   authoriseAccessConsent,
@@ -22,6 +23,7 @@ export interface ObieBankSettings {
   now: () => number;
   pageSize: number;
   accessTokenTtlSeconds: number;
+  state: BankState;
 }
 
 export function createObieApi(settings: ObieBankSettings): StandardApi {
@@ -31,11 +33,11 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
     data: settings.data,
     now: settings.now,
     pageSize: settings.pageSize,
-    tokens: new TokenService(settings.now, settings.accessTokenTtlSeconds),
-    accessConsents: new Map(),
-    paymentConsents: new Map(),
-    payments: new Map(),
-    idempotency: new IdempotencyStore(settings.now),
+    tokens: new TokenService(settings.state, settings.now, settings.accessTokenTtlSeconds),
+    accessConsents: settings.state.store('obie-access-consent'),
+    paymentConsents: settings.state.store('obie-payment-consent'),
+    payments: settings.state.store('obie-payment'),
+    idempotency: new IdempotencyStore(settings.state.store('idempotency'), settings.now),
   };
   const bind =
     (handler: (c: ObieContext, r: ApiRequest) => Reply) =>

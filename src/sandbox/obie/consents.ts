@@ -96,6 +96,7 @@ export function deleteAccessConsent(ctx: ObieContext, req: ApiRequest): Reply {
   if (consent.state !== 'revoked') {
     consent.state = 'revoked';
     consent.stateChangedAt = ctx.now();
+    ctx.accessConsents.set(consent.consentId, consent);
   }
   return { status: 204 };
 }
@@ -160,11 +161,13 @@ export function authoriseAccessConsent(
   consent.stateChangedAt = ctx.now();
   if (request.decision === 'reject') {
     consent.state = 'rejected';
+    ctx.accessConsents.set(consent.consentId, consent);
     return { ok: true, status: ctx.dialect.consentStatus('rejected', false) };
   }
   consent.state = 'authorised';
   consent.psu = request.psu;
   consent.accountIds = [...chosen];
+  ctx.accessConsents.set(consent.consentId, consent);
   const code = ctx.tokens.issueCode(consent.consentId, 'accounts');
   return { ok: true, status: ctx.dialect.consentStatus('authorised', false), code };
 }

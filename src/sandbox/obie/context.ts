@@ -1,6 +1,7 @@
 import type { SandboxBankData } from '../data/bank.js';
 import type { ApiRequest, Reply } from '../http.js';
 import type { IdempotencyStore } from '../idempotency.js';
+import type { StateStore } from '../state.js';
 import type { ConsentState, ObieDialect } from './dialect.js';
 import { obieError } from './errors.js';
 import { readBearer, type AccessToken, type TokenScope, type TokenService } from './oauth.js';
@@ -28,9 +29,9 @@ export interface ObieContext {
   now: () => number;
   pageSize: number;
   tokens: TokenService;
-  accessConsents: Map<string, AccessConsent>;
-  paymentConsents: Map<string, PaymentConsent>;
-  payments: Map<string, DomesticPayment>;
+  accessConsents: StateStore<AccessConsent>;
+  paymentConsents: StateStore<PaymentConsent>;
+  payments: StateStore<DomesticPayment>;
   idempotency: IdempotencyStore;
 }
 

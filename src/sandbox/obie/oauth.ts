@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { header, parseFormBody, type ApiRequest, type Reply } from '../http.js';
+import type { BankState, StateStore } from '../state.js';
 
 export type TokenScope = 'accounts' | 'payments';
 
@@ -19,16 +20,21 @@ interface Grant {
 
 const CODE_TTL_MS = 10 * 60_000;
 
-/** Opaque bearer tokens, authorisation codes and refresh tokens, held in memory. */
+/** Opaque bearer tokens, authorisation codes and refresh tokens, kept in the bank's state. */
 export class TokenService {
-  private readonly accessTokens = new Map<string, AccessToken>();
-  private readonly codes = new Map<string, Grant>();
-  private readonly refreshTokens = new Map<string, Grant>();
+  private readonly accessTokens: StateStore<AccessToken>;
+  private readonly codes: StateStore<Grant>;
+  private readonly refreshTokens: StateStore<Grant>;
 
   constructor(
+    state: BankState,
     private readonly now: () => number,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.accessTokens = state.store('obie-access-token');
+    this.codes = state.store('obie-code');
+    this.refreshTokens = state.store('obie-refresh-token');
+  }
 
   find(value: string): AccessToken | undefined {
     return this.accessTokens.get(value);

@@ -160,6 +160,7 @@ function createPayment(ctx: ObieContext, req: ApiRequest): Reply {
   ctx.payments.set(payment.paymentId, payment);
   consent.state = 'consumed';
   consent.stateChangedAt = now;
+  ctx.paymentConsents.set(consent.consentId, consent);
   const reply: Reply = { status: 201, body: paymentBody(ctx, req, payment) };
   ctx.idempotency.remember(
     'domestic-payments',
@@ -185,6 +186,7 @@ function getPayment(ctx: ObieContext, req: ApiRequest): Reply {
   if (payment.step < payment.stages.length - 1) {
     payment.step++;
     payment.stageChangedAt = ctx.now();
+    ctx.payments.set(payment.paymentId, payment);
   }
   return { status: 200, body: paymentBody(ctx, req, payment) };
 }
@@ -234,10 +236,12 @@ export function authorisePaymentConsent(
   consent.stateChangedAt = ctx.now();
   if (request.decision === 'reject') {
     consent.state = 'rejected';
+    ctx.paymentConsents.set(consent.consentId, consent);
     return { ok: true, status: ctx.dialect.consentStatus('rejected', false) };
   }
   consent.state = 'authorised';
   consent.psu = request.psu;
+  ctx.paymentConsents.set(consent.consentId, consent);
   const code = ctx.tokens.issueCode(consent.consentId, 'payments');
   return { ok: true, status: ctx.dialect.consentStatus('authorised', false), code };
 }
