@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
 import type { Clock } from '../../../shared/clock.ts';
-import { badInput, conflict, forbidden, notFound } from '../../../shared/errors/index.ts';
+import {
+  AppError,
+  ErrorCode,
+  badInput,
+  conflict,
+  forbidden,
+  notFound,
+} from '../../../shared/errors/index.ts';
+import type { ConsentChanged } from '../../../shared/signals/index.ts';
 import type { ConsentDb } from '../db/client.ts';
 import {
   ConsentStatus,
@@ -24,6 +32,13 @@ export interface ConsentRequest {
 
 const maxSelectedAccounts = 100;
 
+/** A compare-and-set lost to a concurrent status change: the one conflict expire() absorbs. */
+class ChangedMeanwhile extends AppError {
+  constructor() {
+    super(ErrorCode.CONFLICT, 'The consent changed meanwhile; read it again');
+  }
+}
+
 /**
  * The consent lifecycle. Every status change is a compare-and-set on the current status
  * plus a history row, in one transaction, so two racing changes cannot both win.
@@ -33,6 +48,8 @@ export class ConsentService {
   constructor(
     private readonly db: ConsentDb,
     private readonly clock: Clock,
+    /** Told of every status change once committed (gateways drop cached grants); never throws. */
+    private readonly onStatusChanged?: (change: ConsentChanged) => Promise<void> | void,
   ) {}
 
   async request(client: Principal, input: ConsentRequest): Promise<ConsentRecord> {
@@ -172,8 +189,10 @@ export class ConsentService {
   private async expire(c: ConsentRecord): Promise<ConsentRecord> {
     try {
       return await this.transition(c, ConsentStatus.Expired, 'SYSTEM', 'Reached expiresAt');
-    } catch {
-      // Another request expired or revoked it first; the stored row is the truth.
+    } catch (e) {
+      // Another request expired or revoked it first; the stored row is the truth. Anything
+      // else (the store failing) must surface: the row read back would still say Authorised.
+      if (!(e instanceof ChangedMeanwhile)) throw e;
       return (await this.db.consent.findUnique({ where: { id: c.id } })) ?? c;
     }
   }
@@ -188,16 +207,18 @@ export class ConsentService {
     const from = consent.status as ConsentStatus;
     assertTransition(from, to);
     const at = this.clock.now();
-    return this.db.$transaction(async (tx) => {
+    const changed = await this.db.$transaction(async (tx) => {
       const { count } = await tx.consent.updateMany({
         where: { id: consent.id, status: from },
         data: { status: to, updatedAt: at, ...data },
       });
-      if (count !== 1) throw conflict('The consent changed meanwhile; read it again');
+      if (count !== 1) throw new ChangedMeanwhile();
       await tx.consentStatusChange.create({
         data: { consentId: consent.id, fromStatus: from, toStatus: to, actor, reason, at },
       });
       return tx.consent.findUniqueOrThrow({ where: { id: consent.id } });
     });
+    await this.onStatusChanged?.({ consentId: consent.id, status: to });
+    return changed;
   }
 }
