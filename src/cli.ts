@@ -1,29 +1,39 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './shared/config/index.ts';
 
-type Command = (config: Config, args: string[]) => Promise<number>;
+type Command = (args: string[]) => Promise<number>;
+
+/** Commands over the whole installation read every variable; `serve` reads only its own. */
+const withConfig =
+  (command: (config: Config, args: string[]) => Promise<number>): Command =>
+  (args) =>
+    command(loadConfig(), args);
 
 /** One entry point; each command lives in src/commands/ and loads only what it needs. */
 const commands: Record<string, { help: string; load: () => Promise<Command> }> = {
   start: {
     help: 'run gateway, subgraphs and sandbox banks on the embedded default',
-    load: async () => (await import('./commands/start.ts')).start,
+    load: async () => withConfig((await import('./commands/start.ts')).start),
+  },
+  serve: {
+    help: 'serve <gateway|consent|accounts|payments|banks>: run one service in this process',
+    load: async () => (await import('./commands/serve.ts')).serve,
   },
   migrate: {
     help: 'apply pending database migrations and exit',
-    load: async () => (await import('./commands/migrate.ts')).migrate,
+    load: async () => withConfig((await import('./commands/migrate.ts')).migrate),
   },
   keys: {
     help: 'keys rotate: publish a new token signing key (signs after the lead time)',
-    load: async () => (await import('./commands/keys.ts')).keys,
+    load: async () => withConfig((await import('./commands/keys.ts')).keys),
   },
   schema: {
     help: 'schema print: write subgraph SDLs and the composed supergraph to schema/',
-    load: async () => (await import('./commands/schema.ts')).schema,
+    load: async () => withConfig((await import('./commands/schema.ts')).schema),
   },
   audit: {
     help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
-    load: async () => (await import('./commands/audit.ts')).audit,
+    load: async () => withConfig((await import('./commands/audit.ts')).audit),
   },
 };
 
@@ -37,7 +47,7 @@ async function main([name, ...args]: string[]): Promise<number> {
     process.stderr.write(name && name !== 'help' ? `Unknown command: ${name}\n\n${usage}` : usage);
     return name === 'help' ? 0 : 2;
   }
-  return (await command.load())(loadConfig(), args);
+  return (await command.load())(args);
 }
 
 main(process.argv.slice(2)).then(

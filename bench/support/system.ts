@@ -54,21 +54,12 @@ export const dataPermissions = [
 
 /**
  * The whole system on random ports with its own data dir, and one authorised consent of
- * alice's over all her accounts. `shield: false` builds its subgraphs without graphql-shield
- * (SHIELD_ENABLED is read while the subgraphs are built, then put back).
+ * alice's over all her accounts. `shield: false` builds its subgraphs without graphql-shield.
  */
 export async function startBenchSystem(env: Record<string, string> = {}, shield = true) {
   const dir = mkdtempSync(join(tmpdir(), 'lg-bench-'));
   const config = loadConfig({ ...benchEnv, DATA_DIR: dir, ...env });
-  const before = process.env.SHIELD_ENABLED;
-  if (!shield) process.env.SHIELD_ENABLED = 'false';
-  let system: Awaited<ReturnType<typeof startSystem>>;
-  try {
-    system = await startSystem(config);
-  } finally {
-    if (before === undefined) delete process.env.SHIELD_ENABLED;
-    else process.env.SHIELD_ENABLED = before;
-  }
+  const system = await startSystem(config, undefined, { shield });
   const url = system.gatewayUrl;
   const token = async (client: string, secret: string, form: Record<string, string>) => {
     const res = await fetch(`${url}/token`, {

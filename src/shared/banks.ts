@@ -18,3 +18,34 @@ export interface BankDefinition {
   /** True for the embedded sandbox banks, whose PSU login is simulated. */
   sandbox: boolean;
 }
+
+/** The sandbox banks: one per wire format seen in the field, on consecutive ports. */
+export const sandboxBanks = [
+  {
+    id: 'sandbox-obie',
+    name: 'Sandbox Bank UK (OBIE 3.1.11)',
+    standard: 'obie',
+    obieVersion: '3.1.11',
+  },
+  {
+    id: 'sandbox-obie-v4',
+    name: 'Sandbox Bank UK (OBIE 4.0)',
+    standard: 'obie',
+    obieVersion: '4.0',
+  },
+  { id: 'sandbox-bg', name: 'Sandbox Bank DE (Berlin Group)', standard: 'berlin-group' },
+] as const;
+
+/** The sandbox banks as a directory entry each, at the given origins (in `sandboxBanks` order). */
+export function sandboxBankDirectory(urls: readonly string[]): BankDefinition[] {
+  return sandboxBanks.map((b, i) => ({
+    id: b.id,
+    name: b.name,
+    standard: b.standard,
+    ...('obieVersion' in b ? { obieVersion: b.obieVersion } : {}),
+    baseUrl: urls[i]!,
+    clientId: 'ledgergraph',
+    clientSecret: 'sandbox-secret',
+    sandbox: true,
+  }));
+}

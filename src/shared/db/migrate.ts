@@ -55,6 +55,7 @@ export async function applyMigrations(url: string, storeDir: string): Promise<st
 function applySqlite(url: string, migrations: Migration[]): string[] {
   const db = new Database(sqliteFile(url));
   try {
+    db.pragma('busy_timeout = 15000');
     db.pragma('journal_mode = WAL');
     db.exec(ledger);
     const rows = db.prepare('SELECT name, checksum FROM _ledgergraph_migrations').all() as {
@@ -63,13 +64,19 @@ function applySqlite(url: string, migrations: Migration[]): string[] {
     }[];
     const todo = pending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
     const record = db.prepare('INSERT INTO _ledgergraph_migrations VALUES (?, ?, ?)');
+    const applied = db.prepare('SELECT 1 FROM _ledgergraph_migrations WHERE name = ?');
+    const done: string[] = [];
     for (const m of todo) {
       db.transaction(() => {
+        // Services starting side by side share the audit file: another process may have
+        // applied this migration while this one waited for the write lock.
+        if (applied.get(m.name)) return;
+        done.push(m.name);
         db.exec(m.sql);
         record.run(m.name, m.checksum, new Date().toISOString());
       }).immediate();
     }
-    return todo.map((m) => m.name);
+    return done;
   } finally {
     db.close();
   }

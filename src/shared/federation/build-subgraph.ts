@@ -6,7 +6,6 @@ import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphq
 import { auditedReference, auditFields } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
 import { protect } from '../auth/shield.ts';
-import { shieldEnabled } from '../config/index.ts';
 import { unauthenticated } from '../errors/index.ts';
 
 const federationLink =
@@ -17,15 +16,55 @@ export type ReferenceResolver<T> = (
   context: SubgraphContext,
 ) => Promise<T | null> | T | null;
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Class = Function;
+
+/** What a subgraph's schema is made of: classes only, so printing it needs no services. */
 export interface SubgraphDefinition {
-  /** Resolver instances, constructed with their services (type-graphql classes). */
-  resolvers: [object, ...object[]];
-  /** `__resolveReference` per entity type name. */
-  references?: Record<string, ReferenceResolver<unknown>>;
+  /** type-graphql resolver classes. */
+  resolvers: [Class, ...Class[]];
   rules: IRules;
   /** Entity stubs reachable only through federation, which type-graphql would leave out. */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  orphanedTypes?: Function[];
+  orphanedTypes?: Class[];
+}
+
+export interface SubgraphWiring {
+  /** Resolver instances, constructed with their services, one per class of the definition. */
+  instances: [object, ...object[]];
+  /** `__resolveReference` per entity type name. */
+  references?: Record<string, ReferenceResolver<unknown>>;
+  /**
+   * graphql-shield on (the default). Off only for the shield-on-vs-off benchmark, which asks
+   * for it explicitly; no production path reads it from the environment.
+   */
+  shield?: boolean;
+}
+
+/** The subgraph's SDL from its classes alone: no database, port, key or service. */
+export async function printSubgraph(def: SubgraphDefinition): Promise<string> {
+  const schema = await typeGraphqlSchema(def, {
+    get: (cls) => {
+      throw new Error(`schema-only build: no instance of ${String((cls as Class).name)}`);
+    },
+  });
+  return printSubgraphSchema(federate(schema));
+}
+
+function typeGraphqlSchema(def: SubgraphDefinition, container: { get(cls: unknown): object }) {
+  return buildSchema({
+    resolvers: def.resolvers as unknown as NonEmptyArray<Class>,
+    container,
+    orphanedTypes: def.orphanedTypes ?? [],
+    validate: false,
+    skipCheck: true,
+  });
+}
+
+function federate(schema: GraphQLSchema): GraphQLSchema {
+  return buildSubgraphSchema({
+    typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
+    resolvers: createResolversMap(schema) as never,
+  });
 }
 
 /**
@@ -40,30 +79,21 @@ export interface SubgraphDefinition {
  */
 export async function buildSubgraph(
   def: SubgraphDefinition,
+  wiring: SubgraphWiring,
 ): Promise<{ schema: GraphQLSchema; sdl: string }> {
-  const instances = new Map<unknown, object>(def.resolvers.map((r) => [r.constructor, r]));
-  const schema = await buildSchema({
-    resolvers: def.resolvers.map((r) => r.constructor) as unknown as NonEmptyArray<
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-      Function
-    >,
-    container: { get: (cls: unknown) => instances.get(cls) },
-    orphanedTypes: def.orphanedTypes ?? [],
-    validate: false,
-    skipCheck: true,
-  });
-  const federated = buildSubgraphSchema({
-    typeDefs: parse(`${federationLink}\n${printSchemaWithDirectives(schema)}`),
-    resolvers: createResolversMap(schema) as never,
-  });
-  // Off only for the shield-on-vs-off benchmark; said loudly so it is never off unnoticed.
-  const shield = shieldEnabled();
+  const instances = new Map<unknown, object>(wiring.instances.map((r) => [r.constructor, r]));
+  const missing = def.resolvers.filter((cls) => !instances.has(cls));
+  if (missing.length) throw new Error(`no instance of ${missing.map((c) => c.name).join(', ')}`);
+  const schema = await typeGraphqlSchema(def, { get: (cls: unknown) => instances.get(cls)! });
+  const federated = federate(schema);
+  // Said loudly so it is never off unnoticed.
+  const shield = wiring.shield ?? true;
   if (!shield)
     console.warn(
-      '!!! SHIELD_ENABLED=false: graphql-shield is OFF, field-level authorization is NOT enforced. Benchmarks only. !!!',
+      '!!! graphql-shield is OFF: field-level authorization is NOT enforced. Benchmarks only. !!!',
     );
   const protectedSchema = shield ? protect(federated, def.rules) : federated;
-  for (const [typeName, resolve] of Object.entries(def.references ?? {})) {
+  for (const [typeName, resolve] of Object.entries(wiring.references ?? {})) {
     const type = protectedSchema.getType(typeName);
     if (!isObjectType(type)) throw new Error(`No entity type ${typeName} in this subgraph`);
     // Where @apollo/subgraph looks for the reference resolver of an entity.

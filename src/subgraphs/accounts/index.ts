@@ -6,6 +6,7 @@ import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import { BankDirectory } from './banks/directory.ts';
 import { SecretBox } from './crypto/secret-box.ts';
 import type { AccountsDb } from './db/client.ts';
+import { accountsSubgraph } from './definition.ts';
 import { createAccountLoaders } from './loaders/index.ts';
 import {
   AccountResolver,
@@ -14,9 +15,7 @@ import {
 } from './resolvers/account.resolver.ts';
 import { ConnectionResolver } from './resolvers/connection.resolver.ts';
 import type { AccountsContext } from './resolvers/context.ts';
-import { accountRules } from './resolvers/rules.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
-import { ConsentRef, PsuRef } from './schema/entity-stubs.ts';
 import { AccountService } from './services/account.service.ts';
 import { BankDataService } from './services/bank-data.service.ts';
 import { ConnectionService } from './services/connection.service.ts';
@@ -34,10 +33,12 @@ export interface AccountsSubgraphOptions {
   clock?: Clock;
   /** Records every resolver call of this subgraph. */
   audit?: AuditRecorder;
+  /** graphql-shield; off only when a benchmark asks (default on). */
+  shield?: boolean;
 }
 
 export function createAccountServices(
-  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit'>,
+  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit' | 'shield'>,
 ) {
   const clock = o.clock ?? systemClock;
   const box = SecretBox.fromBase64(o.encryption.key, o.encryption.previousKeys);
@@ -71,8 +72,8 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
   const services = createAccountServices(o);
   // Values sealed under a rotated-out key move to the current one.
   await services.connections.resealStale();
-  const { schema, sdl } = await buildSubgraph({
-    resolvers: [
+  const { schema, sdl } = await buildSubgraph(accountsSubgraph, {
+    instances: [
       new AccountResolver(services.accounts, services.banks),
       new ConsentAccountsResolver(services.accounts),
       new PsuAccountsResolver(services.accounts),
@@ -84,8 +85,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       Consent: (ref) => ({ id: String(ref.id) }),
       Psu: (ref) => ({ id: String(ref.id) }),
     },
-    rules: accountRules,
-    orphanedTypes: [ConsentRef, PsuRef],
+    shield: o.shield,
   });
   const { server, routes } = await createSubgraphServer<AccountsContext>({
     name: 'accounts',

@@ -6,15 +6,16 @@ import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { sendJson } from '../../shared/http/graphql-handler.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import type { Route } from '../../shared/http/server.ts';
+import type { Logger } from '../../shared/log/index.ts';
 import type { ConsentDb } from './db/client.ts';
 import { tokenEndpoint } from './http/token-endpoint.ts';
 import { createConsentLoaders } from './loaders/index.ts';
 import type { ConsentContext } from './resolvers/context.ts';
+import { consentSubgraph } from './definition.ts';
 import { AuditResolver } from './resolvers/audit.resolver.ts';
 import { ConsentResolver } from './resolvers/consent.resolver.ts';
 import { PsuResolver } from './resolvers/psu.resolver.ts';
 import { consentReferences } from './resolvers/references.ts';
-import { consentRules } from './resolvers/rules.ts';
 import { AuditReadService } from './services/audit.service.ts';
 import { ConsentService } from './services/consent.service.ts';
 import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
@@ -31,6 +32,9 @@ export interface ConsentSubgraphOptions {
   audit?: AuditRecorder;
   /** The audit store the compliance read side searches. */
   auditStore?: AuditStore;
+  /** graphql-shield; off only when a benchmark asks (default on). */
+  shield?: boolean;
+  log?: Logger;
   tokens: {
     issuer: string;
     audience: string;
@@ -54,14 +58,14 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
   const tokens = new TokenService(o.db, consents, keys, o.clock, o.tokens);
   await keys.current();
 
-  const { schema, sdl } = await buildSubgraph({
-    resolvers: [
+  const { schema, sdl } = await buildSubgraph(consentSubgraph, {
+    instances: [
       new ConsentResolver(consents),
       new PsuResolver(consents),
       new AuditResolver(new AuditReadService(o.auditStore, o.db)),
     ],
     references: consentReferences(consents),
-    rules: consentRules,
+    shield: o.shield,
   });
   const { server, routes } = await createSubgraphServer<ConsentContext>({
     name: 'consent',

@@ -9,13 +9,12 @@ import { createPisConnector } from './connectors/index.ts';
 import type { PisConnector } from './connectors/connector.ts';
 import type { PaymentsDb } from './db/client.ts';
 import { createPaymentLoaders, type PaymentsContext } from './loaders/index.ts';
+import { paymentsSubgraph } from './definition.ts';
 import { PaymentConsentResolver } from './resolvers/payment-consent.resolver.ts';
 import { PaymentResolver } from './resolvers/payment.resolver.ts';
-import { paymentRules } from './resolvers/rules.ts';
-import { AccountRef } from './schema/account.stub.ts';
 import { toPayment } from './schema/mappers.ts';
 import { IdempotencyService } from './services/idempotency.service.ts';
-import { Keyring } from './services/keyring.ts';
+import { Keyring, paymentsKeysOf } from './services/keyring.ts';
 import { PaymentConsentService, type PaymentsDeps } from './services/payment-consent.service.ts';
 import { PaymentService } from './services/payment.service.ts';
 import { RiskHistory } from './services/risk.service.ts';
@@ -33,14 +32,16 @@ export interface PaymentsSubgraphOptions {
   log?: Logger;
   /** Records every resolver call of this subgraph. */
   audit?: AuditRecorder;
+  /** graphql-shield; off only when a benchmark asks (default on). */
+  shield?: boolean;
   /** Tests swap in connectors to fake banks; default: one per bank in the directory. */
   connectors?: ReadonlyMap<string, PisConnector>;
 }
 
 export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
   const services = createPaymentServices(o);
-  const { schema, sdl } = await buildSubgraph({
-    resolvers: [
+  const { schema, sdl } = await buildSubgraph(paymentsSubgraph, {
+    instances: [
       new PaymentResolver(services.payments, services.submissions),
       new PaymentConsentResolver(services.paymentConsents),
     ],
@@ -50,8 +51,7 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
         return row ? toPayment(row) : null;
       },
     },
-    rules: paymentRules,
-    orphanedTypes: [AccountRef],
+    shield: o.shield,
   });
   const { server, routes } = await createSubgraphServer<PaymentsContext>({
     name: 'payments',
@@ -65,7 +65,9 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
 }
 
 /** The payments services, wired; usable without GraphQL (service tests). */
-export function createPaymentServices(o: Omit<PaymentsSubgraphOptions, 'maxBodyBytes' | 'audit'>) {
+export function createPaymentServices(
+  o: Omit<PaymentsSubgraphOptions, 'maxBodyBytes' | 'audit' | 'shield'>,
+) {
   const { settings, clock, db } = o;
   const log = o.log ?? silentLogger;
   const connectors =
@@ -81,7 +83,7 @@ export function createPaymentServices(o: Omit<PaymentsSubgraphOptions, 'maxBodyB
     );
   // Longer than a bank call can take with all its retries, so a live request keeps its lock.
   const leaseMs = settings.bankTimeoutMs * 3 + 10_000;
-  const keys = new Keyring(o.internalSecret);
+  const keys = new Keyring(paymentsKeysOf(settings));
   const deps: PaymentsDeps = {
     db,
     clock,

@@ -79,3 +79,18 @@ export async function seedConsentDb(db: ConsentDb): Promise<void> {
     });
   }
 }
+
+/** The published demo parties the playground's sandbox token runs the consent flow with. */
+export function sandboxCredentials() {
+  const app = (id: string) => {
+    const c = demoClientApps.find((a) => a.id === id)!;
+    return { id: c.id, secret: c.secret };
+  };
+  const alice = demoPsus.find((p) => p.username === 'alice')!;
+  return {
+    client: app('demo-pfm'),
+    consentUi: app('ledgergraph-consent-ui'),
+    psu: { username: alice.username, password: alice.password },
+    permissions: ['ReadAccountsDetail', 'ReadBalances', 'ReadPayments'],
+  };
+}

@@ -1,0 +1,51 @@
+import { remoteIssuer } from '../shared/auth/verify.ts';
+import type { Config } from '../shared/config/index.ts';
+import type { ReadinessCheck } from '../shared/http/ops.ts';
+import {
+  serveService,
+  serviceLog,
+  internalSecretOf,
+  type ServiceDeps,
+} from '../shared/service/index.ts';
+import { createGateway } from './index.ts';
+import type { SandboxCredentials } from './playground/sandbox-token.ts';
+
+export interface GatewayServiceDeps extends Pick<ServiceDeps, 'log'> {
+  /** The composed supergraph, with each subgraph's GraphQL URL in it. */
+  supergraphSdl: string;
+  /** The consent service's origin (token endpoint, JWKS, grant lookup). */
+  consentUrl: string;
+  /** The embedded default adds its databases; a lone gateway checks only the subgraphs. */
+  readinessChecks?: Record<string, ReadinessCheck>;
+  /** The demo parties the playground's sandbox token uses, where demo data is seeded. */
+  sandboxCredentials?: SandboxCredentials;
+}
+
+/** The gateway: token checks, limits, query planning over the subgraphs, playground. */
+export async function startGatewayService(config: Config, deps: GatewayServiceDeps) {
+  const log = serviceLog(config, 'gateway', deps);
+  const gateway = await createGateway({
+    supergraphSdl: deps.supergraphSdl,
+    internalSecret: internalSecretOf(config),
+    audience: config.tokens.audience,
+    issuers: [
+      remoteIssuer(config.tokens.issuer, `${deps.consentUrl}/jwks`),
+      ...config.tokens.trustedIssuers.map((t) => remoteIssuer(t.issuer, t.jwksUrl)),
+    ],
+    consentServiceUrl: deps.consentUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    settings: config.gateway,
+    readinessChecks: deps.readinessChecks,
+    sandboxCredentials: config.seedDemoData ? deps.sandboxCredentials : undefined,
+    log,
+  });
+  const listening = await serveService(config, config.port, gateway.routes, log);
+  return {
+    name: 'gateway' as const,
+    url: listening.url,
+    async stop() {
+      await listening.close();
+      await gateway.stop();
+    },
+  };
+}

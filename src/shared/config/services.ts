@@ -1,0 +1,140 @@
+import { ConfigError, envSchema, loadConfig, type Config, type EnvName } from './index.ts';
+
+/** The processes Ledgergraph runs as: `serve <service>` starts one. */
+export const serviceNames = ['gateway', 'consent', 'accounts', 'payments', 'banks'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+const common = ['HOST', 'DATA_DIR', 'LOG_LEVEL', 'OTEL_EXPORTER_OTLP_ENDPOINT'] as const;
+/** Each subgraph verifies the gateway's signed context and records every call. */
+const subgraph = [
+  ...common,
+  'INTERNAL_CONTEXT_SECRET',
+  'MAX_BODY_BYTES',
+  'AUDIT_DATABASE_URL',
+  'AUDIT_ENABLED',
+  'SEED_DEMO_DATA',
+] as const;
+/** Where accounts and payments find the banks: configured ones and the sandbox service's. */
+const bankDirectory = ['BANKS', 'SANDBOX_BANKS', 'SANDBOX_BANK_BASE_PORT'] as const;
+
+/**
+ * The variables each service reads. A process validates only its own, so a payments
+ * replica neither needs nor sees the accounts key. A test checks that every variable in
+ * the schema belongs to at least one service, and docs/DEPLOYMENT.md is checked against it.
+ */
+export const serviceVariables: Record<ServiceName, readonly string[]> = {
+  gateway: [
+    ...common,
+    'PORT',
+    'PUBLIC_URL',
+    // The subgraphs' addresses (their ports give the local default).
+    'CONSENT_URL',
+    'ACCOUNTS_URL',
+    'PAYMENTS_URL',
+    'CONSENT_PORT',
+    'ACCOUNTS_PORT',
+    'PAYMENTS_PORT',
+    'TOKEN_ISSUER',
+    'TOKEN_AUDIENCE',
+    'TRUSTED_ISSUERS',
+    'INTERNAL_CONTEXT_SECRET',
+    'MAX_BODY_BYTES',
+    'MAX_QUERY_DEPTH',
+    'MAX_QUERY_ALIASES',
+    'MAX_QUERY_COST',
+    'QUERY_COST_DEFAULT_LIST_SIZE',
+    'MAX_QUERY_TOKENS',
+    'ALLOW_INTROSPECTION',
+    'RATE_LIMIT_PER_SECOND',
+    'RATE_LIMIT_BURST',
+    'MAX_CONCURRENT_REQUESTS',
+    'PLAYGROUND',
+    'PLAYGROUND_SANDBOX_TOKEN',
+    'SEED_DEMO_DATA',
+    'REDIS_URL',
+  ],
+  consent: [
+    ...subgraph,
+    'CONSENT_PORT',
+    'CONSENT_DATABASE_URL',
+    // The token issuer defaults to the gateway's public address.
+    'PORT',
+    'PUBLIC_URL',
+    'TOKEN_ISSUER',
+    'TOKEN_AUDIENCE',
+    'ACCESS_TOKEN_TTL_SECONDS',
+    'SIGNING_ALG',
+    'KEY_ROTATION_LEAD_SECONDS',
+    // The compliance read side owns the audit log's retention.
+    'AUDIT_RETENTION_DAYS',
+    'AUDIT_PRUNE_INTERVAL_HOURS',
+    'REDIS_URL',
+  ],
+  accounts: [
+    ...subgraph,
+    ...bankDirectory,
+    'ACCOUNTS_PORT',
+    'ACCOUNTS_DATABASE_URL',
+    'CONNECTION_ENCRYPTION_KEY',
+    'CONNECTION_ENCRYPTION_PREVIOUS_KEYS',
+    'BANK_DATA_FRESHNESS_SECONDS',
+    'BANK_UNATTENDED_READS_PER_DAY',
+    'BANK_TIMEOUT_MS',
+  ],
+  payments: [
+    ...subgraph,
+    ...bankDirectory,
+    'PAYMENTS_PORT',
+    'PAYMENTS_DATABASE_URL',
+    'PAYMENTS_ENCRYPTION_KEY',
+    'PAYMENTS_ENCRYPTION_PREVIOUS_KEYS',
+    'PAYMENTS_SCA_THRESHOLD',
+    'PAYMENTS_SCA_ACR_VALUES',
+    'PAYMENTS_SCA_CODE_TTL_SECONDS',
+    'PAYMENTS_SCA_MAX_ATTEMPTS',
+    'PAYMENTS_MAX_AMOUNT_PER_CONSENT',
+    'PAYMENTS_VELOCITY_WINDOW_SECONDS',
+    'PAYMENTS_VELOCITY_MAX_COUNT',
+    'PAYMENTS_VELOCITY_MAX_SUM',
+    'PAYMENTS_ANOMALY_AMOUNT_FACTOR',
+    'PAYMENTS_ANOMALY_MIN_HISTORY',
+    'PAYMENTS_ANOMALY_BURST_COUNT',
+    'PAYMENTS_ANOMALY_BURST_WINDOW_SECONDS',
+    'PAYMENTS_ANOMALY_NEW_CREDITOR_AMOUNT',
+    'PAYMENTS_STATUS_FRESHNESS_SECONDS',
+    'PAYMENTS_BANK_TIMEOUT_MS',
+    'PAYMENTS_TPP_IP_ADDRESS',
+  ],
+  banks: [
+    ...common,
+    'SANDBOX_BANK_BASE_PORT',
+    'SANDBOX_SEED',
+    'SANDBOX_TRANSACTIONS_PER_ACCOUNT',
+    'SANDBOX_ACCOUNTS_PER_PSU',
+  ],
+};
+
+/**
+ * The configuration of one service: only its variables are read and validated (every
+ * problem listed at once); everything else keeps its embedded default, unused.
+ */
+export function loadServiceConfig(
+  service: ServiceName,
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  const own = new Set(serviceVariables[service]);
+  const config = loadConfig(Object.fromEntries(Object.entries(env).filter(([k]) => own.has(k))));
+  if (service !== 'banks' && config.sandbox.enabled && config.sandbox.basePort === 0) {
+    // Apart from the banks service, a random port cannot be found again.
+    throw new ConfigError([
+      'SANDBOX_BANK_BASE_PORT: must be a fixed port when services run as separate processes',
+    ]);
+  }
+  return config;
+}
+
+/** Variables in the schema that no service reads: a mistake this module's test catches. */
+export function unreadVariables(): EnvName[] {
+  const read = new Set(Object.values(serviceVariables).flat());
+  return (Object.keys(envSchema.shape) as EnvName[]).filter((name) => !read.has(name));
+}

@@ -1,0 +1,70 @@
+import type { BankDefinition } from '../../shared/banks.ts';
+import { systemClock } from '../../shared/clock.ts';
+import type { Config } from '../../shared/config/index.ts';
+import { connectionKeyFromFile } from './crypto/key-file.ts';
+import { bankDirectoryOf } from '../../shared/service/banks.ts';
+import {
+  internalSecretOf,
+  openServiceAudit,
+  serveService,
+  serviceLog,
+  type ServiceDeps,
+} from '../../shared/service/index.ts';
+import { migrateAccountsDb, openAccountsDb } from './db/client.ts';
+import { seedAccountsDb } from './db/seed.ts';
+import { createAccountsSubgraph } from './index.ts';
+
+export interface AccountsServiceDeps extends ServiceDeps {
+  /** The bank directory; default: the configured banks and the banks service's sandbox. */
+  banks?: readonly BankDefinition[];
+}
+
+/**
+ * The accounts service: its own store and migrations, bank connectors, the subgraph. With
+ * demo data on, it connects the demo PSUs to the sandbox banks through the PSU's own flow,
+ * so the banks service must be up first.
+ */
+export async function startAccountsService(config: Config, deps: AccountsServiceDeps = {}) {
+  const log = serviceLog(config, 'accounts', deps);
+  const clock = deps.clock ?? systemClock;
+  const banks = deps.banks ?? bankDirectoryOf(config);
+  await migrateAccountsDb(config.databases.accounts);
+  const db = openAccountsDb(config.databases.accounts);
+  const audit = deps.audit ?? (await openServiceAudit(config, log));
+  const accounts = await createAccountsSubgraph({
+    db,
+    banks,
+    clock,
+    internalSecret: internalSecretOf(config),
+    maxBodyBytes: config.maxBodyBytes,
+    audit: audit.recorder,
+    encryption: {
+      key: config.accounts.encryptionKey ?? connectionKeyFromFile(config.dataDir),
+      previousKeys: config.accounts.previousEncryptionKeys,
+    },
+    bankData: config.accounts,
+    shield: deps.shield,
+  });
+  if (config.seedDemoData) await seedAccountsDb(accounts.services);
+  const listening = await serveService(
+    config,
+    config.subgraphPorts.accounts,
+    accounts.routes,
+    log,
+    { 'db:accounts': async () => void (await db.$queryRaw`SELECT 1`) },
+  );
+  return {
+    name: 'accounts' as const,
+    url: listening.url,
+    sdl: accounts.sdl,
+    services: accounts.services,
+    db,
+    async stop() {
+      await listening.close();
+      await accounts.server.stop();
+      await db.$disconnect();
+      if (!deps.audit) await audit.store.close();
+    },
+  };
+}
+export type AccountsServiceHandle = Awaited<ReturnType<typeof startAccountsService>>;

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { scheduleRetention } from '../../shared/audit/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import type { Config } from '../../shared/config/index.ts';
+import {
+  internalSecretOf,
+  openServiceAudit,
+  serveService,
+  serviceLog,
+  type ServiceDeps,
+} from '../../shared/service/index.ts';
+import { migrateConsentDb, openConsentDb } from './db/client.ts';
+import { seedConsentDb } from './db/seed.ts';
+import { createConsentSubgraph } from './index.ts';
+
+/**
+ * The consent service: its own store and migrations, the subgraph, the token endpoint and
+ * JWKS, and the audit log's retention (the compliance side owns the log). `serve consent`
+ * runs it alone; the embedded default runs it beside the others.
+ */
+export async function startConsentService(config: Config, deps: ServiceDeps = {}) {
+  const log = serviceLog(config, 'consent', deps);
+  const clock = deps.clock ?? systemClock;
+  await migrateConsentDb(config.databases.consent);
+  const db = openConsentDb(config.databases.consent);
+  const audit = deps.audit ?? (await openServiceAudit(config, log));
+  if (config.seedDemoData) await seedConsentDb(db);
+  const consent = await createConsentSubgraph({
+    db,
+    clock,
+    internalSecret: internalSecretOf(config),
+    maxBodyBytes: config.maxBodyBytes,
+    audit: audit.recorder,
+    auditStore: audit.store,
+    tokens: config.tokens,
+    shield: deps.shield,
+    log,
+  });
+  const retention = config.audit.pruneIntervalMs
+    ? scheduleRetention(audit.store, {
+        retentionDays: config.audit.retentionDays,
+        archiveDir: join(config.dataDir, 'audit-archive'),
+        clock,
+        intervalMs: config.audit.pruneIntervalMs,
+        log: log.child({ component: 'audit-retention' }),
+      })
+    : undefined;
+  const listening = await serveService(config, config.subgraphPorts.consent, consent.routes, log, {
+    'db:consent': async () => void (await db.$queryRaw`SELECT 1`),
+  });
+  return {
+    name: 'consent' as const,
+    url: listening.url,
+    sdl: consent.sdl,
+    services: consent.services,
+    db,
+    audit: audit.store,
+    retention,
+    async stop() {
+      await listening.close();
+      await retention?.stop();
+      await consent.server.stop();
+      await db.$disconnect();
+      if (!deps.audit) await audit.store.close();
+    },
+  };
+}
+export type ConsentServiceHandle = Awaited<ReturnType<typeof startConsentService>>;

@@ -1,0 +1,58 @@
+import type { BankDefinition } from '../../shared/banks.ts';
+import { systemClock } from '../../shared/clock.ts';
+import type { Config } from '../../shared/config/index.ts';
+import { bankDirectoryOf } from '../../shared/service/banks.ts';
+import {
+  internalSecretOf,
+  openServiceAudit,
+  serveService,
+  serviceLog,
+  type ServiceDeps,
+} from '../../shared/service/index.ts';
+import { migratePaymentsDb, openPaymentsDb } from './db/client.ts';
+import { createPaymentsSubgraph } from './index.ts';
+
+export interface PaymentsServiceDeps extends ServiceDeps {
+  /** The bank directory; default: the configured banks and the banks service's sandbox. */
+  banks?: readonly BankDefinition[];
+}
+
+/** The payments service: its own store, keys and migrations, bank connectors, the subgraph. */
+export async function startPaymentsService(config: Config, deps: PaymentsServiceDeps = {}) {
+  const log = serviceLog(config, 'payments', deps);
+  await migratePaymentsDb(config.databases.payments);
+  const db = openPaymentsDb(config.databases.payments);
+  const audit = deps.audit ?? (await openServiceAudit(config, log));
+  const payments = await createPaymentsSubgraph({
+    db,
+    banks: deps.banks ?? bankDirectoryOf(config),
+    settings: config.payments,
+    clock: deps.clock ?? systemClock,
+    log,
+    internalSecret: internalSecretOf(config),
+    maxBodyBytes: config.maxBodyBytes,
+    audit: audit.recorder,
+    shield: deps.shield,
+  });
+  const listening = await serveService(
+    config,
+    config.subgraphPorts.payments,
+    payments.routes,
+    log,
+    { 'db:payments': async () => void (await db.$queryRaw`SELECT 1`) },
+  );
+  return {
+    name: 'payments' as const,
+    url: listening.url,
+    sdl: payments.sdl,
+    services: payments.services,
+    db,
+    async stop() {
+      await listening.close();
+      await payments.server.stop();
+      await db.$disconnect();
+      if (!deps.audit) await audit.store.close();
+    },
+  };
+}
+export type PaymentsServiceHandle = Awaited<ReturnType<typeof startPaymentsService>>;
