@@ -41,13 +41,25 @@ const aesKey = z
     (s) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32,
     'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
   );
+/** Rotated-out keys, comma-separated. */
+const aesKeyList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(aesKey));
 
-const schema = z.object({
+export const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(4000),
   PUBLIC_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   CONSENT_DATABASE_URL: databaseUrl.optional(),
   ACCOUNTS_DATABASE_URL: databaseUrl.optional(),
   PAYMENTS_DATABASE_URL: databaseUrl.optional(),
@@ -81,16 +93,7 @@ const schema = z.object({
   SANDBOX_TRANSACTIONS_PER_ACCOUNT: z.coerce.number().int().min(0).max(200_000).default(1500),
   SANDBOX_ACCOUNTS_PER_PSU: z.coerce.number().int().min(1).max(20).default(2),
   CONNECTION_ENCRYPTION_KEY: aesKey.optional(),
-  CONNECTION_ENCRYPTION_PREVIOUS_KEYS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(aesKey)),
+  CONNECTION_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   BANK_DATA_FRESHNESS_SECONDS: z.coerce.number().int().min(0).default(300),
   // PSD2 RTS art. 36(5): four unattended reads a day, unless the PSU agreed to more.
   BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(4),
@@ -113,8 +116,6 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   AUDIT_DATABASE_URL: databaseUrl.optional(),
   AUDIT_ENABLED: bool('true'),
-  // Benchmarks only: field-level authorization off. Never set it anywhere else.
-  SHIELD_ENABLED: bool('true'),
   // PCI DSS 10.5.1: at least 12 months of audit history.
   AUDIT_RETENTION_DAYS: z.coerce
     .number()
@@ -135,9 +136,12 @@ const schema = z.object({
   ALLOW_INTROSPECTION: bool('true'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
   PLAYGROUND_SANDBOX_TOKEN: bool('true'),
+  PAYMENTS_ENCRYPTION_KEY: aesKey.optional(),
+  PAYMENTS_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   PAYMENTS_SCA_THRESHOLD: decimalAmount.default('100.00'),
   PAYMENTS_SCA_ACR_VALUES: z.string().default('urn:openbanking:psd2:sca'),
   PAYMENTS_SCA_CODE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
@@ -157,6 +161,8 @@ const schema = z.object({
 });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuer>;
+/** The name of an environment variable Ledgergraph reads. */
+export type EnvName = keyof typeof envSchema.shape;
 
 export interface Config {
   host: string;
@@ -164,6 +170,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** OTLP/HTTP base URL spans are exported to; unset: no spans are recorded or sent. */
+  tracing: { endpoint: string | undefined };
   databases: { consent: string; accounts: string; payments: string };
   subgraphPorts: { consent: number; accounts: number; payments: number };
   /** Where the gateway reaches each subgraph; defaults to the local ports. */
@@ -215,10 +223,21 @@ export interface Config {
   };
   gateway: GatewayConfig;
   payments: PaymentsConfig;
+  /**
+   * State shared by replicas: the gateways' rate-limit budget and the consent-change signals
+   * that invalidate their grant caches. Unset: each process counts alone and caches nothing.
+   */
+  redis: { url: string | undefined };
 }
 
 /** Payment initiation rules. Amounts are decimal strings read in the payment's currency. */
 export interface PaymentsConfig {
+  /** Seals bank tokens and debtor identifications, and keys the one-time code MACs. */
+  encryptionKey: string | undefined;
+  /** Keys rotated out: still open what they sealed, never seal. */
+  previousEncryptionKeys: string[];
+  /** Where the embedded default keeps a generated key while encryptionKey is unset. */
+  encryptionKeyFile: string;
   sca: {
     /** Payments above this amount need strong customer authentication before submission. */
     threshold: string;
@@ -275,18 +294,8 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * Whether graphql-shield guards the subgraphs (SHIELD_ENABLED, default true). Read where a
- * subgraph schema is built, so a benchmark can build one system with it off beside one with it
- * on in a single process. Anything but an explicit `false`/`0` keeps it on.
- */
-export function shieldEnabled(env: Record<string, string | undefined> = process.env): boolean {
-  const v = env.SHIELD_ENABLED;
-  return !(v === 'false' || v === '0');
-}
-
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(
+  const parsed = envSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
   );
   if (!parsed.success) {
@@ -303,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     dataDir,
     logLevel: e.LOG_LEVEL,
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
     databases: {
       consent: e.CONSENT_DATABASE_URL ?? sqlite('consent'),
       accounts: e.ACCOUNTS_DATABASE_URL ?? sqlite('accounts'),
@@ -365,6 +375,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       playgroundSandboxToken: e.PLAYGROUND_SANDBOX_TOKEN,
     },
     payments: {
+      encryptionKey: e.PAYMENTS_ENCRYPTION_KEY,
+      previousEncryptionKeys: e.PAYMENTS_ENCRYPTION_PREVIOUS_KEYS,
+      encryptionKeyFile: join(dataDir, 'payments.key'),
       sca: {
         threshold: e.PAYMENTS_SCA_THRESHOLD,
         acrValues: e.PAYMENTS_SCA_ACR_VALUES.split(/\s+/).filter(Boolean),
@@ -392,5 +405,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bankTimeoutMs: e.PAYMENTS_BANK_TIMEOUT_MS,
       tppIpAddress: e.PAYMENTS_TPP_IP_ADDRESS,
     },
+    redis: { url: e.REDIS_URL },
   };
 }
