@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** A port nothing listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  service: string;
+  child: ChildProcess;
+  /** What `serve` printed after "ready:". */
+  where: string;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM and wait for the exit (a clean stop). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for the exit (a crash). */
+  kill(): Promise<void>;
+}
+
+/** `serve <service>` in a child process, as production runs it; resolves once it is ready. */
+export async function startServiceProcess(
+  service: 'gateway' | 'consent' | 'accounts' | 'payments' | 'banks',
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', service], {
+    cwd: root,
+    // Only what the service is given, plus what Node itself needs.
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const where = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`${service} not ready within ${readyTimeoutMs} ms:\n${out}`)),
+      readyTimeoutMs,
+    );
+    const onData = () => {
+      const m = new RegExp(`ledgergraph ${service} ready: (.*)`).exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        done(m[1]!.trim());
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${service} exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+  const signal = async (s: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(s);
+    await exited;
+  };
+  return {
+    service,
+    child,
+    where,
+    output: () => out,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}
+
+export interface FederationLayout {
+  /** Shared by every process (stores, secrets, limits); ports are added here. */
+  env?: Record<string, string>;
+  gatewayReplicas?: number;
+  /** Start the sandbox banks service too (default true). */
+  banks?: boolean;
+}
+
+/**
+ * Every service in its own process on free ports: banks, then consent, accounts and
+ * payments, then the gateway replicas. `env` decides the stores (SQLite under a fresh
+ * DATA_DIR unless database URLs are given).
+ */
+export async function startFederation(layout: FederationLayout = {}) {
+  const ports = {
+    consent: await freePort(),
+    accounts: await freePort(),
+    payments: await freePort(),
+    // Three consecutive ports for the banks: take one and hope its neighbours are free.
+    banks: 20_000 + Math.floor(Math.random() * 20_000),
+  };
+  const env: Record<string, string> = {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-federation-')),
+    INTERNAL_CONTEXT_SECRET: 'federation-test-internal-context-secret-0123456789',
+    TOKEN_ISSUER: 'http://ledgergraph.test',
+    CONSENT_PORT: String(ports.consent),
+    ACCOUNTS_PORT: String(ports.accounts),
+    PAYMENTS_PORT: String(ports.payments),
+    SANDBOX_BANK_BASE_PORT: String(ports.banks),
+    ...layout.env,
+  };
+  const running: ServiceProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(running.map((p) => p.stop()));
+  };
+  try {
+    if (layout.banks ?? true) running.push(await startServiceProcess('banks', env));
+    running.push(await startServiceProcess('consent', env));
+    const [accounts, payments] = await Promise.all([
+      startServiceProcess('accounts', env),
+      startServiceProcess('payments', env),
+    ]);
+    running.push(accounts, payments);
+    const gateways: ServiceProcess[] = [];
+    for (let i = 0; i < (layout.gatewayReplicas ?? 1); i++) {
+      const port = await freePort();
+      const gateway = await startServiceProcess('gateway', { ...env, PORT: String(port) });
+      gateways.push(gateway);
+      running.push(gateway);
+    }
+    return {
+      env,
+      processes: running,
+      gateways,
+      /** Origins of the gateway replicas. */
+      gatewayUrls: gateways.map((g) => new URL(g.where).origin),
+      /** Restart one service in place, with the same environment (and port). */
+      restart: async (p: ServiceProcess, extraEnv: Record<string, string> = {}) => {
+        const again = await startServiceProcess(p.service as never, {
+          ...env,
+          ...(p.service === 'gateway' ? { PORT: new URL(p.where).port } : {}),
+          ...extraEnv,
+        });
+        running[running.indexOf(p)] = again;
+        if (gateways.includes(p)) gateways[gateways.indexOf(p)] = again;
+        return again;
+      },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
