@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../src/gateway/compose.ts';
-import { breakingChanges } from '../../src/gateway/schema-check/breaking.ts';
-import { baselineFile, schemaDrift } from '../../src/gateway/schema-check/main.ts';
+import { breakingChanges } from '../../src/schema-check/breaking.ts';
+import { baselineFile, schemaDrift } from '../../src/schema-check/main.ts';
 
 describe('checked-in schema', () => {
   let built: Awaited<ReturnType<typeof schemaDrift>>;

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAllSchemas } from '../../schemas.ts';
-import { loadConfig } from '../../shared/config/index.ts';
+import { buildAllSchemas } from '../schemas.ts';
+import { loadConfig } from '../shared/config/index.ts';
 import { breakingChanges } from './breaking.ts';
 
 /**
@@ -11,13 +11,7 @@ import { breakingChanges } from './breaking.ts';
  * breaks nothing against schema/baseline/ (the last deliberately published schema).
  * `npm run schema:check -- --update-baseline` publishes the current supergraph as baseline.
  */
-export const schemaDir = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'schema',
-);
+export const schemaDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 export const baselineFile = join(schemaDir, 'baseline', 'supergraph.graphql');
 
 /** The checked-in schema is printed with the embedded default's subgraph URLs. */
