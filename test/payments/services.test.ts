@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankDefinition } from '../../src/shared/banks.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config/index.ts';
+import { keyIdOf } from '../../src/shared/crypto/secret-box.ts';
 import { AppError } from '../../src/shared/errors/index.ts';
 import {
   migratePaymentsDb,
@@ -39,7 +41,9 @@ const bank: BankDefinition = {
 
 const realBank: BankDefinition = { ...bank, id: 'real-bank', sandbox: false };
 
+const paymentsKey = randomBytes(32);
 const settings = loadConfig({
+  PAYMENTS_ENCRYPTION_KEY: paymentsKey.toString('base64'),
   PAYMENTS_STATUS_FRESHNESS_SECONDS: '30',
   PAYMENTS_ANOMALY_BURST_COUNT: '100',
 }).payments;
@@ -269,6 +273,9 @@ for (const kind of storeKinds) {
         expect(row.bankSessionSealed).toBeTruthy();
         expect(row.bankSessionSealed).not.toContain('psu-token-for');
         expect(row.debtorSealed).not.toContain('40400411112222');
+        // Under payments' own key, named by its id.
+        expect(row.debtorSealed!.split('.')[1]).toBe(keyIdOf(paymentsKey));
+        expect(row.bankSessionSealed!.split('.')[1]).toBe(keyIdOf(paymentsKey));
         await services.submissions.submit(c, 'sealed-1', consent.id);
         expect(fake.submitted.at(-1)!.order.debtor).toEqual(debtor);
         expect(fake.submitted.at(-1)!.context.session!.accessToken).toBe('psu-token-for-code-1');

@@ -1,62 +1,81 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  hkdfSync,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { PaymentsConfig } from '../../../shared/config/index.ts';
+import { keyFromFile } from '../../../shared/crypto/key-file.ts';
+import { SealedValueError, SecretBox } from '../../../shared/crypto/secret-box.ts';
+import { conflict } from '../../../shared/errors/index.ts';
+
+/** Payments' own keys (base64, 32 bytes): the current one and those rotated out. */
+export interface PaymentsKeys {
+  key: string;
+  previousKeys?: readonly string[];
+}
+
+/** PAYMENTS_ENCRYPTION_KEY, or the embedded default's key generated into DATA_DIR. */
+export function paymentsKeysOf(
+  settings: Pick<PaymentsConfig, 'encryptionKey' | 'previousEncryptionKeys' | 'encryptionKeyFile'>,
+): PaymentsKeys {
+  return {
+    key: settings.encryptionKey ?? keyFromFile(settings.encryptionKeyFile),
+    previousKeys: settings.previousEncryptionKeys,
+  };
+}
 
 /**
  * Keys for data the payments store must not hold in the clear: bank tokens and debtor
- * account identifications (sealed with AES-256-GCM) and one-time codes (HMAC-SHA256, so a
- * leaked table does not give away six-digit codes by brute force). Derived with HKDF from
- * the installation's internal secret; each use gets its own key.
+ * account identifications (sealed in a SecretBox, so each value names its key and a rotated
+ * key still opens it) and one-time codes (HMAC-SHA256, so a leaked table does not give away
+ * six-digit codes by brute force). Payments' own keys, never the gateway–subgraph secret:
+ * rotating that one must not lose a sealed value or an issued code.
  */
 export class Keyring {
-  private readonly sealKey: Buffer;
-  private readonly macKey: Buffer;
+  private readonly box: SecretBox;
+  /** The current key's MAC key first; the others check codes issued before a rotation. */
+  private readonly macKeys: Buffer[];
 
-  constructor(secret: string) {
-    if (secret.length < 32) throw new Error('the payments keyring needs a secret of 32+ chars');
-    const derive = (info: string) =>
-      Buffer.from(hkdfSync('sha256', secret, 'ledgergraph-payments', info, 32));
-    this.sealKey = derive('seal:v1');
-    this.macKey = derive('sca-code:v1');
+  constructor(keys: PaymentsKeys) {
+    this.box = SecretBox.fromBase64(keys.key, keys.previousKeys);
+    // HKDF with its own label, so the MAC key is never the sealing key.
+    this.macKeys = [keys.key, ...(keys.previousKeys ?? [])].map((k) =>
+      Buffer.from(
+        hkdfSync('sha256', Buffer.from(k, 'base64'), 'ledgergraph-payments', 'sca-code-mac', 32),
+      ),
+    );
   }
 
-  /** "v1.<iv>.<ciphertext>.<tag>", base64url. `context` binds the box to its row. */
+  /** `v1.<keyId>.<iv>.<ciphertext>.<tag>`. `context` binds the box to its row. */
   seal(value: unknown, context: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
-    cipher.setAAD(Buffer.from(context));
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return ['v1', iv, body, cipher.getAuthTag()]
-      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-      .join('.');
+    return this.box.seal(JSON.stringify(value), context);
   }
 
+  /** A value that does not open leaves its consent unusable: CONFLICT, create a new one. */
   unseal<T>(sealed: string, context: string): T {
-    const [version, iv, body, tag] = sealed.split('.');
-    if (version !== 'v1' || !iv || body === undefined || !tag) throw new Error('not a sealed box');
-    const decipher = createDecipheriv('aes-256-gcm', this.sealKey, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(context));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const text = Buffer.concat([
-      decipher.update(Buffer.from(body, 'base64url')),
-      decipher.final(),
-    ]).toString('utf8');
-    return JSON.parse(text) as T;
+    try {
+      return JSON.parse(this.box.open(sealed, context)) as T;
+    } catch (error) {
+      if (!(error instanceof SealedValueError)) throw error;
+      throw conflict(
+        'This payment consent holds bank data sealed under a key this installation no ' +
+          'longer has; create a new payment consent',
+        { reason: 'sealed_data_unreadable' },
+      );
+    }
   }
 
   mac(text: string): string {
-    return createHmac('sha256', this.macKey).update(text).digest('base64url');
+    return macOf(this.macKeys[0]!, text).toString('base64url');
   }
 
   /** Constant-time: compares MACs of equal length, never the raw strings. */
   macMatches(text: string, expectedMac: string): boolean {
-    const actual = Buffer.from(this.mac(text), 'base64url');
     const expected = Buffer.from(expectedMac, 'base64url');
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    let matches = false;
+    for (const key of this.macKeys) {
+      const actual = macOf(key, text);
+      if (actual.length === expected.length && timingSafeEqual(actual, expected)) matches = true;
+    }
+    return matches;
   }
 }
+
+const macOf = (key: Buffer, text: string): Buffer =>
+  createHmac('sha256', key).update(text).digest();
