@@ -5,6 +5,8 @@ import { scopesForPermissions } from '../shared/auth/permissions.ts';
 import type { ConsentGrant } from '../shared/auth/principal.ts';
 import { bearerToken, verifyAccessToken, type Issuer } from '../shared/auth/verify.ts';
 import { unauthenticated, upstreamUnavailable } from '../shared/errors/index.ts';
+import type { Logger } from '../shared/log/index.ts';
+import type { GrantCache } from './grant-cache.ts';
 
 export interface AuthenticatorOptions {
   issuers: Issuer[];
@@ -12,16 +14,22 @@ export interface AuthenticatorOptions {
   /** The consent service's grant lookup, e.g. http://127.0.0.1:4101/internal/consent-grant */
   consentGrantUrl: string;
   internalSecret: string;
+  /** Remembers grants between requests; only with cross-replica invalidation (Redis). */
+  grantCache?: GrantCache;
 }
 
 /**
  * Turns a request's Authorization header into the identity forwarded to subgraphs, or throws
  * UNAUTHENTICATED. A consent-bound token is checked against its consent on every request,
  * so revocation and expiry take effect on the next request, and the consent's bounds
- * (accounts, date window) travel with the request.
+ * (accounts, date window) travel with the request. With a grant cache the check may be
+ * answered from it, which stays exact because every change empties it (grant-cache.ts).
  */
 export function createAuthenticator(o: AuthenticatorOptions) {
-  async function grantOf(consentId: string): Promise<ConsentGrant | null> {
+  const grantOf = (consentId: string): Promise<ConsentGrant | null> =>
+    o.grantCache ? o.grantCache.get(consentId, () => lookUp(consentId)) : lookUp(consentId);
+
+  async function lookUp(consentId: string): Promise<ConsentGrant | null> {
     const url = new URL(o.consentGrantUrl);
     url.searchParams.set('id', consentId);
     const res = await fetch(url, {
@@ -60,6 +68,19 @@ export function createAuthenticator(o: AuthenticatorOptions) {
       ...(psuIpAddress ? { psuIpAddress } : {}),
     };
   };
+}
+
+/**
+ * Refetches each issuer's JWKS now (after a rotation signal) rather than when a token with
+ * an unknown `kid` arrives, which jose's cooldown can delay.
+ */
+export function reloadIssuerKeys(issuers: Issuer[], log: Logger): void {
+  for (const { issuer, keys } of issuers) {
+    if (!('reload' in keys) || typeof keys.reload !== 'function') continue;
+    (keys.reload as () => Promise<void>)().catch((error: unknown) =>
+      log.warn('JWKS reload failed', { issuer, error }),
+    );
+  }
 }
 
 /** A valid IPv4/IPv6 address, or nothing: a malformed header is ignored, never trusted. */

@@ -1,20 +1,26 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Issuer } from '../shared/auth/verify.ts';
 import type { GatewayConfig } from '../shared/config/index.ts';
+import { disableVendorTelemetry } from '../shared/config/vendor-telemetry.ts';
 import { AppError } from '../shared/errors/index.ts';
 import { handleGraphQL, readBody } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
 import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { gatewayFormatError, refuse } from './errors.ts';
-import { costPlugin, createConcurrencyCap, createRateLimiter, limitRules } from './limits/index.ts';
+import { costPlugin, createConcurrencyCap, limitRules } from './limits/index.ts';
 import { graphqlErrors, inFlight } from './metrics.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
 import { instrument, requestInfo } from './request.ts';
+import { connectSharedState } from './shared-state.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
 
 export { interactionId } from './request.ts';
@@ -34,6 +40,10 @@ export interface GatewayOptions {
   readinessChecks?: Record<string, ReadinessCheck>;
   /** Demo credentials for the playground's sandbox token (used only when that is on). */
   sandboxCredentials?: SandboxCredentials;
+  /** Redis shared by replicas: one rate-limit budget, and a grant cache kept exact by signals. */
+  redisUrl?: string;
+  /** Prefix of Redis keys and channels; the consent service's publisher must use the same. */
+  redisPrefix?: string;
   log?: Logger;
 }
 
@@ -42,6 +52,7 @@ const graphqlPath = '/graphql';
 export async function createGateway(o: GatewayOptions) {
   const log = o.log ?? silentLogger;
   const s = o.settings;
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: o.supergraphSdl,
     buildService: ({ name, url }) => new SignedContextSource(name, url ?? '', o.internalSecret),
@@ -54,16 +65,31 @@ export async function createGateway(o: GatewayOptions) {
     introspection: true,
     validationRules: limitRules(s.limits, s.allowIntrospection),
     parseOptions: { maxTokens: s.limits.maxTokens },
-    plugins: [ApolloServerPluginLandingPageDisabled(), costPlugin(s.limits), observePlugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // Nothing is reported to Apollo's servers, whatever APOLLO_KEY the environment holds.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      costPlugin(s.limits),
+      observePlugin,
+    ],
   });
   await server.start();
+  const shared = connectSharedState({
+    redisUrl: o.redisUrl,
+    prefix: o.redisPrefix,
+    rateLimit: s.rateLimit,
+    issuers: o.issuers,
+    log,
+  });
   const authenticate = createAuthenticator({
     issuers: o.issuers,
     audience: o.audience,
     consentGrantUrl: `${o.consentServiceUrl}/internal/consent-grant`,
     internalSecret: o.internalSecret,
+    grantCache: shared.grantCache,
   });
-  const takeToken = createRateLimiter(s.rateLimit);
+  const { takeToken } = shared;
   const capacity = createConcurrencyCap(s.maxConcurrentRequests, inFlight);
 
   const graphql: Route = async (req, res) => {
@@ -78,7 +104,7 @@ export async function createGateway(o: GatewayOptions) {
         typeof customerIp === 'string' ? customerIp : undefined,
       );
       info.clientId = internal.principal.clientId;
-      takeToken(internal.principal.clientId);
+      await takeToken(internal.principal.clientId);
       await handleGraphQL(server, req, res, {
         maxBodyBytes: o.maxBodyBytes,
         context: async () => ({ internal, request: info }),
@@ -140,7 +166,10 @@ export async function createGateway(o: GatewayOptions) {
         ];
       }),
     ),
-    stop: () => server.stop(),
+    async stop() {
+      await server.stop();
+      await shared.close();
+    },
   };
 }
 

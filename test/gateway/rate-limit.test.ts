@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { createConcurrencyCap, createRateLimiter } from '../../src/gateway/limits/index.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createConcurrencyCap,
+  createRateLimiter,
+  rateLimitWindow,
+} from '../../src/gateway/limits/index.ts';
 import { AppError } from '../../src/shared/errors/index.ts';
 
 const refusal = (f: () => void): AppError => {
@@ -11,34 +15,53 @@ const refusal = (f: () => void): AppError => {
   throw new Error('expected a refusal');
 };
 
-describe('token bucket per client', () => {
-  it('allows the burst, refuses the next with the seconds until a token, refills over time', () => {
-    let now = 0;
-    const take = createRateLimiter({ perSecond: 2, burst: 3, now: () => now });
-    take('a');
-    take('a');
-    take('a');
-    const e = refusal(() => take('a'));
+const refused = async (p: Promise<void>): Promise<AppError> => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+  }
+  throw new Error('expected a refusal');
+};
+
+// rate-limiter-flexible reads Date.now and expires windows with timers: both frozen here.
+describe('rate limit per client (one process, rate-limiter-flexible in memory)', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('allows the burst, refuses the next with the seconds until the window ends, refills after it', async () => {
+    const take = createRateLimiter({ perSecond: 2, burst: 4 });
+    for (let i = 0; i < 4; i++) await take('a');
+    const e = await refused(take('a'));
     expect(e.code).toBe('RATE_LIMITED');
-    expect(e.details.retryAfterSeconds).toBe(1);
-    now = 0.5; // one token back at 2 per second
-    take('a');
-    expect(() => take('a')).toThrow(AppError);
+    expect(e.details.retryAfterSeconds).toBe(2);
+    vi.advanceTimersByTime(1_000);
+    expect((await refused(take('a'))).details.retryAfterSeconds).toBe(1);
+    vi.advanceTimersByTime(1_000); // the 2 s window (4 at 2 per second) is over
+    for (let i = 0; i < 4; i++) await take('a');
+    await expect(take('a')).rejects.toThrow(AppError);
   });
 
-  it('rounds Retry-After up to whole seconds for slow refills', () => {
-    const take = createRateLimiter({ perSecond: 0.1, burst: 1, now: () => 0 });
-    take('a');
-    expect(refusal(() => take('a')).details.retryAfterSeconds).toBe(10);
+  it('rounds Retry-After up to whole seconds for slow refills', async () => {
+    const take = createRateLimiter({ perSecond: 0.1, burst: 1 });
+    await take('a');
+    expect((await refused(take('a'))).details.retryAfterSeconds).toBe(10);
   });
 
-  it('keeps clients apart and forgets the least recently used past maxKeys', () => {
-    const take = createRateLimiter({ perSecond: 0.001, burst: 1, now: () => 0, maxKeys: 2 });
-    take('a');
-    take('b');
-    expect(() => take('a')).toThrow(AppError);
-    take('c'); // evicts b, the least recently used
-    take('b'); // b starts with a full bucket again
+  it('keeps clients apart', async () => {
+    const take = createRateLimiter({ perSecond: 0.001, burst: 1 });
+    await take('a');
+    await take('b');
+    await expect(take('a')).rejects.toThrow(AppError);
+    await take('c');
+  });
+
+  it('maps rate and burst onto a window that never lets more through than configured', () => {
+    expect(rateLimitWindow({ perSecond: 50, burst: 100 })).toEqual({ points: 100, duration: 2 });
+    expect(rateLimitWindow({ perSecond: 0.05, burst: 3 })).toEqual({ points: 3, duration: 60 });
+    // 3 per 1.5 s has no whole-second window: 3 per 2 s, never 3 per 1 s.
+    expect(rateLimitWindow({ perSecond: 2, burst: 3 })).toEqual({ points: 3, duration: 2 });
+    expect(rateLimitWindow({ perSecond: 50, burst: 10 })).toEqual({ points: 10, duration: 1 });
   });
 });
 

@@ -48,4 +48,9 @@ export function costPlugin(limits: Limits): ApolloServerPlugin {
   };
 }
 
-export { createConcurrencyCap, createRateLimiter } from './rate-limit.ts';
+export {
+  createConcurrencyCap,
+  createRateLimiter,
+  rateLimitWindow,
+  type RateLimiter,
+} from './rate-limit.ts';

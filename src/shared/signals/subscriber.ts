@@ -7,6 +7,11 @@ const subscribed = registry.gauge(
   'ledgergraph_signals_subscribed',
   'Signal subscriptions currently live in this process (0: caches that need them are bypassed)',
 );
+const received = registry.counter(
+  'ledgergraph_signals_received_total',
+  'Signals received from Redis, by signal',
+  ['signal'],
+);
 
 export interface SignalHandlers {
   /** A consent changed; undefined when a message named none (forget every consent). */
@@ -74,8 +79,13 @@ export function createSignalSubscriber(
   redis.on('close', lost);
   redis.on('end', lost);
   redis.on('message', (channel: string, message: string) => {
-    if (channel === channels.consentChanged) handlers.consentChanged(consentIdOf(message));
-    else if (channel === channels.keysRotated) handlers.keysRotated();
+    if (channel === channels.consentChanged) {
+      received.inc({ signal: 'consent-changed' });
+      handlers.consentChanged(consentIdOf(message));
+    } else if (channel === channels.keysRotated) {
+      received.inc({ signal: 'keys-rotated' });
+      handlers.keysRotated();
+    }
   });
 
   return {
