@@ -21,9 +21,13 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** Starts the whole system in-process on random ports with fresh SQLite files. */
+/**
+ * Starts the whole system in-process on random ports with fresh SQLite files. A DATA_DIR
+ * given in env is kept on stop(), so a test can start the system on it again.
+ */
 export async function startTestSystem(env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'ledgergraph-test-'));
+  const ownDir = env.DATA_DIR === undefined;
+  const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgergraph-test-'));
   const clock = new TestClock();
   const config = loadConfig({
     DATA_DIR: dir,
@@ -158,7 +162,7 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     sandboxBank,
     async stop() {
       await system.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
