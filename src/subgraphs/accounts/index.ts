@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../../shared/clock.ts';
 import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import { BankDirectory } from './banks/directory.ts';
-import { SecretBox } from './crypto/secret-box.ts';
+import { SecretBox } from '../../shared/crypto/secret-box.ts';
 import type { AccountsDb } from './db/client.ts';
 import { accountsSubgraph } from './definition.ts';
 import { createAccountLoaders } from './loaders/index.ts';
