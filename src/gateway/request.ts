@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../shared/log/index.ts';
 import type { Route } from '../shared/http/server.ts';
+import { traceServer } from '../shared/tracing/index.ts';
 import { httpDuration, httpRequests } from './metrics.ts';
 
 /** What the gateway knows about one request, for headers, logs and metrics. */
@@ -33,7 +34,8 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
 /**
  * Wraps a gateway route: the interaction id and Date go on the response before the handler
  * runs, so every answer carries them (errors, 401, 413, 429, 503 and 500 included); one log
- * line and the metrics are written when the response closes.
+ * line and the metrics are written when the response closes. Routes that are not quiet run in
+ * a server span.
  */
 export function instrument(path: string, route: Route, log: Logger, quiet = false): Route {
   return async (req, res, url) => {
@@ -56,6 +58,7 @@ export function instrument(path: string, route: Route, log: Logger, quiet = fals
         operationName: info.operationName ?? undefined,
       });
     });
-    await route(req, res, url);
+    if (quiet) await route(req, res, url);
+    else await traceServer('gateway', req, res, path, async () => route(req, res, url));
   };
 }

@@ -4,6 +4,7 @@ import {
   signInternalContext,
   type InternalContext,
 } from '../shared/auth/internal-context.ts';
+import { traceClient, traceHeaders } from '../shared/tracing/index.ts';
 import type { RequestInfo } from './request.ts';
 
 export interface GatewayContext {
@@ -15,9 +16,12 @@ export interface GatewayContext {
 /**
  * Calls one subgraph with the caller's identity signed for that subgraph alone. The
  * signature is made once per request and subgraph, however many fetches the plan makes.
+ * Each fetch is a client span whose traceparent goes with it.
  */
 export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly signed = new WeakMap<InternalContext, Promise<string>>();
+
+  private readonly spanAttributes: Record<string, string>;
 
   constructor(
     private readonly subgraphName: string,
@@ -25,11 +29,27 @@ export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext>
     private readonly secret: string,
   ) {
     super({ url });
+    this.spanAttributes = {
+      'http.request.method': 'POST',
+      'url.full': url,
+      'ledgergraph.subgraph': subgraphName,
+    };
+  }
+
+  override process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    return traceClient(`POST ${this.subgraphName}`, this.spanAttributes, () =>
+      super.process(options),
+    );
   }
 
   override async willSendRequest(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<void> {
+    // Runs inside process(), so these are the fetch span's.
+    for (const [name, value] of Object.entries(traceHeaders()))
+      options.request.http?.headers.set(name, value);
     const internal = 'context' in options ? options.context.internal : undefined;
     if (!internal) return;
     let token = this.signed.get(internal);

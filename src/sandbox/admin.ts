@@ -36,7 +36,8 @@ export function adminRouter(parts: AdminParts): Router {
     .add('GET', '/__sandbox/calls', (req) => {
       const pathPrefix = req.query.get('pathPrefix') ?? undefined;
       const method = req.query.get('method') ?? undefined;
-      return { status: 200, body: { count: calls.count({ pathPrefix, method }) } };
+      const count = calls.count({ pathPrefix, method });
+      return { status: 200, body: { count, traceparents: calls.traceparents } };
     })
     .add('DELETE', '/__sandbox/calls', () => {
       calls.reset();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import type { FaultController } from './faults.js';
-import { readBody, type ApiRequest, type Reply, type Router } from './http.js';
+import { header, readBody, type ApiRequest, type Reply, type Router } from './http.js';
 import type { StandardApi } from './standard.js';
 import type { BankState } from './state.js';
 
@@ -86,7 +86,7 @@ async function handle(
   }
 
   const { api, faults } = parts;
-  parts.calls.record(method, url.pathname);
+  parts.calls.record(method, url.pathname, header(request, 'traceparent'));
   const decision = faults.decide();
   if (decision.kind === 'hang') return; // the socket stays open until the client gives up or close()
   if (faults.latencyMs > 0) await delay(faults.latencyMs);

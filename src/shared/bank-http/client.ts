@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { z } from 'zod';
 import type { AppError } from '../errors/index.js';
+import { traceClient, traceHeaders } from '../tracing/index.js';
 import type { BankStandard } from './errors.js';
 import { bankRateLimited, bankUnavailable, malformedResponse } from './errors.js';
 import type { BankErrorDetails } from './errors.js';
@@ -112,7 +114,7 @@ export class BankHttpClient {
           reason: 'circuit_open',
         });
       }
-      const outcome = await this.attempt(request, headers, body);
+      const outcome = await this.tracedAttempt(request, headers, body, attempt);
       if (outcome.kind !== 'response') {
         const failure = this.failureOf(outcome.kind, permit, base);
         if (!mayRetry || outcome.kind === 'aborted' || outcome.kind === 'too_large') throw failure;
@@ -204,6 +206,33 @@ export class BankHttpClient {
 
   now(): number {
     return this.timing.now();
+  }
+
+  /** One HTTP exchange as a client span; the bank gets its traceparent. */
+  private tracedAttempt(
+    request: BankRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+    attempt: number,
+  ): Promise<AttemptOutcome> {
+    const attributes = {
+      'http.request.method': request.method,
+      'url.template': request.endpoint.slice(request.endpoint.indexOf(' ') + 1),
+      'server.address': request.url.hostname,
+      'ledgergraph.bank.id': this.bankId,
+      ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+    };
+    return traceClient(request.endpoint, attributes, async (span) => {
+      const outcome = await this.attempt(request, { ...headers, ...traceHeaders() }, body);
+      if (outcome.kind === 'response') {
+        span.setAttribute('http.response.status_code', outcome.status);
+        if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      } else {
+        span.setAttribute('error.type', outcome.kind);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      return outcome;
+    });
   }
 
   private async attempt(

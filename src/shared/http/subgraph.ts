@@ -3,6 +3,8 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { AuditRecorder } from '../audit/recorder.ts';
@@ -11,6 +13,7 @@ import { internalContextHeader, verifyInternalContext } from '../auth/internal-c
 import { formatError } from '../errors/format.ts';
 import { causeOf, logMaskedErrors } from '../errors/log-masked.ts';
 import { silentLogger, type Logger } from '../log/index.ts';
+import { traceServer } from '../tracing/index.ts';
 import { handleGraphQL } from './graphql-handler.ts';
 import type { Route } from './server.ts';
 
@@ -41,6 +44,9 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // Nothing is reported to Apollo's servers, whatever APOLLO_KEY the environment holds.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       // Nothing reads cache hints (responses are per-user, no CDN), and its per-field hook
       // made Apollo wrap every resolver: half the CPU of a dashboard request (BENCHMARKS).
       ApolloServerPluginCacheControlDisabled(),
@@ -49,7 +55,9 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
     ],
   });
   await server.start();
-  const graphql: Route = (req, res) =>
+  const graphql: Route = (req, res, url) =>
+    traceServer(o.name, req, res, '/graphql', async () => handle(req, res, url));
+  const handle: Route = (req, res) =>
     handleGraphQL(server, req, res, {
       maxBodyBytes: o.maxBodyBytes,
       context: async () => {
