@@ -34,6 +34,8 @@ export class SigningKeyService {
     private readonly db: ConsentDb,
     private readonly clock: Clock,
     private readonly options: SigningKeyOptions,
+    /** Told once a rotation is stored (gateways refetch the JWKS); never throws. */
+    private readonly onRotated?: () => Promise<void> | void,
   ) {}
 
   /**
@@ -69,6 +71,7 @@ export class SigningKeyService {
       where: { retireAfter: null, kid: { not: fresh.kid } },
       data: { retireAfter },
     });
+    await this.onRotated?.();
     return { kid: fresh.kid, activatesAt };
   }
 
