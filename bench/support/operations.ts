@@ -5,6 +5,7 @@ import {
   type InternalContext,
 } from '../../src/shared/auth/internal-context.ts';
 import type { Target } from './load.ts';
+import type { Seeded } from './seed.ts';
 import type { BenchSystem } from './system.ts';
 
 const account = `id bankId currency
@@ -22,9 +23,9 @@ export interface Operation {
    * never counted, so it runs with fewer clients in flight.
    */
   concurrency: number;
-  gateway: (s: BenchSystem) => { query: string; variables: () => Record<string, unknown> };
+  gateway: (s: Seeded) => { query: string; variables: () => Record<string, unknown> };
   /** The same data from that subgraph in one request. */
-  direct: (s: BenchSystem) => { query: string; variables: () => Record<string, unknown> };
+  direct: (s: Seeded) => { query: string; variables: () => Record<string, unknown> };
 }
 
 /**
@@ -82,7 +83,7 @@ export const payment: Operation = {
 export const operations = [dashboard, balance, payment];
 
 /** Through a gateway (ours or Hive) at `url`, with the consent-bound access token. */
-export function gatewayTarget(s: BenchSystem, op: Operation, url = s.system.gatewayUrl): Target {
+export function gatewayTarget(s: Seeded, op: Operation, url = s.gatewayUrl): Target {
   const { query, variables } = op.gateway(s);
   const headers = { authorization: `Bearer ${s.bearer}` };
   return {
