@@ -17,7 +17,8 @@ declare module 'autocannon' {
     onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
   export interface Options {
-    url: string;
+    /** Several: the connections are spread over them round-robin. */
+    url: string | string[];
     connections?: number;
     duration?: number;
     amount?: number;

@@ -7,10 +7,18 @@ export interface RunOptions {
   warmup: number;
   connections: number;
   smoke: boolean;
+  /** `--json FILE`: where to write the results too (benches that accept it). */
+  json?: string;
 }
 
-/** `--smoke` is a few seconds in all: it proves the bench runs and prints, nothing more. */
-export function runOptions(defaults: Omit<RunOptions, 'smoke'>): RunOptions {
+/**
+ * `--smoke` is a few seconds in all: it proves the bench runs and prints, nothing more.
+ * `--json FILE` is refused unless the bench says it writes one (`accept.json`).
+ */
+export function runOptions(
+  defaults: Omit<RunOptions, 'smoke' | 'json'>,
+  accept: { json?: boolean } = {},
+): RunOptions {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string' },
@@ -18,6 +26,7 @@ export function runOptions(defaults: Omit<RunOptions, 'smoke'>): RunOptions {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      ...(accept.json ? { json: { type: 'string' } as const } : {}),
     },
   });
   const smoke = values.smoke ?? false;
@@ -29,6 +38,7 @@ export function runOptions(defaults: Omit<RunOptions, 'smoke'>): RunOptions {
     slice: pick(values.slice, defaults.slice, 1),
     warmup: pick(values.warmup, defaults.warmup, 0.5),
     connections: pick(values.connections, defaults.connections, 2),
+    json: 'json' in values ? String(values.json) : undefined,
   };
 }
 

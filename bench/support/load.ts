@@ -27,6 +27,8 @@ export interface LoadResult {
 export interface LoadOptions {
   seconds: number;
   connections: number;
+  /** Replicas of `t.url` to spread the connections over, round-robin (instead of `t.url`). */
+  urls?: string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export async function load(t: Target, o: LoadOptions): Promise<LoadResult> {
   let graphqlErrors = 0;
   const cpu0 = process.cpuUsage();
   const r = await autocannon({
-    url: t.url,
+    url: o.urls ?? t.url,
     connections: o.connections,
     duration: o.seconds,
     requests: [
@@ -100,23 +102,25 @@ export function merge(rounds: LoadResult[]): LoadResult {
 /**
  * Primes and warms every variant, then measures them side by side: `seconds` each, in turns
  * of `slice` seconds, the order rotating each round so drift (GC, store growth) favours none.
- * `target` is asked again for each turn; `ready` runs between the warm-up and the first turn.
+ * `target` is asked again for each turn; `ready` runs between the warm-up and the first turn;
+ * `measure` puts the load on (by default from this process).
  */
-export async function sideBySide(
-  variants: { name: string; target: () => Promise<Target> }[],
+export async function sideBySide<T extends Target = Target>(
+  variants: { name: string; target: () => Promise<T> }[],
   o: { seconds: number; slice: number; warmup: number; connections: number },
   ready?: () => Promise<void>,
+  measure: (t: T, o: LoadOptions) => Promise<LoadResult> = load,
 ): Promise<Record<string, LoadResult>> {
   const { connections } = o;
   for (const v of variants) await prime(await v.target());
-  for (const v of variants) await load(await v.target(), { seconds: o.warmup, connections });
+  for (const v of variants) await measure(await v.target(), { seconds: o.warmup, connections });
   await ready?.();
   const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
   const n = Math.max(1, Math.round(o.seconds / o.slice));
   for (let round = 0; round < n; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
     for (const v of order)
-      rounds.get(v.name)!.push(await load(await v.target(), { seconds: o.slice, connections }));
+      rounds.get(v.name)!.push(await measure(await v.target(), { seconds: o.slice, connections }));
   }
   return Object.fromEntries([...rounds].map(([k, v]) => [k, merge(v)]));
 }
@@ -141,11 +145,20 @@ export const resultCells = (name: string, x: LoadResult): (string | number)[] =>
   fmt(x.cpuMs, 2),
 ];
 
+/** `a` over `b`, figure by figure. */
+export const ratioOf = (a: LoadResult, b: LoadResult) => ({
+  p50: a.p50 / b.p50,
+  p99: a.p99 / b.p99,
+  rps: a.rps / b.rps,
+  cpuMs: a.cpuMs / b.cpuMs,
+});
+
 /** `label: p50 ×…, p99 ×…, req/s ×…, CPU/req ×…` of `a` over `b`, or n/a when one is missing. */
-export const ratioLine = (label: string, a: LoadResult | undefined, b: LoadResult | undefined) =>
-  a && b
-    ? `${label}: p50 ×${fmt(a.p50 / b.p50, 2)}, p99 ×${fmt(a.p99 / b.p99, 2)}, req/s ×${fmt(a.rps / b.rps, 2)}, CPU/req ×${fmt(a.cpuMs / b.cpuMs, 2)}`
-    : `${label}: n/a`;
+export const ratioLine = (label: string, a: LoadResult | undefined, b: LoadResult | undefined) => {
+  if (!a || !b) return `${label}: n/a`;
+  const x = ratioOf(a, b);
+  return `${label}: p50 ×${fmt(x.p50, 2)}, p99 ×${fmt(x.p99, 2)}, req/s ×${fmt(x.rps, 2)}, CPU/req ×${fmt(x.cpuMs, 2)}`;
+};
 
 /** A markdown table; every cell is right-padded so the output reads in a terminal too. */
 export function table(head: string[], rows: (string | number)[][]): string {
