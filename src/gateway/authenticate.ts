@@ -22,8 +22,9 @@ export interface AuthenticatorOptions {
  * Turns a request's Authorization header into the identity forwarded to subgraphs, or throws
  * UNAUTHENTICATED. A consent-bound token is checked against its consent on every request,
  * so revocation and expiry take effect on the next request, and the consent's bounds
- * (accounts, date window) travel with the request. With a grant cache the check may be
- * answered from it, which stays exact because every change empties it (grant-cache.ts).
+ * (accounts, date window) travel with the request. A grant cache may answer instead: the
+ * consent service's signals drop an entry on every replica when its consent changes, and
+ * nothing is served from it while they could be missed (grant-cache.ts).
  */
 export function createAuthenticator(o: AuthenticatorOptions) {
   const grantOf = (consentId: string): Promise<ConsentGrant | null> =>

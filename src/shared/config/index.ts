@@ -136,7 +136,10 @@ export const envSchema = z.object({
   ALLOW_INTROSPECTION: bool('true'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
   PLAYGROUND_SANDBOX_TOKEN: bool('true'),
@@ -278,7 +281,7 @@ export interface GatewayConfig {
   };
   /** Introspection for authenticated callers; off means the playground has no docs. */
   allowIntrospection: boolean;
-  /** Token bucket per client_id. */
+  /** Budget per client_id: `burst` per window (docs/DECISIONS.md, rate limits). */
   rateLimit: { perSecond: number; burst: number };
   /** Requests in flight beyond this are answered 503 at once, never queued. */
   maxConcurrentRequests: number;
