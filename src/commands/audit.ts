@@ -66,8 +66,20 @@ export async function audit(config: Config, args: string[]): Promise<number> {
     return 2;
   }
   const keyFile = flags.key ?? join(config.dataDir, 'audit-checkpoint.key');
-  await migrateAuditDb(config.audit.databaseUrl);
-  const store = AuditStore.open(config.audit.databaseUrl);
+  const url = config.audit.databaseUrl;
+  let store: AuditStore;
+  if (sub === 'verify') {
+    // Verifying must leave the evidence exactly as found: no migration, no write.
+    try {
+      store = await AuditStore.openReadOnly(url);
+    } catch (e) {
+      console.error(`audit store cannot be verified: ${(e as Error).message}`);
+      return 1;
+    }
+  } else {
+    await migrateAuditDb(url);
+    store = AuditStore.open(url);
+  }
   try {
     switch (sub) {
       case 'verify': {

@@ -18,8 +18,7 @@ export type AuditBatchRow = AuditBatch;
 export type AuditFieldUseRow = AuditFieldUse;
 
 /** Opens the audit store at a `file:` (SQLite) or `postgresql://` URL. */
-export function openAuditDb(url: string): AuditDb {
-  const adapter = createAdapter(url);
+export function openAuditDb(url: string, adapter = createAdapter(url)): AuditDb {
   return providerOf(url) === 'sqlite'
     ? new PrismaClient({ adapter })
     : (new PostgresClient({ adapter }) as unknown as AuditDb);

@@ -1,6 +1,7 @@
-import { providerOf, type DatabaseProvider } from '../db/index.ts';
+import { MigrationError, providerOf, readMigrations, type DatabaseProvider } from '../db/index.ts';
+import { createReadOnlyAdapter } from '../db/read-only.ts';
 import { batchHeader, genesisHash } from './chain.ts';
-import { openAuditDb, type AuditDb, type AuditTx } from './db.ts';
+import { auditStoreDir, openAuditDb, type AuditDb, type AuditTx } from './db.ts';
 import type { AuditBatchInput, AuditSink, ChainLink } from './types.ts';
 import {
   AuditChainError,
@@ -37,6 +38,7 @@ export class AuditStore implements AuditSink {
   private flushing: Promise<void> | undefined;
   private readonly maxGroup: number;
   private writer: ChainWriter | undefined;
+  private writable = true;
 
   constructor(
     readonly db: AuditDb,
@@ -52,8 +54,56 @@ export class AuditStore implements AuditSink {
     return new AuditStore(openAuditDb(url), url, options);
   }
 
+  /**
+   * Opens the store for reading only (verify): migrates nothing, writes nothing, and refuses
+   * a store that is missing or not fully migrated rather than reading a half-made schema.
+   */
+  static async openReadOnly(url: string, options?: AuditStoreOptions): Promise<AuditStore> {
+    const store = new AuditStore(openAuditDb(url, createReadOnlyAdapter(url)), url, options);
+    store.writable = false;
+    try {
+      await store.assertMigrated();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** Throws unless the store answers and has every committed migration applied, unedited. */
+  private async assertMigrated(): Promise<void> {
+    try {
+      await this.db.$queryRawUnsafe('SELECT 1');
+    } catch (e) {
+      // Prisma wraps the driver's words in several lines about the call that failed.
+      const text = e instanceof Error ? e.message : String(e);
+      const reason = /Message: `([^`]*)`/.exec(text)?.[1] ?? text.trim().split('\n').at(-1);
+      throw new Error(`The audit store cannot be read: ${reason}`, { cause: e });
+    }
+    let rows: { name: string; checksum: string }[];
+    try {
+      rows = await this.db.$queryRawUnsafe(
+        'SELECT "name", "checksum" FROM "_ledgergraph_migrations"',
+      );
+    } catch (e) {
+      throw new MigrationError('The audit store is not migrated: it has no migration ledger', {
+        cause: e,
+      });
+    }
+    const applied = new Map(rows.map((r) => [r.name, r.checksum]));
+    const committed = readMigrations(auditStoreDir, this.url);
+    const edited = committed.find((m) => applied.has(m.name) && applied.get(m.name) !== m.checksum);
+    if (edited) throw new MigrationError(`Applied migration ${edited.name} was edited`);
+    const missing = committed.filter((m) => !applied.has(m.name));
+    if (missing.length)
+      throw new MigrationError(
+        `The audit store is not fully migrated: ${missing.map((m) => m.name).join(', ')} pending`,
+      );
+  }
+
   /** Resolves once the batch is committed, with its place in the chain. */
   append(batch: AuditBatchInput): Promise<ChainLink> {
+    if (!this.writable) return Promise.reject(new Error('The audit store was opened read-only'));
     return new Promise<ChainLink>((resolve, reject) => {
       this.queue.push({
         batch,
