@@ -123,13 +123,17 @@ export async function startFederation(layout: FederationLayout = {}) {
       startServiceProcess('payments', env),
     ]);
     running.push(accounts, payments);
-    const gateways: ServiceProcess[] = [];
-    for (let i = 0; i < (layout.gatewayReplicas ?? 1); i++) {
-      const port = await freePort();
-      const gateway = await startServiceProcess('gateway', { ...env, PORT: String(port) });
-      gateways.push(gateway);
-      running.push(gateway);
-    }
+    // Replicas start side by side (each composes the supergraph: seconds of CPU apiece).
+    const gatewayPorts = await Promise.all(
+      Array.from({ length: layout.gatewayReplicas ?? 1 }, () => freePort()),
+    );
+    const started = await Promise.allSettled(
+      gatewayPorts.map((port) => startServiceProcess('gateway', { ...env, PORT: String(port) })),
+    );
+    const gateways = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    running.push(...gateways);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
     return {
       env,
       processes: running,
