@@ -6,6 +6,7 @@ import {
 } from '../shared/auth/internal-context.ts';
 import { traceClient, traceHeaders } from '../shared/tracing/index.ts';
 import type { RequestInfo } from './request.ts';
+import { UnansweredFetches } from './unanswered-fetch.ts';
 
 export interface GatewayContext {
   internal: InternalContext;
@@ -21,6 +22,8 @@ export interface GatewayContext {
 export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly signed = new WeakMap<InternalContext, Promise<string>>();
 
+  private readonly unanswered: UnansweredFetches;
+
   private readonly spanAttributes: Record<string, string>;
 
   constructor(
@@ -29,6 +32,7 @@ export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext>
     private readonly secret: string,
   ) {
     super({ url });
+    this.unanswered = new UnansweredFetches(subgraphName);
     this.spanAttributes = {
       'http.request.method': 'POST',
       'url.full': url,
@@ -39,9 +43,17 @@ export class SignedContextSource extends RemoteGraphQLDataSource<GatewayContext>
   override process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    // A subgraph that did not answer: UPSTREAM_UNAVAILABLE at its fields (unanswered-fetch.ts).
     return traceClient(`POST ${this.subgraphName}`, this.spanAttributes, () =>
       super.process(options),
-    );
+    ).catch((error: unknown) => this.unanswered.answer(error, options.request));
+  }
+
+  override didEncounterError(
+    ...args: Parameters<RemoteGraphQLDataSource<GatewayContext>['didEncounterError']>
+  ): void {
+    this.unanswered.mark(args[0], args[2]);
+    super.didEncounterError(...args);
   }
 
   override async willSendRequest(
