@@ -85,3 +85,11 @@ describe('deploy/systemd', () => {
     expect(systemdProblems([broken]).join('\n')).toMatch(/restart specifier/);
   });
 });
+
+describe('deploy/healthcheck.sh', () => {
+  it('is valid POSIX shell', () => {
+    const r = spawnSync('sh', ['-n', join(root, 'deploy/healthcheck.sh')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
