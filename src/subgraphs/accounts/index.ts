@@ -15,10 +15,12 @@ import {
 } from './resolvers/account.resolver.ts';
 import { ConnectionResolver } from './resolvers/connection.resolver.ts';
 import type { AccountsContext } from './resolvers/context.ts';
+import { internalAccountRoutes } from './http/internal-routes.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { AccountService } from './services/account.service.ts';
 import { BankDataService } from './services/bank-data.service.ts';
 import { ConnectionService } from './services/connection.service.ts';
+import { PsuAccounts } from './services/psu-accounts.ts';
 import { TransactionService } from './services/transaction.service.ts';
 
 export interface AccountsSubgraphOptions {
@@ -54,6 +56,7 @@ export function createAccountServices(
     banks,
     connections,
     accounts: new AccountService(o.db, box),
+    psuAccounts: new PsuAccounts(o.db, box),
     transactions: new TransactionService(o.db),
     bankData: new BankDataService({
       db: o.db,
@@ -100,5 +103,6 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       return { ...base, presence, loaders: createAccountLoaders(services, base, presence) };
     },
   });
-  return { schema, sdl, server, routes, services };
+  const internal = internalAccountRoutes(services.psuAccounts, o.internalSecret);
+  return { schema, sdl, server, routes: { ...routes, ...internal }, services };
 }
