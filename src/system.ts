@@ -42,10 +42,11 @@ export async function startSystem(
     const audit = await openServiceAudit(config, log.child({ service: 'audit' }));
     started.push({ stop: () => audit.store.close() });
     const deps = { log, clock, audit, shield: options.shield };
-    const consent = await startConsentService(config, deps);
-    started.push(consent);
+    // Consent and payments ask accounts about a PSU's accounts, so it starts first.
     const accounts = await startAccountsService(config, { ...deps, banks });
     started.push(accounts);
+    const consent = await startConsentService(config, { ...deps, accountsUrl: accounts.url });
+    started.push(consent);
     const payments = await startPaymentsService(config, { ...deps, banks });
     started.push(payments);
 

@@ -57,6 +57,9 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     ...subgraph,
     'CONSENT_PORT',
     'CONSENT_DATABASE_URL',
+    // Authorisation asks the accounts service whose the chosen accounts are.
+    'ACCOUNTS_URL',
+    'ACCOUNTS_PORT',
     // The token issuer defaults to the gateway's public address.
     'PORT',
     'PUBLIC_URL',

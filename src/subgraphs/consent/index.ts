@@ -17,7 +17,7 @@ import { ConsentResolver } from './resolvers/consent.resolver.ts';
 import { PsuResolver } from './resolvers/psu.resolver.ts';
 import { consentReferences } from './resolvers/references.ts';
 import { AuditReadService } from './services/audit.service.ts';
-import { ConsentService } from './services/consent.service.ts';
+import { ConsentService, type AccountOwnership } from './services/consent.service.ts';
 import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
 import { TokenService } from './services/token.service.ts';
 
@@ -35,6 +35,8 @@ export interface ConsentSubgraphOptions {
   /** graphql-shield; off only when a benchmark asks (default on). */
   shield?: boolean;
   log?: Logger;
+  /** Which account ids are a PSU's (the accounts service); checked at authorisation. */
+  accounts?: AccountOwnership;
   tokens: {
     issuer: string;
     audience: string;
@@ -49,7 +51,7 @@ export interface ConsentSubgraphOptions {
  * the JWKS, and the grant lookup the gateway makes on every consent-bound request.
  */
 export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
-  const consents = new ConsentService(o.db, o.clock);
+  const consents = new ConsentService(o.db, o.clock, undefined, o.accounts);
   const keys = new SigningKeyService(o.db, o.clock, {
     alg: o.tokens.alg,
     tokenTtlSeconds: o.tokens.ttlSeconds,

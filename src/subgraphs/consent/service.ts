@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { scheduleRetention } from '../../shared/audit/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { AccountsClient } from '../../shared/internal-api/accounts.ts';
+import { serviceBaseUrl } from '../../shared/internal-api/call.ts';
 import {
   internalSecretOf,
   openServiceAudit,
@@ -13,25 +15,37 @@ import { migrateConsentDb, openConsentDb } from './db/client.ts';
 import { seedConsentDb } from './db/seed.ts';
 import { createConsentSubgraph } from './index.ts';
 
+export interface ConsentServiceDeps extends ServiceDeps {
+  /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
+  accountsUrl?: string;
+}
+
 /**
  * The consent service: its own store and migrations, the subgraph, the token endpoint and
  * JWKS, and the audit log's retention (the compliance side owns the log). `serve consent`
  * runs it alone; the embedded default runs it beside the others.
  */
-export async function startConsentService(config: Config, deps: ServiceDeps = {}) {
+export async function startConsentService(config: Config, deps: ConsentServiceDeps = {}) {
   const log = serviceLog(config, 'consent', deps);
   const clock = deps.clock ?? systemClock;
   await migrateConsentDb(config.databases.consent);
   const db = openConsentDb(config.databases.consent);
   const audit = deps.audit ?? (await openServiceAudit(config, log));
   if (config.seedDemoData) await seedConsentDb(db);
+  const internalSecret = internalSecretOf(config);
+  // Authorisation asks the accounts service whose the chosen accounts are.
+  const accounts = new AccountsClient({
+    baseUrl: deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts),
+    secret: internalSecret,
+  });
   const consent = await createConsentSubgraph({
     db,
     clock,
-    internalSecret: internalSecretOf(config),
+    internalSecret,
     maxBodyBytes: config.maxBodyBytes,
     audit: audit.recorder,
     auditStore: audit.store,
+    accounts,
     tokens: config.tokens,
     shield: deps.shield,
     log,

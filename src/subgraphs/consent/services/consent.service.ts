@@ -32,6 +32,14 @@ export interface ConsentRequest {
 
 const maxSelectedAccounts = 100;
 
+/**
+ * Which of these account ids are the PSU's: the accounts service's answer, since this
+ * service does not own accounts. Throws UPSTREAM_UNAVAILABLE when it cannot answer.
+ */
+export interface AccountOwnership {
+  owned(psuId: string, accountIds: readonly string[]): Promise<string[]>;
+}
+
 /** A compare-and-set lost to a concurrent status change: the one conflict expire() absorbs. */
 class ChangedMeanwhile extends AppError {
   constructor() {
@@ -50,6 +58,8 @@ export class ConsentService {
     private readonly clock: Clock,
     /** Told of every status change once committed (gateways drop cached grants); never throws. */
     private readonly onStatusChanged?: (change: ConsentChanged) => Promise<void> | void,
+    /** Without it any ids are stored as given: for tests of the lifecycle alone. */
+    private readonly accounts?: AccountOwnership,
   ) {}
 
   async request(client: Principal, input: ConsentRequest): Promise<ConsentRecord> {
@@ -91,10 +101,24 @@ export class ConsentService {
       );
       throw conflict('The consent expired before it was authorised');
     }
+    await this.assertOwned(psu.subject, unique);
     return this.transition(consent, ConsentStatus.Authorised, 'PSU', null, {
       psuId: psu.subject,
       selectedAccountIds: JSON.stringify(unique),
     });
+  }
+
+  /** A consent names only the PSU's own accounts, or its compliance record would lie. */
+  private async assertOwned(psuId: string, accountIds: string[]): Promise<void> {
+    if (!this.accounts) return;
+    const owned = new Set(await this.accounts.owned(psuId, accountIds));
+    const foreign = accountIds.filter((a) => !owned.has(a));
+    if (foreign.length > 0) {
+      throw badInput(`accountIds names accounts that are not the PSU’s: ${foreign.join(', ')}`, {
+        field: 'accountIds',
+        accountIds: foreign,
+      });
+    }
   }
 
   async reject(psu: Principal, id: string, reason: string | null): Promise<ConsentRecord> {
