@@ -47,7 +47,11 @@ export async function startSystem(
     started.push(accounts);
     const consent = await startConsentService(config, { ...deps, accountsUrl: accounts.url });
     started.push(consent);
-    const payments = await startPaymentsService(config, { ...deps, banks });
+    const payments = await startPaymentsService(config, {
+      ...deps,
+      banks,
+      accountsUrl: accounts.url,
+    });
     started.push(payments);
 
     const subgraphUrls = { consent: consent.url, accounts: accounts.url, payments: payments.url };

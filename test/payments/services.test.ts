@@ -15,6 +15,7 @@ import { toChallenge } from '../../src/subgraphs/payments/schema/mappers.ts';
 import type { Caller } from '../../src/subgraphs/payments/services/caller.ts';
 import type { PaymentOrderInput } from '../../src/subgraphs/payments/services/input.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
+import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
 import { FakePisConnector } from './fake-bank.ts';
 
 /** A clock the test moves by hand. */
@@ -98,9 +99,11 @@ for (const kind of storeKinds) {
     let clock: ManualClock;
     let fake: FakePisConnector;
     let services: ReturnType<typeof createPaymentServices>;
+    let directory: AccountsDirectory;
 
     beforeAll(async () => {
       if (!available) return;
+      directory = await startAccountsDirectory();
       store = await kind.create();
       await migratePaymentsDb(store.url);
       db = openPaymentsDb(store.url);
@@ -116,12 +119,14 @@ for (const kind of storeKinds) {
           [bank.id, fake],
           [realBank.id, fake],
         ]),
+        accounts: directory.client,
       });
     });
     afterAll(async () => {
       if (!available) return;
       await db.$disconnect();
       await store.drop();
+      await directory.stop();
     });
 
     /** An authorised consent, with SCA done, ready to submit. */
@@ -261,11 +266,12 @@ for (const kind of storeKinds) {
       });
 
       it('keeps the PSU’s bank token and the debtor account sealed, and drops the token once paid', async () => {
-        const c = caller();
         const debtor = {
           scheme: 'SortCodeAccountNumber' as const,
           identification: '40400411112222',
         };
+        const psu = caller();
+        const c = { ...psu, accountIds: [await directory.add(psu.psuId, bank.id, debtor)] };
         const consent = await readyConsent(c, order({ debtorAccount: debtor }));
         const row = await db.domesticPaymentConsent.findUniqueOrThrow({
           where: { id: consent.id },

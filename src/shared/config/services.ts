@@ -89,6 +89,9 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     ...bankDirectory,
     'PAYMENTS_PORT',
     'PAYMENTS_DATABASE_URL',
+    // A debtor identification is checked against the consent's accounts there.
+    'ACCOUNTS_URL',
+    'ACCOUNTS_PORT',
     'PAYMENTS_ENCRYPTION_KEY',
     'PAYMENTS_ENCRYPTION_PREVIOUS_KEYS',
     'PAYMENTS_SCA_THRESHOLD',

@@ -15,6 +15,7 @@ import { PaymentResolver } from './resolvers/payment.resolver.ts';
 import { toPayment } from './schema/mappers.ts';
 import { IdempotencyService } from './services/idempotency.service.ts';
 import { Keyring, paymentsKeysOf } from './services/keyring.ts';
+import type { AccountIdentifications } from './services/debtor-account.ts';
 import { PaymentConsentService, type PaymentsDeps } from './services/payment-consent.service.ts';
 import { PaymentService } from './services/payment.service.ts';
 import { RiskHistory } from './services/risk.service.ts';
@@ -36,6 +37,8 @@ export interface PaymentsSubgraphOptions {
   shield?: boolean;
   /** Tests swap in connectors to fake banks; default: one per bank in the directory. */
   connectors?: ReadonlyMap<string, PisConnector>;
+  /** The accounts service: the identifications of the accounts a consent covers. */
+  accounts: AccountIdentifications;
 }
 
 export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
@@ -95,6 +98,7 @@ export function createPaymentServices(
     history: new RiskHistory(db, settings),
     sca: new ScaService(db, keys, clock, settings.sca),
     risk: settings,
+    accounts: o.accounts,
   };
   const paymentConsents = new PaymentConsentService(deps);
   return {

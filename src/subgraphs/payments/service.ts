@@ -1,6 +1,8 @@
 import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { AccountsClient } from '../../shared/internal-api/accounts.ts';
+import { serviceBaseUrl } from '../../shared/internal-api/call.ts';
 import { bankDirectoryOf } from '../../shared/service/banks.ts';
 import {
   internalSecretOf,
@@ -15,6 +17,8 @@ import { createPaymentsSubgraph } from './index.ts';
 export interface PaymentsServiceDeps extends ServiceDeps {
   /** The bank directory; default: the configured banks and the banks service's sandbox. */
   banks?: readonly BankDefinition[];
+  /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
+  accountsUrl?: string;
 }
 
 /** The payments service: its own store, keys and migrations, bank connectors, the subgraph. */
@@ -23,16 +27,22 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
   await migratePaymentsDb(config.databases.payments);
   const db = openPaymentsDb(config.databases.payments);
   const audit = deps.audit ?? (await openServiceAudit(config, log));
+  const internalSecret = internalSecretOf(config);
   const payments = await createPaymentsSubgraph({
     db,
     banks: deps.banks ?? bankDirectoryOf(config),
     settings: config.payments,
     clock: deps.clock ?? systemClock,
     log,
-    internalSecret: internalSecretOf(config),
+    internalSecret,
     maxBodyBytes: config.maxBodyBytes,
     audit: audit.recorder,
     shield: deps.shield,
+    // A debtor identification is checked against the consent's accounts there.
+    accounts: new AccountsClient({
+      baseUrl: deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts),
+      secret: internalSecret,
+    }),
   });
   const listening = await serveService(
     config,

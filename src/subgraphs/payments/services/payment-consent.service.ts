@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { BankDefinition } from '../../../shared/banks.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import type { Logger } from '../../../shared/log/index.ts';
-import { conflict, forbidden, notFound } from '../../../shared/errors/index.ts';
+import { conflict, notFound } from '../../../shared/errors/index.ts';
 import type { PisConnector } from '../connectors/connector.ts';
 import { PaymentConsentStatus } from '../connectors/status.ts';
 import type { PaymentConsentRow, PaymentsDb } from '../db/client.ts';
 import { ownedBy, type Caller } from './caller.ts';
+import { checkDebtor, type AccountIdentifications } from './debtor-account.ts';
 import type { IdempotencyService } from './idempotency.service.ts';
 import { checkIdempotencyKey, parsePaymentOrder, type PaymentOrderInput } from './input.ts';
 import type { Keyring } from './keyring.ts';
@@ -26,6 +27,8 @@ export interface PaymentsDeps {
   sca: ScaService;
   risk: RiskSettings;
   log: Logger;
+  /** The accounts service: which account a debtor identification names. */
+  accounts: AccountIdentifications;
 }
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(16).toString('base64url')}`;
@@ -40,11 +43,7 @@ export class PaymentConsentService {
   async create(caller: Caller, key: string, input: PaymentOrderInput): Promise<PaymentConsentRow> {
     checkIdempotencyKey(key);
     const order = parsePaymentOrder(input, this.deps.banks);
-    if (order.debtorAccountId !== undefined && !caller.accountIds.includes(order.debtorAccountId)) {
-      throw forbidden(
-        'debtorAccountId is not one of the accounts the PSU shared under this consent',
-      );
-    }
+    await checkDebtor(order, caller, this.deps.accounts);
     checkConsentAmount(order, this.deps.risk);
     const { bank, ...rest } = order;
     return this.deps.idempotency.run(
