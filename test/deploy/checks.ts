@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { envSchema } from '../../src/shared/config/index.ts';
+import { ErrorCode } from '../../src/shared/errors/index.ts';
 import { serviceNames, serviceVariables } from '../../src/shared/config/services.ts';
 import { envFile, read, root, type CliUse, type Mention } from './references.ts';
 
@@ -11,6 +12,9 @@ import { envFile, read, root, type CliUse, type Mention } from './references.ts'
 
 /** Set by the deployment files for npm (behind npx), never read by Ledgergraph. */
 export const foreignVariables = new Set(['NPM_CONFIG_CACHE', 'NPM_CONFIG_UPDATE_NOTIFIER']);
+
+/** Error codes from the closed list look like variables in prose; they are not. */
+const errorCodes = new Set<string>(Object.values(ErrorCode));
 
 export const schemaVariables = new Set(Object.keys(envSchema.shape));
 export const exampleVariables = new Set(Object.keys(envFile(read('.env.example'))));
@@ -27,7 +31,7 @@ function exists(name: string): boolean {
 export function unknownVariables(mentions: Mention[]): string[] {
   const problems: string[] = [];
   for (const m of mentions) {
-    if (foreignVariables.has(m.name)) continue;
+    if (foreignVariables.has(m.name) || errorCodes.has(m.name)) continue;
     if (!exists(m.name)) {
       problems.push(
         `${m.file}: ${m.name} is not a variable (${
