@@ -89,8 +89,13 @@ main(async () => {
       { name: perService, seeded: separate, urls: [federation.gatewayUrls[0]!] },
       { name: twoGateways, seeded: separate, urls: federation.gatewayUrls },
     ];
-    // Every server process, whichever variant is under load: the idle ones cost next to nothing.
+    // Every server process, whichever variant is under load.
     const serverPids = federation.processes.map((p) => p.child.pid!);
+    // The floor under every CPU ms/req: timers and housekeeping of 7 idle processes, which
+    // weigh per request only when requests are few (a loaded machine).
+    const idle0 = cpuMs(serverPids);
+    await new Promise((r) => setTimeout(r, o.slice * 1000));
+    const idleCpuMsPerSecond = (cpuMs(serverPids) - idle0) / o.slice;
     const loadGen = new Map<string, { cpuMs: number; requests: number }>();
     const measure = async (t: LayoutTarget, lo: LoadOptions): Promise<LoadResult> => {
       const cpu0 = cpuMs(serverPids);
@@ -121,7 +126,8 @@ main(async () => {
         `warm-up, ${o.connections} connections from a load generator in its own process; ` +
         `SQLite, shield on, audit on; ${cores} cores, load average before ${loadBefore.join(' ')}; ` +
         `${federation.processes.length} service processes and the embedded system started and ` +
-        `seeded in ${fmt(startSeconds)}s`,
+        `seeded in ${fmt(startSeconds)}s; all server processes idle: ` +
+        `${fmt(idleCpuMsPerSecond)} ms CPU/s`,
     );
     const rows: Record<string, unknown>[] = [];
     const ratios: Record<string, unknown>[] = [];
@@ -179,6 +185,7 @@ main(async () => {
         ...o,
         cores,
         startSeconds,
+        idleCpuMsPerSecond,
         loadAverageBefore: loadBefore,
         loadAverageAfter: loadAfter,
       };
