@@ -28,6 +28,9 @@ export function createRouter(
   };
 }
 
+/** How long a stopping server waits for requests in flight before it cuts them. */
+const closeGraceMs = 3_000;
+
 export interface Listening {
   server: Server;
   url: string;
@@ -51,8 +54,11 @@ export async function listen(
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        // Stop accepting, let requests in flight finish (a payment being submitted), and
+        // cut only what is still open after the grace period.
         server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
       }),
   };
 }
