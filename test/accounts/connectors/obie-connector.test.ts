@@ -182,10 +182,11 @@ describe.each(['3.1.11', '4.0'] as const)('OBIE %s connector', (version: ObieVer
   });
 
   it('fails the whole call when a later page is garbage: no partial lists', async () => {
+    // The envelope is wrong (an object where the list goes); a bad entry alone is only skipped.
     const { connector } = await setUp({
       version,
       transactionPage: (page) =>
-        page === 3 ? { json: { Data: { Transaction: [{ AccountId: 'acc-1' }] } } } : undefined,
+        page === 3 ? { json: { Data: { Transaction: { AccountId: 'acc-1' } } } } : undefined,
     });
     const error = await failure(
       connector.getTransactions(session, { ...range, bankAccountIds: ['acc-1'] }),

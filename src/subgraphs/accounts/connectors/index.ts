@@ -5,6 +5,8 @@ import { ObieConnector } from './obie/connector.js';
 import type { ObieConnectorOptions } from './obie/connector.js';
 
 export type * from './connector.js';
+export { skippedEntries } from './entries.js';
+export type { OnSkippedEntry, SkippedEntry, SkipReason } from './entries.js';
 export { groupByAccount } from './batching.js';
 export type { BankErrorDetails, BankFailureReason } from '../../../shared/bank-http/errors.js';
 export { BankHttpClient } from '../../../shared/bank-http/client.js';

@@ -5,6 +5,8 @@ import type { AccountSubType, BankTransaction, CreditDebit, DecimalAmount } from
 /** A transaction as the bank sent it; the connector fills in ids the bank left out. */
 export type TransactionDraft = Omit<BankTransaction, 'bankTransactionId'> & {
   bankTransactionId?: string;
+  /** The bank gave no date: bookingDateTime is the day we fetched it (see withIds). */
+  datedByFetch?: boolean;
 };
 
 /** A signed decimal string ("-12.30") as a non-negative amount plus Credit/Debit. */
@@ -17,15 +19,6 @@ export function fromSignedAmount(signed: string): {
   return { amount, creditDebit: negative ? 'Debit' : 'Credit' };
 }
 
-/**
- * An ISO date-time as UTC with milliseconds. A value without an offset is read as UTC, which
- * is what OBIE says its timestamps are.
- */
-export function toIsoUtc(value: string): string {
-  const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
-  return new Date(hasOffset ? value : `${value}Z`).toISOString();
-}
-
 /** A calendar date (YYYY-MM-DD) as the start of that day in UTC. */
 export function dateToIsoUtc(date: string): string {
   return new Date(`${date}T00:00:00Z`).toISOString();
@@ -33,15 +26,17 @@ export function dateToIsoUtc(date: string): string {
 
 /**
  * A stable id for a transaction the bank gave no id: a hash of its content. Identical entries
- * on the same account get a running suffix so they stay distinct.
+ * on the same account get a running suffix so they stay distinct. A date we filled in from
+ * the fetch day is left out of the hash, so the entry keeps its id from one day to the next.
  */
 export function withIds(drafts: readonly TransactionDraft[]): BankTransaction[] {
   const counts = new Map<string, number>();
-  return drafts.map((draft) => {
+  return drafts.map(({ datedByFetch, ...draft }) => {
     if (draft.bankTransactionId !== undefined) {
       return { ...draft, bankTransactionId: draft.bankTransactionId };
     }
-    const hash = createHash('sha256').update(JSON.stringify(draft)).digest('hex').slice(0, 32);
+    const basis = datedByFetch ? { ...draft, bookingDateTime: undefined } : draft;
+    const hash = createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 32);
     const n = (counts.get(hash) ?? 0) + 1;
     counts.set(hash, n);
     return { ...draft, bankTransactionId: n === 1 ? `h-${hash}` : `h-${hash}-${n}` };

@@ -12,16 +12,23 @@ import type {
   Connector,
   TransactionQuery,
 } from '../connector.js';
-import { bankUnavailable, malformedResponse } from '../../../../shared/bank-http/errors.js';
+import { bankUnavailable } from '../../../../shared/bank-http/errors.js';
 import { BankHttpClient } from '../../../../shared/bank-http/client.js';
 import type { BankHttpClientOptions } from '../../../../shared/bank-http/client.js';
+import { mapEntries } from '../entries.js';
+import type { EntryContext, EntryKind, OnSkippedEntry } from '../entries.js';
 import { withIds } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import { collectPages } from '../paging.js';
 import { headerValue, psuIpAddress } from '../psu.js';
-import { consentStatus, fromAccount, fromBalance, fromTransaction } from './mappers.js';
-import { berlinGroupSchemas as schemas } from './schemas.js';
-import type { BgTransaction } from './schemas.js';
+import {
+  addressable,
+  consentStatus,
+  fromAccount,
+  fromBalance,
+  fromTransaction,
+} from './mappers.js';
+import { account, balance, berlinGroupSchemas as schemas, transaction } from './schemas.js';
 
 export interface BerlinGroupConnectorOptions {
   bankId: string;
@@ -36,6 +43,8 @@ export interface BerlinGroupConnectorOptions {
   maxPages?: number;
   /** Accounts whose transactions are fetched at the same time. Default 4. */
   concurrency?: number;
+  /** Told of each list entry left out (always counted in ledgergraph_bank_entries_skipped_total). */
+  onSkippedEntry?: OnSkippedEntry;
   http?: Omit<BankHttpClientOptions, 'bankId' | 'standard'>;
 }
 
@@ -145,7 +154,12 @@ export class BerlinGroupConnector implements Connector {
 
   async listAccounts(session: BankSession, options: CallOptions = {}): Promise<BankAccount[]> {
     const list = await this.accountList(session, false, options);
-    return list.accounts.map(fromAccount);
+    return mapEntries(
+      list.accounts,
+      account,
+      fromAccount,
+      this.entries(accountsEndpoint, 'account'),
+    );
   }
 
   async getBalances(
@@ -157,10 +171,22 @@ export class BerlinGroupConnector implements Connector {
     const wanted = new Set(bankAccountIds);
     const list = await this.accountList(session, true, options);
     const fetchedAt = new Date(this.http.now()).toISOString();
-    const accounts = list.accounts.filter((a) => wanted.has(a.resourceId));
+    const accounts = mapEntries(
+      list.accounts,
+      account,
+      addressable,
+      this.entries(accountsEndpoint, 'account'),
+    ).filter((a) => wanted.has(a.resourceId));
     const perAccount = await mapLimit(accounts, this.concurrency, async (a) => {
-      const balances = a.balances ?? (await this.accountBalances(session, a.resourceId, options));
-      return balances.map((b) => fromBalance(a.resourceId, b, fetchedAt));
+      const [endpoint, balances] = a.balances
+        ? [accountsEndpoint, a.balances]
+        : [balancesEndpoint, await this.accountBalances(session, a.resourceId, options)];
+      return mapEntries(
+        balances,
+        balance,
+        (b) => fromBalance(a.resourceId, b, fetchedAt),
+        this.entries(endpoint, 'balance'),
+      );
     });
     return perAccount.flat();
   }
@@ -172,8 +198,9 @@ export class BerlinGroupConnector implements Connector {
   ): Promise<BankTransaction[]> {
     const dateFrom = calendarDate(query.from, this.bankId);
     const dateTo = calendarDate(query.to, this.bankId);
+    const fetchDay = new Date(this.http.now()).toISOString().slice(0, 10);
     const perAccount = await mapLimit(query.bankAccountIds, this.concurrency, (id) =>
-      this.accountTransactions(session, id, dateFrom, dateTo, options),
+      this.accountTransactions(session, id, { dateFrom, dateTo, fetchDay }, options),
     );
     return withIds(perAccount.flat());
   }
@@ -181,10 +208,10 @@ export class BerlinGroupConnector implements Connector {
   private async accountTransactions(
     session: BankSession,
     bankAccountId: string,
-    dateFrom: string,
-    dateTo: string,
+    days: { dateFrom: string; dateTo: string; fetchDay: string },
     options: CallOptions,
   ): Promise<TransactionDraft[]> {
+    const { dateFrom, dateTo, fetchDay } = days;
     const endpoint = 'GET /v1/accounts/{account-id}/transactions';
     const headers = this.consentHeaders(session, options);
     const first = new URL(
@@ -206,19 +233,18 @@ export class BerlinGroupConnector implements Connector {
       nextOf: (page) => page.transactions?._links?.next?.href,
       maxPages: this.maxPages,
     });
-    const drafts: TransactionDraft[] = [];
-    const add = (list: BgTransaction[] | undefined, status: 'Booked' | 'Pending'): void => {
-      for (const t of list ?? []) {
-        const draft = fromTransaction(bankAccountId, t, status);
-        if (!draft) throw malformedResponse(this.bankId, endpoint, 'transaction without any date');
-        drafts.push(draft);
-      }
-    };
-    for (const page of pages) {
-      add(page.transactions?.booked, 'Booked');
-      add(page.transactions?.pending, 'Pending');
-    }
-    return drafts;
+    const context = this.entries(endpoint, 'transaction');
+    const add = (list: unknown[] | undefined, status: 'Booked' | 'Pending') =>
+      mapEntries(
+        list,
+        transaction,
+        (t) => fromTransaction(bankAccountId, t, status, fetchDay),
+        context,
+      );
+    return pages.flatMap((page) => [
+      ...add(page.transactions?.booked, 'Booked'),
+      ...add(page.transactions?.pending, 'Pending'),
+    ]);
   }
 
   private async accountList(session: BankSession, withBalance: boolean, options: CallOptions) {
@@ -228,7 +254,7 @@ export class BerlinGroupConnector implements Connector {
       {
         method: 'GET',
         url,
-        endpoint: 'GET /v1/accounts',
+        endpoint: accountsEndpoint,
         headers: this.consentHeaders(session, options),
         signal: options.signal,
       },
@@ -243,13 +269,17 @@ export class BerlinGroupConnector implements Connector {
       {
         method: 'GET',
         url: new URL(`${this.apiUrl}/accounts/${id}/balances`),
-        endpoint: 'GET /v1/accounts/{account-id}/balances',
+        endpoint: balancesEndpoint,
         headers: this.consentHeaders(session, options),
         signal: options.signal,
       },
       schemas.balances,
     );
     return response.body.balances;
+  }
+
+  private entries(endpoint: string, kind: EntryKind): EntryContext {
+    return { bankId: this.bankId, endpoint, kind, onSkipped: this.options.onSkippedEntry };
   }
 
   private consentHeaders(session: BankSession, options: CallOptions): Record<string, string> {
@@ -268,6 +298,9 @@ export class BerlinGroupConnector implements Connector {
     return ip ? { 'PSU-IP-Address': ip } : {};
   }
 }
+
+const accountsEndpoint = 'GET /v1/accounts';
+const balancesEndpoint = 'GET /v1/accounts/{account-id}/balances';
 
 function calendarDate(value: string, bankId: string): string {
   const ms = Date.parse(value);

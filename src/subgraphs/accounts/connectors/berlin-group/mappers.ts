@@ -7,16 +7,22 @@ import type {
   BankConsentStatus,
   TransactionStatus,
 } from '../connector.js';
-import {
-  accountSubTypeFromIsoCode,
-  dateToIsoUtc,
-  fromSignedAmount,
-  toIsoUtc,
-} from '../normalize.js';
+import { Skip } from '../entries.js';
+import { accountSubTypeFromIsoCode, dateToIsoUtc, fromSignedAmount } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import type { BgAccount, BgBalance, BgConsentStatus, BgTransaction } from './schemas.js';
 
-export function fromAccount(a: BgAccount): BankAccount {
+/** An account we can address: the spec leaves resourceId optional, we cannot. */
+export type AddressableAccount = BgAccount & { resourceId: string };
+
+export function addressable(a: BgAccount): AddressableAccount | Skip {
+  return a.resourceId === undefined
+    ? new Skip('no_resource_id')
+    : { ...a, resourceId: a.resourceId };
+}
+
+export function fromAccount(a: BgAccount): BankAccount | Skip {
+  if (a.resourceId === undefined) return new Skip('no_resource_id');
   return {
     bankAccountId: a.resourceId,
     currency: a.currency,
@@ -48,7 +54,7 @@ const balanceType: Record<BgBalance['balanceType'], BalanceType> = {
 /** fetchedAt stands in when the bank dates a balance neither by time nor by day. */
 export function fromBalance(bankAccountId: string, b: BgBalance, fetchedAt: string): BankBalance {
   const dateTime = b.lastChangeDateTime
-    ? toIsoUtc(b.lastChangeDateTime)
+    ? b.lastChangeDateTime
     : b.referenceDate
       ? dateToIsoUtc(b.referenceDate)
       : fetchedAt;
@@ -62,24 +68,28 @@ export function fromBalance(bankAccountId: string, b: BgBalance, fetchedAt: stri
 }
 
 /**
- * Pending entries often have no booking date yet; the value date stands in. An entry with
- * neither cannot be placed in time, and is reported as undefined (the caller refuses the page).
+ * Pending entries often have no booking date yet; the value date stands in. A pending entry
+ * with neither (card authorisations often come so) is dated by the day we fetched it, the day
+ * it is known to be pending; a booked one with neither cannot be placed in history and is
+ * left out.
  */
 export function fromTransaction(
   bankAccountId: string,
   t: BgTransaction,
   status: TransactionStatus,
-): TransactionDraft | undefined {
+  fetchDay: string,
+): TransactionDraft | Skip {
   const day = t.bookingDate ?? t.valueDate;
-  if (day === undefined) return undefined;
+  if (day === undefined && status === 'Booked') return new Skip('undated_booked_entry');
   const { amount, creditDebit } = fromSignedAmount(t.transactionAmount.amount);
   const counterparty =
     creditDebit === 'Debit'
       ? (t.ultimateCreditor ?? t.creditorName)
       : (t.ultimateDebtor ?? t.debtorName);
+  const lines = t.remittanceInformationUnstructuredArray?.filter((line) => line !== '');
   const description =
     t.remittanceInformationUnstructured ??
-    t.remittanceInformationUnstructuredArray?.join(' ') ??
+    (lines?.length ? lines.join(' ') : undefined) ??
     t.additionalInformation;
   return {
     bankTransactionId: t.transactionId ?? t.entryReference,
@@ -88,10 +98,11 @@ export function fromTransaction(
     amount,
     currency: t.transactionAmount.currency,
     creditDebit,
-    bookingDateTime: dateToIsoUtc(day),
+    bookingDateTime: dateToIsoUtc(day ?? fetchDay),
     valueDateTime: t.valueDate === undefined ? undefined : dateToIsoUtc(t.valueDate),
-    description: description === '' ? undefined : description,
+    description,
     counterpartyName: counterparty,
+    ...(day === undefined ? { datedByFetch: true } : {}),
   };
 }
 

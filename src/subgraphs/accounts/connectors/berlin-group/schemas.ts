@@ -1,16 +1,21 @@
 /**
  * Berlin Group NextGenPSD2 1.3.12 AIS bodies, from
  * /work/shared/specs/berlin-group-nextgenpsd2-v1.3.12.yaml. Only the fields we read are
- * declared (with the spec's types and patterns); unknown fields are dropped. One tightening:
- * accountDetails.resourceId is optional in the spec, but without it we cannot address the
- * account, so it is required here.
+ * declared; unknown fields are dropped. Lists are parsed entry by entry (../entries.ts): an
+ * entry that breaks the spec, or an account without the resourceId we address it by
+ * (optional in the spec), is left out and reported, never the whole list.
+ * The spec's patterns are not anchored (OpenAPI patterns match anywhere in the value), so
+ * amountValue "-?[0-9]{1,14}(\.[0-9]{1,3})?" admits any number of decimals: amounts are read
+ * as signed decimals of any precision. Strings without a minLength may be empty; empty reads
+ * as absent.
  */
 import { z } from 'zod';
+import { calendarDate, currency, dateTime, signedDecimal, text } from '../fields.js';
 
-const currency = z.string().regex(/^[A-Z]{3}$/);
-/** amountValue: signed, up to 14 digits and 3 decimals; the pattern is anchored here. */
-const amount = z.object({ currency, amount: z.string().regex(/^-?[0-9]{1,14}(\.[0-9]{1,3})?$/) });
-const href = z.object({ href: z.string().min(1) });
+const amount = z.object({ currency, amount: signedDecimal });
+const href = z.object({ href: text() });
+/** A list whose entries are parsed one by one. */
+const entries = z.array(z.unknown());
 
 export const consentStatuses = [
   'received',
@@ -33,44 +38,38 @@ export const balance = z.object({
     'forwardAvailable',
     'nonInvoiced',
   ]),
-  lastChangeDateTime: z.iso.datetime({ offset: true, local: true }).optional(),
-  referenceDate: z.iso.date().optional(),
+  lastChangeDateTime: dateTime.optional(),
+  referenceDate: calendarDate.optional(),
 });
 
 export const account = z.object({
-  resourceId: z.string().min(1),
-  iban: z
-    .string()
-    .regex(/^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$/)
-    .optional(),
-  bban: z
-    .string()
-    .regex(/^[a-zA-Z0-9]{1,30}$/)
-    .optional(),
-  msisdn: z.string().max(35).optional(),
+  resourceId: text(),
+  iban: text(),
+  bban: text(),
+  msisdn: text(35),
   currency,
-  ownerName: z.string().max(140).optional(),
-  name: z.string().max(70).optional(),
-  displayName: z.string().max(70).optional(),
-  product: z.string().max(35).optional(),
-  cashAccountType: z.string().optional(),
+  ownerName: text(140),
+  name: text(70),
+  displayName: text(70),
+  product: text(35),
+  cashAccountType: text(),
   usage: z.enum(['PRIV', 'ORGA']).optional(),
-  balances: z.array(balance).optional(),
+  balances: entries.optional(),
 });
 
 export const transaction = z.object({
-  transactionId: z.string().min(1).optional(),
-  entryReference: z.string().min(1).max(35).optional(),
-  bookingDate: z.iso.date().optional(),
-  valueDate: z.iso.date().optional(),
+  transactionId: text(),
+  entryReference: text(35),
+  bookingDate: calendarDate.optional(),
+  valueDate: calendarDate.optional(),
   transactionAmount: amount,
-  creditorName: z.string().max(70).optional(),
-  debtorName: z.string().max(70).optional(),
-  ultimateCreditor: z.string().max(70).optional(),
-  ultimateDebtor: z.string().max(70).optional(),
-  remittanceInformationUnstructured: z.string().max(140).optional(),
+  creditorName: text(70),
+  debtorName: text(70),
+  ultimateCreditor: text(70),
+  ultimateDebtor: text(70),
+  remittanceInformationUnstructured: text(140),
   remittanceInformationUnstructuredArray: z.array(z.string().max(140)).optional(),
-  additionalInformation: z.string().max(500).optional(),
+  additionalInformation: text(500),
 });
 
 export const berlinGroupSchemas = {
@@ -81,15 +80,15 @@ export const berlinGroupSchemas = {
   }),
   consentInformation: z.object({
     consentStatus: z.enum(consentStatuses),
-    validUntil: z.iso.date(),
+    validUntil: calendarDate,
   }),
-  accountList: z.object({ accounts: z.array(account) }),
-  balances: z.object({ balances: z.array(balance) }),
+  accountList: z.object({ accounts: entries }),
+  balances: z.object({ balances: entries }),
   transactions: z.object({
     transactions: z
       .object({
-        booked: z.array(transaction).optional(),
-        pending: z.array(transaction).optional(),
+        booked: entries.optional(),
+        pending: entries.optional(),
         _links: z.object({ next: href.optional() }).optional(),
       })
       .optional(),

@@ -16,8 +16,9 @@ import type {
 import { bankUnavailable, malformedResponse } from '../../../../shared/bank-http/errors.js';
 import { BankHttpClient } from '../../../../shared/bank-http/client.js';
 import type { BankHttpClientOptions } from '../../../../shared/bank-http/client.js';
+import { mapEntries } from '../entries.js';
+import type { EntryKind, OnSkippedEntry } from '../entries.js';
 import { withIds } from '../normalize.js';
-import type { TransactionDraft } from '../normalize.js';
 import { collectPages } from '../paging.js';
 import { psuIpAddress } from '../psu.js';
 import { obieSchemas, tokenResponse } from './schemas.js';
@@ -36,6 +37,8 @@ export interface ObieConnectorOptions {
   redirectUri?: string;
   /** Stop following Links.Next after this many pages. Default 200. */
   maxPages?: number;
+  /** Told of each list entry left out (always counted in ledgergraph_bank_entries_skipped_total). */
+  onSkippedEntry?: OnSkippedEntry;
   http?: Omit<BankHttpClientOptions, 'bankId' | 'standard'>;
 }
 
@@ -139,14 +142,11 @@ export class ObieConnector implements Connector {
   }
 
   async listAccounts(session: BankSession, options: CallOptions = {}): Promise<BankAccount[]> {
-    const pages = await this.pages(
-      'GET /accounts',
-      '/accounts',
-      this.schemas.accounts,
-      session,
-      options,
-    );
-    return pages.flatMap((page) => page.Data.Account ?? []);
+    const endpoint = 'GET /accounts';
+    const pages = await this.pages(endpoint, '/accounts', this.schemas.accounts, session, options);
+    const { schema, map } = this.schemas.account;
+    const context = this.entryContext(endpoint, 'account');
+    return pages.flatMap((page) => mapEntries(page.Data.Account, schema, map, context));
   }
 
   async getBalances(
@@ -156,14 +156,13 @@ export class ObieConnector implements Connector {
   ): Promise<BankBalance[]> {
     if (bankAccountIds.length === 0) return [];
     const wanted = new Set(bankAccountIds);
-    const pages = await this.pages(
-      'GET /balances',
-      '/balances',
-      this.schemas.balances,
-      session,
-      options,
-    );
-    return pages.flatMap((page) => page.Data.Balance).filter((b) => wanted.has(b.bankAccountId));
+    const endpoint = 'GET /balances';
+    const pages = await this.pages(endpoint, '/balances', this.schemas.balances, session, options);
+    const { schema, map } = this.schemas.balance;
+    const context = this.entryContext(endpoint, 'balance');
+    return pages
+      .flatMap((page) => mapEntries(page.Data.Balance, schema, map, context))
+      .filter((b) => wanted.has(b.bankAccountId));
   }
 
   async getTransactions(
@@ -176,16 +175,13 @@ export class ObieConnector implements Connector {
     const path =
       `/transactions?fromBookingDateTime=${bookingDateTime(query.from, this.bankId)}` +
       `&toBookingDateTime=${bookingDateTime(query.to, this.bankId)}`;
-    const pages = await this.pages(
-      'GET /transactions',
-      path,
-      this.schemas.transactions,
-      session,
-      options,
-    );
+    const endpoint = 'GET /transactions';
+    const pages = await this.pages(endpoint, path, this.schemas.transactions, session, options);
+    const { schema, map } = this.schemas.transaction;
+    const context = this.entryContext(endpoint, 'transaction');
     const drafts = pages
-      .flatMap((page) => page.Data.Transaction ?? [])
-      .filter((t): t is TransactionDraft => t !== undefined && wanted.has(t.bankAccountId));
+      .flatMap((page) => mapEntries(page.Data.Transaction, schema, map, context))
+      .filter((t) => wanted.has(t.bankAccountId));
     return withIds(drafts);
   }
 
@@ -222,6 +218,10 @@ export class ObieConnector implements Connector {
       );
     }
     return pages;
+  }
+
+  private entryContext(endpoint: string, kind: EntryKind) {
+    return { bankId: this.bankId, endpoint, kind, onSkipped: this.options.onSkippedEntry };
   }
 
   private async token(form: Record<string, string>, options: CallOptions) {

@@ -8,7 +8,8 @@ import type {
   BankConsentStatus,
   TransactionStatus,
 } from '../connector.js';
-import { accountSubTypeFromIsoCode, toIsoUtc } from '../normalize.js';
+import { Skip } from '../entries.js';
+import { accountSubTypeFromIsoCode } from '../normalize.js';
 import type { TransactionDraft } from '../normalize.js';
 import type { accountV3, accountV4, balance, transaction } from './schemas.js';
 
@@ -17,7 +18,9 @@ type AccountV4 = z.infer<typeof accountV4>;
 type RawBalance = z.infer<ReturnType<typeof balance>>;
 type RawTransaction = z.infer<ReturnType<typeof transaction>>;
 
-export function fromAccountV3(a: AccountV3): BankAccount {
+/** Currency is optional in the spec, but an account without one cannot carry amounts. */
+export function fromAccountV3(a: AccountV3): BankAccount | Skip {
+  if (a.Currency === undefined) return new Skip('no_currency');
   return {
     bankAccountId: a.AccountId,
     currency: a.Currency,
@@ -28,7 +31,8 @@ export function fromAccountV3(a: AccountV3): BankAccount {
   };
 }
 
-export function fromAccountV4(a: AccountV4): BankAccount {
+export function fromAccountV4(a: AccountV4): BankAccount | Skip {
+  if (a.Currency === undefined) return new Skip('no_currency');
   return {
     bankAccountId: a.AccountId,
     currency: a.Currency,
@@ -69,7 +73,7 @@ export function fromBalance(b: RawBalance, type: BalanceType): BankBalance {
     amount: b.Amount.Amount,
     currency: b.Amount.Currency,
     creditDebit: b.CreditDebitIndicator,
-    dateTime: toIsoUtc(b.DateTime),
+    dateTime: b.DateTime,
   };
 }
 
@@ -102,8 +106,8 @@ export function fromTransaction(
     amount: t.Amount.Amount,
     currency: t.Amount.Currency,
     creditDebit: t.CreditDebitIndicator,
-    bookingDateTime: toIsoUtc(t.BookingDateTime),
-    valueDateTime: t.ValueDateTime === undefined ? undefined : toIsoUtc(t.ValueDateTime),
+    bookingDateTime: t.BookingDateTime,
+    valueDateTime: t.ValueDateTime,
     description: t.TransactionInformation,
     counterpartyName: counterparty,
     merchantName: t.MerchantDetails?.MerchantName,

@@ -2,11 +2,15 @@
  * OBIE Read/Write Account and Transaction API bodies, v3.1.11 and v4.0, taken from
  * /work/shared/specs/obie-v*-account-info-openapi.yaml. Only the fields we read are declared
  * (with the spec's types, patterns and enums); unknown fields are dropped rather than refused,
- * so a bank adding a field does not take us down. One tightening: Account.Currency is
- * optional in the spec but we cannot show an account without it, so it is required here.
+ * so a bank adding a field does not take us down. Lists are parsed entry by entry
+ * (../entries.ts): an entry that breaks the spec, or an account without the Currency we
+ * cannot do without (optional in the spec), is left out and reported, never the whole list.
+ * Two widenings: amounts may carry more than the spec's 5 decimals (kept exactly), and a
+ * date-time without an offset is read as UTC.
  */
 import { z } from 'zod';
 import type { BalanceType, TransactionStatus } from '../connector.js';
+import { currency, dateTime, decimal } from '../fields.js';
 import {
   balanceTypeV4,
   consentStatus,
@@ -19,26 +23,24 @@ import {
 
 export type ObieVersion = '3.1.11' | '4.0';
 
-const dateTime = z.iso.datetime({ offset: true, local: true });
-const currency = z.string().regex(/^[A-Z]{3}$/);
-/** OBActiveCurrencyAndAmount_SimpleType: unsigned, up to 13 digits and 5 decimals. */
-const amount = z.string().regex(/^\d{1,13}$|^\d{1,13}\.\d{1,5}$/);
 const creditDebit = z.enum(['Credit', 'Debit']);
-const money = z.object({ Amount: amount, Currency: currency });
+const money = z.object({ Amount: decimal, Currency: currency });
 
 const links = z.object({ Self: z.string().optional(), Next: z.string().min(1).optional() });
 const meta = z.object({ TotalPages: z.number().int().nonnegative().optional() });
 const paging = { Links: links.optional(), Meta: meta.optional() };
+/** A list whose entries are parsed one by one. */
+const entries = z.array(z.unknown());
 
 const identification = z.object({
-  SchemeName: z.string().min(1),
+  SchemeName: z.string(),
   Identification: z.string().min(1).max(256),
   Name: z.string().min(1).max(350).optional(),
 });
 
 export const accountV3 = z.object({
   AccountId: z.string().min(1).max(40),
-  Currency: currency,
+  Currency: currency.optional(),
   AccountType: z.enum(['Business', 'Personal']).optional(),
   AccountSubType: z
     .enum([
@@ -58,7 +60,7 @@ export const accountV3 = z.object({
 
 export const accountV4 = z.object({
   AccountId: z.string().min(1).max(40),
-  Currency: currency,
+  Currency: currency.optional(),
   AccountCategory: z.enum(['Business', 'Personal']).optional(),
   // OBExternalAccountSubType1Code (v4.0): ISO 20022 cash account type codes.
   AccountTypeCode: z
@@ -175,29 +177,31 @@ const consentResponse = (statuses: readonly [string, ...string[]]) =>
 
 function schemasFor(version: ObieVersion) {
   const v3 = version === '3.1.11';
-  const account = v3 ? accountV3.transform(fromAccountV3) : accountV4.transform(fromAccountV4);
-  const balanceItem = v3
-    ? balance(balanceTypesV3).transform((b) => fromBalance(b, b.Type as BalanceType))
-    : balance(balanceTypesV4).transform((b) => fromBalance(b, balanceTypeV4[b.Type]));
-  const transactionItem = v3
-    ? transaction(['Booked', 'Pending', 'Rejected']).transform((t) =>
-        fromTransaction(t, t.Status === 'Rejected' ? undefined : (t.Status as TransactionStatus)),
-      )
-    : transaction(['BOOK', 'FUTR', 'INFO', 'PDNG', 'RJCT']).transform((t) =>
-        fromTransaction(t, transactionStatusV4[t.Status]),
-      );
   return {
-    accounts: z.object({ Data: z.object({ Account: z.array(account).optional() }), ...paging }),
-    balances: z.object({ Data: z.object({ Balance: z.array(balanceItem) }), ...paging }),
-    transactions: z.object({
-      Data: z.object({ Transaction: z.array(transactionItem).optional() }),
-      ...paging,
-    }),
+    accounts: z.object({ Data: z.object({ Account: entries.optional() }), ...paging }),
+    balances: z.object({ Data: z.object({ Balance: entries }), ...paging }),
+    transactions: z.object({ Data: z.object({ Transaction: entries.optional() }), ...paging }),
+    account: v3 ? entry(accountV3, fromAccountV3) : entry(accountV4, fromAccountV4),
+    balance: v3
+      ? entry(balance(balanceTypesV3), (b) => fromBalance(b, b.Type as BalanceType))
+      : entry(balance(balanceTypesV4), (b) => fromBalance(b, balanceTypeV4[b.Type])),
+    transaction: v3
+      ? entry(transaction(['Booked', 'Pending', 'Rejected']), (t) =>
+          fromTransaction(t, t.Status === 'Rejected' ? undefined : (t.Status as TransactionStatus)),
+        )
+      : entry(transaction(['BOOK', 'FUTR', 'INFO', 'PDNG', 'RJCT']), (t) =>
+          fromTransaction(t, transactionStatusV4[t.Status]),
+        ),
     consent: consentResponse(v3 ? consentStatusesV3 : consentStatusesV4).transform((c) => ({
       bankConsentId: c.Data.ConsentId,
       status: consentStatus[c.Data.Status],
     })),
   };
+}
+
+/** One entry of a list: its schema and the mapper to the domain type (../entries.ts). */
+function entry<S extends z.ZodType, T>(schema: S, map: (raw: z.output<S>) => T) {
+  return { schema, map };
 }
 
 export const obieSchemas: Record<ObieVersion, ObieSchemas> = {
