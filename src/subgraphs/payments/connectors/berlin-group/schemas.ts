@@ -22,11 +22,12 @@ export const transactionStatus = z.enum([
   'PART',
 ]);
 
-const link = z.object({ href: z.string().min(1) });
+// hrefType and paymentId have no length limits in the spec; an empty href reads as no link.
+const link = z.object({ href: z.string() });
 
 export const paymentInitiated = z.object({
   transactionStatus,
-  paymentId: z.string().min(1).max(100),
+  paymentId: z.string().min(1),
   _links: z.object({ scaRedirect: link.optional() }).optional(),
 });
 

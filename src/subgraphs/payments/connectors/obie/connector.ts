@@ -146,7 +146,7 @@ export class ObiePisConnector implements PisConnector {
   ): BankPaymentState {
     const status = paymentStatusOf(data.Status);
     if (!status) throw this.malformed(endpoint, data.Status);
-    const reason = data.StatusReason?.[0]?.StatusReasonCode;
+    const reason = data.StatusReason?.find((r) => r.StatusReasonCode)?.StatusReasonCode;
     return { status, bankStatus: data.Status, ...(reason ? { reason } : {}) };
   }
 

@@ -33,8 +33,9 @@ const v4PaymentStatus = z.enum([
   'BLCK',
   'RJCT',
 ]);
+// One odd reason entry must not refuse the payment's status: it reads as no reason.
 const statusReason = z
-  .array(z.object({ StatusReasonCode: z.string().min(1).max(4).optional() }))
+  .array(z.object({ StatusReasonCode: z.string().min(1).max(4).optional() }).catch({}))
   .optional();
 
 const consentOf = (status: z.ZodType<string>) =>
