@@ -29,6 +29,7 @@ export {
   type AuditRecorderOptions,
 } from './recorder.ts';
 export { isSecretKey, redactArguments, redacted } from './redact.ts';
+export { recordSecurityEvent, type SecurityEvent } from './security-event.ts';
 export {
   allRecords,
   decodeCursor,

@@ -162,3 +162,42 @@ export const bankCalls = registry.counter(
   'Calls made to bank APIs',
   ['bank', 'kind'],
 );
+
+/**
+ * Credential checks that failed (wrong PSU password or client secret), by `kind`
+ * (`psu_password`, `client_secret`): a rate alert on it catches guessing spread too thin
+ * for any one lockout.
+ */
+export const credentialFailures = registry.counter(
+  'ledgergraph_credential_failures_total',
+  'Credential checks that failed (wrong PSU password or client secret)',
+  ['kind'],
+);
+
+/** Lockouts started (an identity, an identity from one address, or an address). */
+export const credentialLockouts = registry.counter(
+  'ledgergraph_credential_lockouts_total',
+  'Temporary lockouts started after repeated credential failures',
+  ['kind'],
+);
+
+/** Credential attempts refused unchecked: during a delay or a lockout. */
+export const credentialThrottled = registry.counter(
+  'ledgergraph_credential_throttled_total',
+  'Credential attempts refused without being checked (delay or lockout in force)',
+  ['kind'],
+);
+
+/** Payments submitted to a bank or held, by currency and the status they got. */
+export const paymentsInitiated = registry.counter(
+  'ledgergraph_payments_initiated_total',
+  'Payments initiated, by currency and first status',
+  ['currency', 'status'],
+);
+
+/** The sum of initiated payments' amounts, in units of the currency (e.g. 12.5 GBP). */
+export const paymentAmounts = registry.counter(
+  'ledgergraph_payment_amount_total',
+  'Sum of the amounts of initiated payments, in units of the currency, by first status',
+  ['currency', 'status'],
+);

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode, conflict, isAppError } from '../../../shared/errors/index.ts';
+import { paymentAmounts, paymentsInitiated } from '../../../shared/metrics/index.ts';
 import type { BankPaymentCreated } from '../connectors/connector.ts';
 import { PaymentConsentStatus, PaymentStatus } from '../connectors/status.ts';
 import type { PaymentConsentRow, PaymentRow } from '../db/client.ts';
@@ -183,6 +184,12 @@ export class SubmissionService {
         },
       }),
     ]);
+    // Counted once stored: what an alert on payment volumes should see.
+    paymentsInitiated.inc({ currency: payment.currency, status: payment.status });
+    paymentAmounts.inc(
+      { currency: payment.currency, status: payment.status },
+      Number(payment.amount),
+    );
     return payment;
   }
 
