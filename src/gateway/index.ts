@@ -22,6 +22,7 @@ import type { SandboxCredentials } from './playground/sandbox-token.ts';
 import { instrument, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
+import { tokenProxy } from './token-proxy.ts';
 
 export { interactionId } from './request.ts';
 export { playgroundPath } from './playground/index.ts';
@@ -149,7 +150,7 @@ export async function createGateway(o: GatewayOptions) {
   const routes: Record<string, Route> = {
     [`POST ${graphqlPath}`]: graphql,
     [`GET ${graphqlPath}`]: graphql,
-    'POST /token': proxyTo(`${o.consentServiceUrl}/token`),
+    'POST /token': tokenProxy(`${o.consentServiceUrl}/token`, o.internalSecret),
     'GET /.well-known/jwks.json': proxyTo(`${o.consentServiceUrl}/jwks`),
     ...opsRoutes(checks),
     ...(s.playground ? playgroundRoutes({ graphqlPath, sandbox }) : {}),

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { BankDefinition } from '../banks.ts';
+import { isLoopbackHost } from './hosts.ts';
 
 /**
  * The only place that reads the environment. Every variable has an embedded default so
@@ -142,7 +143,16 @@ export const envSchema = z.object({
     .optional(),
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
-  PLAYGROUND_SANDBOX_TOKEN: bool('true'),
+  // Unset: on only when HOST is a loopback address (see gateway.playgroundSandboxToken).
+  PLAYGROUND_SANDBOX_TOKEN: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  // Credential guessing at the token endpoint: PSU passwords and client secrets alike.
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  SIGNIN_MAX_FAILURES_PER_IDENTITY: z.coerce.number().int().min(1).default(50),
   PAYMENTS_ENCRYPTION_KEY: aesKey.optional(),
   PAYMENTS_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   PAYMENTS_SCA_THRESHOLD: decimalAmount.default('100.00'),
@@ -227,6 +237,19 @@ export interface Config {
   gateway: GatewayConfig;
   payments: PaymentsConfig;
   /**
+   * Throttling of PSU passwords and client secrets at the token endpoint: growing delays
+   * after a few failures, then a lockout (src/shared/throttle).
+   */
+  signin: {
+    /** Consecutive failures of one identity from one address before a lockout. */
+    maxFailures: number;
+    lockoutSeconds: number;
+    /** Failures per address per day, any identity. */
+    maxFailuresPerAddress: number;
+    /** Failures per identity per day, any address. */
+    maxFailuresPerIdentity: number;
+  };
+  /**
    * State shared by replicas: the gateways' rate-limit budget and the consent-change signals
    * that invalidate their grant caches. Unset: each process counts alone and caches nothing.
    */
@@ -286,7 +309,10 @@ export interface GatewayConfig {
   /** Requests in flight beyond this are answered 503 at once, never queued. */
   maxConcurrentRequests: number;
   playground: boolean;
-  /** Dev only: the playground may run the demo consent flow to hand out a sandbox token. */
+  /**
+   * Dev only: the playground may run the demo consent flow to hand out a sandbox token.
+   * Unless set, on only when HOST is a loopback address.
+   */
   playgroundSandboxToken: boolean;
 }
 
@@ -375,7 +401,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
       maxConcurrentRequests: e.MAX_CONCURRENT_REQUESTS,
       playground: e.PLAYGROUND,
-      playgroundSandboxToken: e.PLAYGROUND_SANDBOX_TOKEN,
+      playgroundSandboxToken: e.PLAYGROUND_SANDBOX_TOKEN ?? isLoopbackHost(e.HOST),
+    },
+    signin: {
+      maxFailures: e.SIGNIN_MAX_FAILURES,
+      lockoutSeconds: e.SIGNIN_LOCKOUT_SECONDS,
+      maxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS,
+      maxFailuresPerIdentity: e.SIGNIN_MAX_FAILURES_PER_IDENTITY,
     },
     payments: {
       encryptionKey: e.PAYMENTS_ENCRYPTION_KEY,

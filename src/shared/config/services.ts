@@ -71,6 +71,11 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     // The compliance read side owns the audit log's retention.
     'AUDIT_RETENTION_DAYS',
     'AUDIT_PRUNE_INTERVAL_HOURS',
+    // Throttling of PSU passwords and client secrets at the token endpoint.
+    'SIGNIN_MAX_FAILURES',
+    'SIGNIN_LOCKOUT_SECONDS',
+    'SIGNIN_MAX_FAILURES_PER_ADDRESS',
+    'SIGNIN_MAX_FAILURES_PER_IDENTITY',
     'REDIS_URL',
   ],
   accounts: [

@@ -14,6 +14,9 @@ import {
 import { migrateConsentDb, openConsentDb } from './db/client.ts';
 import { seedConsentDb } from './db/seed.ts';
 import { createConsentSubgraph } from './index.ts';
+import { closeRedis, redisConnection } from '../../shared/signals/redis.ts';
+import { credentialThrottles } from './http/credential-guard.ts';
+import { tokenEndpoint } from './http/token-endpoint.ts';
 
 export interface ConsentServiceDeps extends ServiceDeps {
   /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
@@ -50,6 +53,26 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     shield: deps.shield,
     log,
   });
+  // Replicas share sign-in counters and lockouts: spreading guesses over them gains nothing.
+  const signinRedis = config.redis.url
+    ? redisConnection(config.redis.url, 'ledgergraph-consent-signin', log, {
+        enableOfflineQueue: false,
+        commandTimeout: 500,
+        maxRetriesPerRequest: 0,
+      })
+    : undefined;
+  // The token endpoint with the configured throttles, audited lockouts and the address the
+  // gateway forwards.
+  const token = tokenEndpoint(consent.services.tokens, {
+    throttles: credentialThrottles(
+      config.signin,
+      signinRedis && { redis: signinRedis, keyPrefix: config.redis.keyPrefix },
+    ),
+    internalSecret: internalSecretOf(config),
+    audit: config.audit.enabled ? audit.store : undefined,
+    log,
+    clock,
+  });
   const retention = config.audit.pruneIntervalMs
     ? scheduleRetention(audit.store, {
         retentionDays: config.audit.retentionDays,
@@ -59,7 +82,8 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
         log: log.child({ component: 'audit-retention' }),
       })
     : undefined;
-  const listening = await serveService(config, config.subgraphPorts.consent, consent.routes, log, {
+  const routes = { ...consent.routes, 'POST /token': token };
+  const listening = await serveService(config, config.subgraphPorts.consent, routes, log, {
     'db:consent': async () => void (await db.$queryRaw`SELECT 1`),
   });
   return {
@@ -74,6 +98,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
       await listening.close();
       await retention?.stop();
       await consent.server.stop();
+      if (signinRedis) await closeRedis(signinRedis);
       await db.$disconnect();
       if (!deps.audit) await audit.store.close();
     },

@@ -1,24 +1,52 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../../shared/http/graphql-handler.ts';
 import { AppError } from '../../../shared/errors/index.ts';
+import { clientAddressOf, CredentialThrottled } from '../../../shared/throttle/index.ts';
 import { OAuthError, consentGrantType, type TokenService } from '../services/token.service.ts';
+import {
+  credentialGuard,
+  credentialThrottles,
+  type CredentialGuardOptions,
+  type CredentialThrottles,
+} from './credential-guard.ts';
 
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
+export interface TokenEndpointOptions extends CredentialGuardOptions {
+  /** Default: per process, with the default limits (SIGNIN_* configures the service's). */
+  throttles?: CredentialThrottles;
+  /** Verifies the client address the gateway forwards; without it, the peer's counts. */
+  internalSecret?: string;
+}
+
 /**
  * OAuth 2.0 token endpoint (RFC 6749): form-encoded body, client authentication by HTTP
- * Basic (client_secret_basic) or body parameters (client_secret_post).
+ * Basic (client_secret_basic) or body parameters (client_secret_post). Client secrets and
+ * PSU passwords are checked under a throttle (credential-guard.ts).
  */
-export function tokenEndpoint(tokens: TokenService) {
+export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}) {
+  const throttles = o.throttles ?? credentialThrottles();
+  const guarded = credentialGuard(o);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
       if (type !== 'application/x-www-form-urlencoded') {
         throw new OAuthError('invalid_request', 'Use application/x-www-form-urlencoded');
       }
-      const form = new URLSearchParams(await readBody(req, 16_384));
+      const form = formOf(req, await readBody(req, 16_384));
+      const ctx = { address: await clientAddressOf(req, o.internalSecret), requestId: idOf(req) };
       const { clientId, secret } = clientCredentialsOf(req, form);
-      const app = await tokens.authenticateClient(clientId, secret);
+      const app = await guarded(throttles.client, secret ? clientId : undefined, ctx, () =>
+        tokens.authenticateClient(clientId, secret),
+      );
+      const signIn = () => {
+        const username = form.get('username') ?? undefined;
+        const password = form.get('password') ?? undefined;
+        return guarded(throttles.psu, password ? username : undefined, ctx, () =>
+          tokens.psuPassword(app.id, username, password),
+        );
+      };
       const grant = form.get('grant_type');
       const issued =
         grant === 'client_credentials'
@@ -26,15 +54,27 @@ export function tokenEndpoint(tokens: TokenService) {
           : grant === consentGrantType
             ? await tokens.consent(app.id, form.get('consent_id') ?? undefined)
             : grant === 'password'
-              ? await tokens.psuPassword(
-                  app.id,
-                  form.get('username') ?? undefined,
-                  form.get('password') ?? undefined,
-                )
+              ? await signIn()
               : unsupported(grant);
       sendJson(res, 200, issued, noStore);
     } catch (e) {
-      if (e instanceof OAuthError) {
+      if (e instanceof CredentialThrottled) {
+        // RFC 6749 §5.2 is the token endpoint's error list: `slow_down` is the device grant's
+        // "poll less often" (RFC 8628 §3.5) and `temporarily_unavailable` is defined only for
+        // the authorization endpoint, meaning an overloaded server. These credentials are
+        // refused for now, so the code a client already handles for them, with 429 and
+        // Retry-After to say when to try again (RFC 6585).
+        const error = e.kind === 'psu_password' ? 'invalid_grant' : 'invalid_client';
+        sendJson(
+          res,
+          429,
+          { error, error_description: e.message },
+          {
+            ...noStore,
+            'retry-after': String(e.retryAfterSeconds),
+          },
+        );
+      } else if (e instanceof OAuthError) {
         const headers: Record<string, string> = { ...noStore };
         if (e.status === 401) headers['www-authenticate'] = 'Basic realm="ledgergraph"';
         sendJson(res, e.status, { error: e.error, error_description: e.description }, headers);
@@ -45,8 +85,40 @@ export function tokenEndpoint(tokens: TokenService) {
   };
 }
 
+/** The gateway forwards x-fapi-interaction-id; the audit record carries it. */
+function idOf(req: IncomingMessage): string {
+  const id = req.headers['x-fapi-interaction-id'];
+  return typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
+}
+
 function unsupported(grant: string | null): never {
   throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${grant ?? '(none)'}`);
+}
+
+/**
+ * The form, refusing what RFC 6749 §3.1 forbids ("parameters MUST NOT be included more than
+ * once") and two Authorization headers, of which Node would keep only the first.
+ */
+function formOf(req: IncomingMessage, body: string): URLSearchParams {
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1)
+    throw new OAuthError('invalid_request', 'Send at most one Authorization header');
+  const form = new URLSearchParams(body);
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name))
+      throw new OAuthError('invalid_request', `Parameter ${name.slice(0, 64)} is repeated`);
+    seen.add(name);
+  }
+  return form;
+}
+
+/** Basic credentials are form-encoded first (RFC 6749 §2.3.1); a broken escape is malformed. */
+function formDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new OAuthError('invalid_request', 'Basic credentials are not validly percent-encoded');
+  }
 }
 
 function clientCredentialsOf(req: IncomingMessage, form: URLSearchParams) {
@@ -56,8 +128,8 @@ function clientCredentialsOf(req: IncomingMessage, form: URLSearchParams) {
     const i = decoded.indexOf(':');
     if (i > 0) {
       return {
-        clientId: decodeURIComponent(decoded.slice(0, i)),
-        secret: decodeURIComponent(decoded.slice(i + 1)),
+        clientId: formDecoded(decoded.slice(0, i)),
+        secret: formDecoded(decoded.slice(i + 1)),
       };
     }
   }

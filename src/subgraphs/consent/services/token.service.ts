@@ -20,6 +20,8 @@ export class OAuthError extends Error {
       | 'invalid_scope',
     readonly description: string,
     readonly status = error === 'invalid_client' ? 401 : 400,
+    /** Whose credential was refused, when known: the PSU or client id (for throttling logs). */
+    readonly subject?: string,
   ) {
     super(description);
   }
@@ -65,7 +67,8 @@ export class TokenService {
       app?.secretHash ??
         'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     );
-    if (!app || !ok) throw new OAuthError('invalid_client', 'Client authentication failed');
+    if (!app || !ok)
+      throw new OAuthError('invalid_client', 'Client authentication failed', 401, app?.id);
     return app;
   }
 
@@ -109,7 +112,7 @@ export class TokenService {
     }
     const psu = username ? await this.db.psu.findUnique({ where: { username } }) : null;
     if (!psu || !password || !(await verifySecret(password, psu.passwordHash))) {
-      throw new OAuthError('invalid_grant', 'Unknown PSU or wrong password');
+      throw new OAuthError('invalid_grant', 'Unknown PSU or wrong password', 400, psu?.id);
     }
     return this.sign({
       sub: psu.id,
