@@ -48,10 +48,11 @@ export async function startServiceProcess(
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const where = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`${service} not ready within ${readyTimeoutMs} ms:\n${out}`)),
-      readyTimeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Nobody holds a handle to a process that never got ready: it must not outlive this.
+      child.kill('SIGKILL');
+      fail(new Error(`${service} not ready within ${readyTimeoutMs} ms:\n${out}`));
+    }, readyTimeoutMs);
     const onData = () => {
       const m = new RegExp(`ledgergraph ${service} ready: (.*)`).exec(out);
       if (m) {
@@ -115,25 +116,30 @@ export async function startFederation(layout: FederationLayout = {}) {
   const stopAll = async () => {
     await Promise.all(running.map((p) => p.stop()));
   };
+  /** Starts side by side; every one that came up is kept in `running` (stopped on failure). */
+  const together = async (starts: Promise<ServiceProcess>[]) => {
+    const settled = await Promise.allSettled(starts);
+    const up = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    running.push(...up);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return up;
+  };
   try {
-    if (layout.banks ?? true) running.push(await startServiceProcess('banks', env));
-    running.push(await startServiceProcess('consent', env));
-    const [accounts, payments] = await Promise.all([
-      startServiceProcess('accounts', env),
-      startServiceProcess('payments', env),
+    // Consent needs no bank; accounts seeds its demo connections at the banks. Gateways
+    // last, side by side (each composes the supergraph: seconds of CPU apiece). More at
+    // once only slows each start past its ready timeout on a busy machine.
+    await together([
+      ...((layout.banks ?? true) ? [startServiceProcess('banks', env)] : []),
+      startServiceProcess('consent', env),
     ]);
-    running.push(accounts, payments);
-    // Replicas start side by side (each composes the supergraph: seconds of CPU apiece).
+    await together([startServiceProcess('accounts', env), startServiceProcess('payments', env)]);
     const gatewayPorts = await Promise.all(
       Array.from({ length: layout.gatewayReplicas ?? 1 }, () => freePort()),
     );
-    const started = await Promise.allSettled(
+    const gateways = await together(
       gatewayPorts.map((port) => startServiceProcess('gateway', { ...env, PORT: String(port) })),
     );
-    const gateways = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    running.push(...gateways);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
     return {
       env,
       processes: running,
