@@ -23,7 +23,7 @@ export function tokenProxy(target: string, internalSecret: string): Route {
     const headers: Record<string, string> = {
       'x-fapi-interaction-id': info.id,
       [clientAddressHeader]: await signClientAddress(
-        info.remoteAddress ?? 'unknown',
+        req.socket.remoteAddress ?? 'unknown',
         internalSecret,
       ),
     };

@@ -81,7 +81,11 @@ describe('credential guessing at the token endpoint', () => {
     const res = await fetch(`${consent.url}/token`, { method: 'POST', headers, body });
     const json = (await res.json()) as { error?: string; access_token?: string };
     const retryAfter = res.headers.get('retry-after');
-    return { status: res.status, error: json.error, retryAfter: retryAfter && Number(retryAfter) };
+    return {
+      status: res.status,
+      error: json.error,
+      retryAfter: retryAfter === null ? undefined : Number(retryAfter),
+    };
   }
   const signIn = (username: string, password: string, address: string) =>
     token({ grant_type: 'password', username, password }, { address });

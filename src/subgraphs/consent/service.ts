@@ -66,7 +66,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   const token = tokenEndpoint(consent.services.tokens, {
     throttles: credentialThrottles(
       config.signin,
-      signinRedis && { redis: signinRedis, keyPrefix: config.redis.keyPrefix },
+      signinRedis && { redis: signinRedis },
     ),
     internalSecret: internalSecretOf(config),
     audit: config.audit.enabled ? audit.store : undefined,

@@ -20,7 +20,7 @@ export interface CredentialThrottles {
 
 export function credentialThrottles(
   limits: CredentialLimits = defaultCredentialLimits,
-  shared?: { redis: Redis; keyPrefix: string },
+  shared?: { redis: Redis; keyPrefix?: string },
 ): CredentialThrottles {
   return {
     psu: new CredentialThrottle({ kind: 'psu_password', ...limits, ...shared }),
