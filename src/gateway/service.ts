@@ -1,5 +1,6 @@
 import { remoteIssuer } from '../shared/auth/verify.ts';
 import type { Config } from '../shared/config/index.ts';
+import { setupTracing } from '../shared/tracing/index.ts';
 import type { ReadinessCheck } from '../shared/http/ops.ts';
 import {
   serveService,
@@ -9,6 +10,7 @@ import {
 } from '../shared/service/index.ts';
 import { createGateway } from './index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
+import { warnIfSandboxTokenExposed } from './playground/exposure.ts';
 
 export interface GatewayServiceDeps extends Pick<ServiceDeps, 'log'> {
   /** The composed supergraph, with each subgraph's GraphQL URL in it. */
@@ -24,6 +26,10 @@ export interface GatewayServiceDeps extends Pick<ServiceDeps, 'log'> {
 /** The gateway: token checks, limits, query planning over the subgraphs, playground. */
 export async function startGatewayService(config: Config, deps: GatewayServiceDeps) {
   const log = serviceLog(config, 'gateway', deps);
+  const stopTracing = await setupTracing({
+    serviceName: 'gateway',
+    endpoint: config.tracing.endpoint,
+  });
   const gateway = await createGateway({
     supergraphSdl: deps.supergraphSdl,
     internalSecret: internalSecretOf(config),
@@ -35,16 +41,20 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     consentServiceUrl: deps.consentUrl,
     maxBodyBytes: config.maxBodyBytes,
     settings: config.gateway,
+    redisUrl: config.redis.url,
+    redisPrefix: config.redis.keyPrefix,
     readinessChecks: deps.readinessChecks,
     sandboxCredentials: config.seedDemoData ? deps.sandboxCredentials : undefined,
     log,
   });
+  warnIfSandboxTokenExposed(config, !!deps.sandboxCredentials, log);
   const listening = await serveService(config, config.port, gateway.routes, log);
   return {
     name: 'gateway' as const,
     url: listening.url,
     async stop() {
       await listening.close();
+      await stopTracing();
       await gateway.stop();
     },
   };

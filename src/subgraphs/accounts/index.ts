@@ -3,6 +3,7 @@ import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { buildSubgraph } from '../../shared/federation/build-subgraph.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
+import type { Logger } from '../../shared/log/index.ts';
 import { BankDirectory } from './banks/directory.ts';
 import { SecretBox } from '../../shared/crypto/secret-box.ts';
 import type { AccountsDb } from './db/client.ts';
@@ -37,10 +38,11 @@ export interface AccountsSubgraphOptions {
   audit?: AuditRecorder;
   /** graphql-shield; off only when a benchmark asks (default on). */
   shield?: boolean;
+  log?: Logger;
 }
 
 export function createAccountServices(
-  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit' | 'shield'>,
+  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit' | 'shield' | 'log'>,
 ) {
   const clock = o.clock ?? systemClock;
   const box = SecretBox.fromBase64(o.encryption.key, o.encryption.previousKeys);
@@ -96,6 +98,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
     audit: o.audit,
+    logger: o.log,
     extendContext: (base) => {
       // The PSU counts as present when the gateway vouches for their IP address
       // (x-fapi-customer-ip-address); otherwise a read is unattended and PSD2-limited.

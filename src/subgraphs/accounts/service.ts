@@ -1,6 +1,7 @@
 import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { setupTracing } from '../../shared/tracing/index.ts';
 import { connectionKeyFromFile } from './crypto/key-file.ts';
 import { bankDirectoryOf } from '../../shared/service/banks.ts';
 import {
@@ -26,6 +27,10 @@ export interface AccountsServiceDeps extends ServiceDeps {
  */
 export async function startAccountsService(config: Config, deps: AccountsServiceDeps = {}) {
   const log = serviceLog(config, 'accounts', deps);
+  const stopTracing = await setupTracing({
+    serviceName: 'accounts',
+    endpoint: config.tracing.endpoint,
+  });
   const clock = deps.clock ?? systemClock;
   const banks = deps.banks ?? bankDirectoryOf(config);
   await migrateAccountsDb(config.databases.accounts);
@@ -44,6 +49,7 @@ export async function startAccountsService(config: Config, deps: AccountsService
     },
     bankData: config.accounts,
     shield: deps.shield,
+    log,
   });
   if (config.seedDemoData) await seedAccountsDb(accounts.services);
   const listening = await serveService(
@@ -61,6 +67,7 @@ export async function startAccountsService(config: Config, deps: AccountsService
     db,
     async stop() {
       await listening.close();
+      await stopTracing();
       await accounts.server.stop();
       await db.$disconnect();
       if (!deps.audit) await audit.store.close();

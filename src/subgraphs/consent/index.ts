@@ -7,6 +7,7 @@ import { sendJson } from '../../shared/http/graphql-handler.ts';
 import { createSubgraphServer } from '../../shared/http/subgraph.ts';
 import type { Route } from '../../shared/http/server.ts';
 import type { Logger } from '../../shared/log/index.ts';
+import type { SignalPublisher } from '../../shared/signals/index.ts';
 import type { ConsentDb } from './db/client.ts';
 import { tokenEndpoint } from './http/token-endpoint.ts';
 import { createConsentLoaders } from './loaders/index.ts';
@@ -35,6 +36,8 @@ export interface ConsentSubgraphOptions {
   /** graphql-shield; off only when a benchmark asks (default on). */
   shield?: boolean;
   log?: Logger;
+  /** Tells every gateway replica of consent changes and key rotations (Redis). */
+  signals?: SignalPublisher;
   /** Which account ids are a PSU's (the accounts service); checked at authorisation. */
   accounts?: AccountOwnership;
   tokens: {
@@ -51,12 +54,17 @@ export interface ConsentSubgraphOptions {
  * the JWKS, and the grant lookup the gateway makes on every consent-bound request.
  */
 export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
-  const consents = new ConsentService(o.db, o.clock, undefined, o.accounts);
-  const keys = new SigningKeyService(o.db, o.clock, {
-    alg: o.tokens.alg,
-    tokenTtlSeconds: o.tokens.ttlSeconds,
-    rotationLeadSeconds: o.tokens.rotationLeadSeconds,
-  });
+  const consents = new ConsentService(o.db, o.clock, o.signals?.consentChanged, o.accounts);
+  const keys = new SigningKeyService(
+    o.db,
+    o.clock,
+    {
+      alg: o.tokens.alg,
+      tokenTtlSeconds: o.tokens.ttlSeconds,
+      rotationLeadSeconds: o.tokens.rotationLeadSeconds,
+    },
+    o.signals?.keysRotated,
+  );
   const tokens = new TokenService(o.db, consents, keys, o.clock, o.tokens);
   await keys.current();
 
@@ -75,6 +83,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
     audit: o.audit,
+    logger: o.log,
     extendContext: (base: SubgraphContext) => ({ ...base, loaders: createConsentLoaders(o.db) }),
   });
 

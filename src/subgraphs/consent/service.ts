@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { scheduleRetention } from '../../shared/audit/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { setupTracing } from '../../shared/tracing/index.ts';
+import { createSignalPublisher } from '../../shared/signals/index.ts';
 import { AccountsClient } from '../../shared/internal-api/accounts.ts';
 import { serviceBaseUrl } from '../../shared/internal-api/call.ts';
 import {
@@ -30,6 +32,10 @@ export interface ConsentServiceDeps extends ServiceDeps {
  */
 export async function startConsentService(config: Config, deps: ConsentServiceDeps = {}) {
   const log = serviceLog(config, 'consent', deps);
+  const stopTracing = await setupTracing({
+    serviceName: 'consent',
+    endpoint: config.tracing.endpoint,
+  });
   const clock = deps.clock ?? systemClock;
   await migrateConsentDb(config.databases.consent);
   const db = openConsentDb(config.databases.consent);
@@ -41,8 +47,13 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     baseUrl: deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts),
     secret: internalSecret,
   });
+  // With replicas: every gateway hears of revocations and key rotations at once.
+  const signals = config.redis.url
+    ? createSignalPublisher(config.redis.url, { prefix: config.redis.keyPrefix, log })
+    : undefined;
   const consent = await createConsentSubgraph({
     db,
+    signals,
     clock,
     internalSecret,
     maxBodyBytes: config.maxBodyBytes,
@@ -66,7 +77,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   const token = tokenEndpoint(consent.services.tokens, {
     throttles: credentialThrottles(
       config.signin,
-      signinRedis && { redis: signinRedis },
+      signinRedis && { redis: signinRedis, keyPrefix: config.redis.keyPrefix },
     ),
     internalSecret: internalSecretOf(config),
     audit: config.audit.enabled ? audit.store : undefined,
@@ -96,8 +107,10 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     retention,
     async stop() {
       await listening.close();
+      await stopTracing();
       await retention?.stop();
       await consent.server.stop();
+      await signals?.close();
       if (signinRedis) await closeRedis(signinRedis);
       await db.$disconnect();
       if (!deps.audit) await audit.store.close();

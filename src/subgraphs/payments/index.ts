@@ -62,6 +62,7 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
     internalSecret: o.internalSecret,
     maxBodyBytes: o.maxBodyBytes,
     audit: o.audit,
+    logger: o.log,
     extendContext: (base) => ({ ...base, loaders: createPaymentLoaders(services.payments, base) }),
   });
   return { schema, sdl, server, routes, services: { payments: services } };

@@ -1,6 +1,7 @@
 import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { setupTracing } from '../../shared/tracing/index.ts';
 import { AccountsClient } from '../../shared/internal-api/accounts.ts';
 import { serviceBaseUrl } from '../../shared/internal-api/call.ts';
 import { bankDirectoryOf } from '../../shared/service/banks.ts';
@@ -24,6 +25,10 @@ export interface PaymentsServiceDeps extends ServiceDeps {
 /** The payments service: its own store, keys and migrations, bank connectors, the subgraph. */
 export async function startPaymentsService(config: Config, deps: PaymentsServiceDeps = {}) {
   const log = serviceLog(config, 'payments', deps);
+  const stopTracing = await setupTracing({
+    serviceName: 'payments',
+    endpoint: config.tracing.endpoint,
+  });
   await migratePaymentsDb(config.databases.payments);
   const db = openPaymentsDb(config.databases.payments);
   const audit = deps.audit ?? (await openServiceAudit(config, log));
@@ -59,6 +64,7 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
     db,
     async stop() {
       await listening.close();
+      await stopTracing();
       await payments.server.stop();
       await db.$disconnect();
       if (!deps.audit) await audit.store.close();
