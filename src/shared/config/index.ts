@@ -134,6 +134,9 @@ export const envSchema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(25_000),
   QUERY_COST_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  // Nesting of input values (literals, variable definitions, variables JSON); kept well
+  // below where graphql's recursive parser would overflow the stack.
+  MAX_INPUT_DEPTH: z.coerce.number().int().min(1).max(100).default(10),
   ALLOW_INTROSPECTION: bool('true'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
@@ -141,6 +144,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  // Keys and channels of one installation, so several can share a Redis.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
+    .default('ledgergraph'),
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
   // Unset: on only when HOST is a loopback address (see gateway.playgroundSandboxToken).
@@ -253,7 +261,7 @@ export interface Config {
    * State shared by replicas: the gateways' rate-limit budget and the consent-change signals
    * that invalidate their grant caches. Unset: each process counts alone and caches nothing.
    */
-  redis: { url: string | undefined };
+  redis: { url: string | undefined; keyPrefix: string };
 }
 
 /** Payment initiation rules. Amounts are decimal strings read in the payment's currency. */
@@ -301,6 +309,8 @@ export interface GatewayConfig {
     maxCost: number;
     defaultListSize: number;
     maxTokens: number;
+    /** Brackets inside arguments and variable definitions, and nesting of variable values. */
+    maxInputDepth: number;
   };
   /** Introspection for authenticated callers; off means the playground has no docs. */
   allowIntrospection: boolean;
@@ -396,6 +406,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxCost: e.MAX_QUERY_COST,
         defaultListSize: e.QUERY_COST_DEFAULT_LIST_SIZE,
         maxTokens: e.MAX_QUERY_TOKENS,
+        maxInputDepth: e.MAX_INPUT_DEPTH,
       },
       allowIntrospection: e.ALLOW_INTROSPECTION,
       rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
@@ -440,6 +451,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bankTimeoutMs: e.PAYMENTS_BANK_TIMEOUT_MS,
       tppIpAddress: e.PAYMENTS_TPP_IP_ADDRESS,
     },
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
   };
 }

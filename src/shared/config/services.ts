@@ -44,6 +44,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'MAX_QUERY_COST',
     'QUERY_COST_DEFAULT_LIST_SIZE',
     'MAX_QUERY_TOKENS',
+    'MAX_INPUT_DEPTH',
     'ALLOW_INTROSPECTION',
     'RATE_LIMIT_PER_SECOND',
     'RATE_LIMIT_BURST',
@@ -52,6 +53,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'PLAYGROUND_SANDBOX_TOKEN',
     'SEED_DEMO_DATA',
     'REDIS_URL',
+    'REDIS_KEY_PREFIX',
   ],
   consent: [
     ...subgraph,
@@ -77,6 +79,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'SIGNIN_MAX_FAILURES_PER_ADDRESS',
     'SIGNIN_MAX_FAILURES_PER_IDENTITY',
     'REDIS_URL',
+    'REDIS_KEY_PREFIX',
   ],
   accounts: [
     ...subgraph,
