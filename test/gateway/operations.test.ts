@@ -221,7 +221,13 @@ describe('gateway operations and interoperability headers', () => {
 
   describe('playground endpoints', () => {
     it('hands out sandbox tokens from the demo flow (dev flag on by default)', async () => {
-      const res = await fetch(`${t.url}/playground/sandbox-token`, { method: 'POST' });
+      // As the page does: same origin, its CSRF cookie and token (test/security has refusals).
+      const page = await fetch(`${t.url}/playground`);
+      const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+      const res = await fetch(`${t.url}/playground/sandbox-token`, {
+        method: 'POST',
+        headers: { origin: t.url, cookie, 'x-csrf-token': cookie.split('=')[1]! },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const s = (await res.json()) as Record<string, string>;

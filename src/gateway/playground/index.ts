@@ -5,6 +5,7 @@ import { sendJson } from '../../shared/http/graphql-handler.ts';
 import type { Route } from '../../shared/http/server.ts';
 import { refuse } from '../errors.ts';
 import { assetNames, loadPlaygroundAssets, type AssetName } from './assets.ts';
+import { assertSameOriginWithToken, issueCsrfToken, sandboxRateLimit } from './guard.ts';
 import { playgroundCsp, playgroundPage } from './page.ts';
 import { runSandboxFlow, type RunAs, type SandboxCredentials } from './sandbox-token.ts';
 
@@ -20,7 +21,13 @@ const contentTypes: Record<string, string> = {
 export interface PlaygroundOptions {
   graphqlPath: string;
   /** Set only when the dev sandbox token endpoint is on. */
-  sandbox?: { tokenUrl: string; credentials: SandboxCredentials; run: RunAs };
+  sandbox?: {
+    tokenUrl: string;
+    credentials: SandboxCredentials;
+    run: RunAs;
+    /** Sandbox flows per address per minute (default: guard.ts). */
+    perMinute?: number;
+  };
 }
 
 export function playgroundRoutes(o: PlaygroundOptions): Record<string, Route> {
@@ -38,10 +45,13 @@ export function playgroundRoutes(o: PlaygroundOptions): Record<string, Route> {
     return loading;
   };
 
-  const page: Route = async (_req, res) => {
+  const page: Route = async (req, res) => {
     const { fingerprint } = await assets();
+    const sandboxPage = o.sandbox
+      ? { sandboxTokenPath, csrfToken: issueCsrfToken(req, res, playgroundPath) }
+      : {};
     const html = playgroundPage(
-      { graphqlPath: o.graphqlPath, assetsPath, ...(o.sandbox ? { sandboxTokenPath } : {}) },
+      { graphqlPath: o.graphqlPath, assetsPath, ...sandboxPage },
       fingerprint,
     );
     res.writeHead(200, {
@@ -83,9 +93,12 @@ export function playgroundRoutes(o: PlaygroundOptions): Record<string, Route> {
   };
   const sandbox = o.sandbox;
   if (sandbox) {
+    const takeOne = sandboxRateLimit(sandbox.perMinute);
     routes[`POST ${sandboxTokenPath}`] = async (req, res) => {
       req.resume();
       try {
+        assertSameOriginWithToken(req);
+        await takeOne(req);
         const session = await runSandboxFlow(sandbox.tokenUrl, sandbox.credentials, sandbox.run);
         sendJson(res, 200, session, { 'cache-control': 'no-store' });
       } catch (e) {

@@ -3,6 +3,8 @@ export interface PageConfig {
   assetsPath: string;
   /** Present only when the sandbox token endpoint is on. */
   sandboxTokenPath?: string;
+  /** The CSRF token the page's script sends with the sandbox token request (guard.ts). */
+  csrfToken?: string;
 }
 
 // Everything comes from this origin; inline styles only because Monaco injects its own.

@@ -107,7 +107,12 @@ function Playground() {
   async function getSandboxToken() {
     setStatus('Running the demo consent flow…');
     try {
-      const res = await fetch(config.sandboxTokenPath, { method: 'POST' });
+      // The CSRF token the page was given; the browser adds the matching cookie itself.
+      const res = await fetch(config.sandboxTokenPath, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'x-csrf-token': config.csrfToken },
+      });
       const body = await res.json();
       if (!res.ok) throw new Error((body.errors && body.errors[0].message) || res.statusText);
       setSession(body);
