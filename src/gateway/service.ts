@@ -11,7 +11,6 @@ import {
 import { createGateway } from './index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
 import { warnIfSandboxTokenExposed } from './playground/exposure.ts';
-import { warnIfSandboxTokenExposed } from './playground/exposure.ts';
 
 export interface GatewayServiceDeps extends Pick<ServiceDeps, 'log'> {
   /** The composed supergraph, with each subgraph's GraphQL URL in it. */
@@ -48,7 +47,6 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     sandboxCredentials: config.seedDemoData ? deps.sandboxCredentials : undefined,
     log,
   });
-  warnIfSandboxTokenExposed(config, !!deps.sandboxCredentials, log);
   warnIfSandboxTokenExposed(config, !!deps.sandboxCredentials, log);
   const listening = await serveService(config, config.port, gateway.routes, log);
   return {
