@@ -66,6 +66,8 @@ describe('failover through a real load balancer', async () => {
         PAYMENTS_DATABASE_URL: url['payments']!,
         AUDIT_DATABASE_URL: url['audit']!,
         REDIS_URL: redisUrl,
+        // Rate limits, signals and throttles of this run only (Redis is shared).
+        REDIS_KEY_PREFIX: `lg-failover-${run}`,
         SANDBOX_TRANSACTIONS_PER_ACCOUNT: '30',
         // The load is one client app: neither the gateway's budget nor the payment risk
         // rules may refuse it (each would be a failure that is not the failover's).
@@ -456,7 +458,8 @@ describe('failover through a real load balancer', async () => {
       if (a.child.exitCode !== null || a.child.signalCode !== null) await fed.restart(a);
       const [viaA, viaB] = fed.gatewayUrls.map((u) => gatewayClient(u));
       const c = await client.authorisedConsent(['ReadAccountsBasic']);
-      // B has served this token (and may remember its grant) before the revocation.
+      // B has served this token twice (so its grant cache, when on, holds the grant).
+      viaB!.ok(await viaB!.execute(c.token, '{ accounts { id } }'));
       viaB!.ok(await viaB!.execute(c.token, '{ accounts { id } }'));
       const revoked = await viaA!.execute(
         c.psuToken,
@@ -467,6 +470,9 @@ describe('failover through a real load balancer', async () => {
       const after = await viaB!.execute(c.token, '{ accounts { id } }');
       expect(after.status).toBe(401);
       expect(after.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      // Whether B's grant cache took part (hits) or was off (bypass), for whoever reads the log.
+      const metrics = await (await fetch(`${fed.gatewayUrls[1]}/metrics`)).text();
+      console.log(metrics.match(/^ledgergraph_consent_grant_cache_total.*$/gm) ?? 'no grant cache');
     },
     60_000,
   );
