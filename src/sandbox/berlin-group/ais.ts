@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../shared/dates.js';
 import type { LedgerEntry, SandboxAccount } from '../data/model.js';
 import { header, type ApiRequest, type Reply } from '../http.js';
 import { pageUrl, readPage, slicePage, PAGE_PARAM } from '../paging.js';
@@ -218,10 +219,7 @@ function readTransactionQuery(
     ['dateFrom', dateFrom],
     ['dateTo', dateTo],
   ] as const) {
-    if (
-      value !== undefined &&
-      (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
-    ) {
+    if (value !== undefined && !isCalendarDate(value)) {
       return fail(bgError(400, 'FORMAT_ERROR', `${name} must be an ISO date`, { path: name }));
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isCalendarDate } from '../../shared/dates.js';
 import { header, isRecord, parseJsonBody, type ApiRequest, type Reply } from '../http.js';
 import type { AdminAuthoriseBody } from '../standard.js';
 import {
@@ -33,11 +34,7 @@ export function createConsent(ctx: BgContext, req: ApiRequest): Reply {
       path: 'recurringIndicator',
     });
   }
-  if (
-    typeof validUntil !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(validUntil) ||
-    Number.isNaN(Date.parse(validUntil))
-  ) {
+  if (typeof validUntil !== 'string' || !isCalendarDate(validUntil)) {
     return bgError(400, 'FORMAT_ERROR', 'validUntil must be an ISO date', { path: 'validUntil' });
   }
   if (validUntil < today(ctx)) {

@@ -1,3 +1,4 @@
+import { parseDateTime } from '../../shared/dates.js';
 import type { LedgerEntry, SandboxAccount } from '../data/model.js';
 import type { ApiRequest, Reply } from '../http.js';
 import { pageUrl, readPage, slicePage, type Page } from '../paging.js';
@@ -234,11 +235,10 @@ function bookingWindow(
   return { ok: true, value: { from, to } };
 }
 
+/** The date and time as written, read as UTC; a day or hour that does not exist is refused. */
 function parseQueryDateTime(raw: string): number | undefined {
   const match = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(:\d{2})?(\.\d+)?)?/.exec(raw);
   if (!match) return undefined;
-  const time = Date.parse(
-    `${match[1]}T${match[2] ?? '00:00'}${match[3] ?? ':00'}${match[4] ?? ''}Z`,
-  );
-  return Number.isNaN(time) ? undefined : time;
+  const local = `${match[1]}T${match[2] ?? '00:00'}${match[3] ?? ':00'}${match[4] ?? ''}`;
+  return parseDateTime(local, { withoutOffset: 'utc' });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseDateTime } from '../../shared/dates.js';
 import { formatDateTime } from '../data/format.js';
 import { isRecord, parseJsonBody, type ApiRequest, type Reply } from '../http.js';
 import {
@@ -29,6 +30,14 @@ export function createAccessConsent(ctx: ObieContext, req: ApiRequest): Reply {
   }
   const permissions = validatePermissions(data.Permissions);
   if (!permissions.ok) return obieError(ctx.dialect, 400, permissions.detail);
+  // OBReadConsent1 requires Risk, as the payment consents do (it may be empty).
+  if (!isRecord(parsed.value) || !isRecord(parsed.value.Risk)) {
+    return obieError(ctx.dialect, 400, {
+      code: 'Field.Missing',
+      message: 'Risk is required',
+      path: 'Risk',
+    });
+  }
   const dates: Partial<Record<'expiresAt' | 'transactionsFrom' | 'transactionsTo', number>> = {};
   const fields = {
     expiresAt: 'ExpirationDateTime',
@@ -38,8 +47,8 @@ export function createAccessConsent(ctx: ObieContext, req: ApiRequest): Reply {
   for (const [key, field] of Object.entries(fields) as Array<[keyof typeof fields, string]>) {
     const raw = data[field];
     if (raw === undefined) continue;
-    const time = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-    if (Number.isNaN(time)) {
+    const time = typeof raw === 'string' ? parseDateTime(raw, { withoutOffset: 'utc' }) : undefined;
+    if (time === undefined) {
       return obieError(ctx.dialect, 400, {
         code: 'Field.InvalidDate',
         message: `${field} is not an ISO 8601 date-time`,
