@@ -73,6 +73,29 @@ interface Route {
   handler: Handler;
 }
 
+/**
+ * Whether the request's Accept admits `type` (RFC 9110 §12.5.1): no Accept at all, or the
+ * most specific media range covering it has q > 0. Parameters other than q are ignored.
+ */
+export function accepts(req: ApiRequest, type: string): boolean {
+  const accept = header(req, 'accept');
+  if (accept === undefined || accept.trim() === '') return true;
+  const [major] = type.split('/');
+  let best: { specificity: number; q: number } | undefined;
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const specificity = range === type ? 3 : range === `${major}/*` ? 2 : range === '*/*' ? 1 : 0;
+    if (specificity === 0 || (best && best.specificity >= specificity)) continue;
+    const qParam = params.find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    best = { specificity, q: Number.isFinite(q) ? q : 0 };
+  }
+  return best !== undefined && best.q > 0;
+}
+
+/** Runs before every handler of a router; a reply stops the request there. */
+export type Guard = (req: ApiRequest) => Reply | undefined;
+
 export type RouteMatch =
   | { kind: 'found'; handler: Handler; params: Record<string, string> }
   | { kind: 'method-not-allowed' }
@@ -81,6 +104,13 @@ export type RouteMatch =
 /** Path templates use `{name}` segments, as the OpenAPI files do. */
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly guards: Guard[] = [];
+
+  /** A check for every route, added before or after it. */
+  guard(check: Guard): this {
+    this.guards.push(check);
+    return this;
+  }
 
   add(method: string, template: string, handler: Handler): this {
     this.routes.push({ method, segments: template.split('/').filter(Boolean), handler });
@@ -94,9 +124,20 @@ export class Router {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
       pathMatched = true;
-      if (route.method === method) return { kind: 'found', handler: route.handler, params };
+      if (route.method === method) return { kind: 'found', handler: this.guarded(route), params };
     }
     return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' };
+  }
+
+  private guarded(route: Route): Handler {
+    if (this.guards.length === 0) return route.handler;
+    return (req) => {
+      for (const check of this.guards) {
+        const stop = check(req);
+        if (stop) return stop;
+      }
+      return route.handler(req);
+    };
   }
 }
 

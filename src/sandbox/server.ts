@@ -59,22 +59,24 @@ async function handle(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-  let rawBody: string;
-  try {
-    rawBody = await readBody(req);
-  } catch {
-    res.writeHead(413).end();
-    return;
-  }
   const request: ApiRequest = {
     method,
     url,
     path: url.pathname,
     query: url.searchParams,
     headers: req.headers,
-    rawBody,
+    rawBody: '',
     params: {},
   };
+  try {
+    request.rawBody = await readBody(req);
+  } catch {
+    // Even a body too large to read gets its request id (X-Request-ID) back; the rest of it
+    // is still on the socket, so the connection cannot carry another request.
+    const named = url.pathname.startsWith('/__sandbox/') ? {} : parts.api.responseHeaders(request);
+    res.writeHead(413, { ...named, Connection: 'close' }).end();
+    return;
+  }
 
   if (url.pathname.startsWith('/__sandbox/')) {
     const reply = route(parts, parts.admin, request, (status) => ({

@@ -54,14 +54,14 @@ describe('OBIE 3.1.11 sandbox bank: authorisation', () => {
     expect(res.body.Errors[0]?.ErrorCode).toBe('UK.OBIE.Resource.InvalidConsentStatus');
   });
 
-  it('answers 401 with OBIE error codes for a missing or unknown token', async () => {
+  it('answers 401 without a body (as the spec does) for a missing or unknown token', async () => {
     const url = `${bank.url}/open-banking/v3.1/aisp/accounts`;
-    const missing = await http<ErrorBody>(url);
-    expect(missing.status).toBe(401);
-    expect(missing.body.Errors[0]?.ErrorCode).toBe('UK.OBIE.Header.Missing');
-    const unknown = await http<ErrorBody>(url, { headers: { authorization: 'Bearer nope' } });
-    expect(unknown.status).toBe(401);
-    expect(unknown.body.Errors[0]?.ErrorCode).toBe('UK.OBIE.Header.Invalid');
+    const missing = await http(url);
+    expect([missing.status, missing.text]).toEqual([401, '']);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+    const unknown = await http(url, { headers: { authorization: 'Bearer nope' } });
+    expect([unknown.status, unknown.text]).toEqual([401, '']);
+    expect(unknown.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 
   it('matches the Bearer scheme case-insensitively', async () => {
@@ -162,8 +162,10 @@ describe('OBIE 3.1.11 sandbox bank: authorisation', () => {
     );
     const made = await http(`${bank.url}/open-banking/v3.1/aisp/accounts`);
     expect(made.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(made.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(made.headers.get('date')).toBeTruthy();
+    const session = await obieSession(bank);
+    const json = await http(`${session.base}/accounts`, { headers: session.headers });
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 });
 
@@ -229,8 +231,12 @@ describe('OBIE 4.0 sandbox bank', () => {
         headers: session.headers,
       });
       expect(noBalances.body.Errors[0]?.ErrorCode).toBe('U008');
-      const missing = await http<ErrorBody>(`${session.base}/accounts`);
-      expect(missing.body.Errors[0]?.ErrorCode).toBe('U007');
+      const noRisk = await postJson<ErrorBody>(
+        `${session.base}/account-access-consents`,
+        { Data: { Permissions: ['ReadAccountsBasic'] } },
+        { authorization: `Bearer ${await clientToken(timed, 'accounts')}` },
+      );
+      expect(noRisk.body.Errors[0]?.ErrorCode).toBe('U004');
       clock.advance(120_000);
       const token = await clientToken(timed, 'accounts');
       const read = await http<{ Data: { Status: string } }>(

@@ -1,5 +1,6 @@
 import type { SandboxBankData } from '../data/bank.js';
-import { header, Router, type ApiRequest, type Reply } from '../http.js';
+import { randomUUID } from 'node:crypto';
+import { accepts, header, Router, type ApiRequest, type Reply } from '../http.js';
 import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
 import type { BankState } from '../state.js';
 import {
@@ -41,6 +42,7 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
     (req: ApiRequest): Reply =>
       requireRequestId(req) ?? handler(ctx, req);
   const router = new Router()
+    .guard(notAcceptable)
     .add('POST', '/v1/consents', bind(createConsent))
     .add('GET', '/v1/consents/{consentId}', bind(getConsent))
     .add('GET', '/v1/consents/{consentId}/status', bind(getConsentStatus))
@@ -58,10 +60,10 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
     contentType: 'application/json',
     errorReply: (status, message, headers) =>
       bgError(status, defaultCodeFor(status), message, { headers }),
-    responseHeaders: (req): Record<string, string> => {
-      const requestId = header(req, 'x-request-id');
-      return requestId ? { 'X-Request-ID': requestId } : {};
-    },
+    // Every answer names its request; one that came without an id gets a fresh one.
+    responseHeaders: (req): Record<string, string> => ({
+      'X-Request-ID': header(req, 'x-request-id') ?? randomUUID(),
+    }),
     authorise: (body) => {
       const parsed = parseAuthoriseBody(body);
       if (!parsed.ok) return parsed.reply;
@@ -81,4 +83,13 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
         : { status: 200, body: { paymentId: id, transactionStatus: outcome.status } };
     },
   };
+}
+
+/** Only JSON is served. The spec gives AIS a 406 body; PIS has no 406 message code, so none. */
+function notAcceptable(req: ApiRequest): Reply | undefined {
+  if (accepts(req, 'application/json')) return undefined;
+  if (req.path.startsWith('/v1/payments/')) return { status: 406 };
+  return bgError(406, 'REQUESTED_FORMATS_INVALID', 'Only application/json is served', {
+    path: 'Accept',
+  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SandboxBankData } from '../data/bank.js';
-import { header, Router, type ApiRequest, type Reply } from '../http.js';
+import { accepts, header, Router, type ApiRequest, type Reply } from '../http.js';
 import { IdempotencyStore } from '../idempotency.js';
 import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
 import type { BankState } from '../state.js';
@@ -45,6 +45,8 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
       handler(ctx, req);
   const ais = dialect.aisBase;
   const router = new Router()
+    // Only JSON is served (not application/jose+jwe); the spec's 406 has no body.
+    .guard((req) => (accepts(req, 'application/json') ? undefined : { status: 406 }))
     .add(
       'POST',
       '/oauth/token',

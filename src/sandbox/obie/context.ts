@@ -51,13 +51,24 @@ export function requireToken(
 ): Guarded<AccessToken> {
   const check = readBearer(ctx.tokens, req, ctx.now());
   if (!check.ok) {
+    // No body (the spec's 401 has none); RFC 6750 §3 says why in WWW-Authenticate.
+    const error = check.reason === 'malformed' ? 'invalid_request' : 'invalid_token';
+    const challenge =
+      check.reason === 'missing'
+        ? 'Bearer'
+        : `Bearer error="${error}", error_description="${bearerMessages[check.reason]}"`;
     return {
       ok: false,
-      reply: obieError(ctx.dialect, 401, {
-        code: check.reason === 'missing' ? 'Header.Missing' : 'Header.Invalid',
-        message: bearerMessages[check.reason],
-        path: 'Authorization',
-      }),
+      reply: obieError(
+        ctx.dialect,
+        401,
+        {
+          code: check.reason === 'missing' ? 'Header.Missing' : 'Header.Invalid',
+          message: bearerMessages[check.reason],
+          path: 'Authorization',
+        },
+        { 'WWW-Authenticate': challenge },
+      ),
     };
   }
   if (!check.token.scopes.has(scope)) {

@@ -22,13 +22,17 @@ const highLevelCodes: Readonly<Record<number, string>> = {
   503: 'ServiceUnavailable',
 };
 
-/** OBErrorResponse1, the body of every OBIE error (the spec leaves 401/429 bodies open). */
+/**
+ * OBErrorResponse1, the body of an OBIE error, for the statuses the spec gives a body: 400,
+ * 403, 409 and 500. Its 401, 404, 405, 406, 415 and 429 answers have none, so none is sent.
+ */
 export function obieError(
   dialect: ObieDialect,
   status: number,
   detail: ObieErrorDetail,
   headers?: Readonly<Record<string, string>>,
 ): Reply {
+  if (!withBody(status)) return { status, headers };
   const error: Record<string, string> = {
     ErrorCode: dialect.errorCode(detail.code),
     Message: detail.message,
@@ -44,6 +48,10 @@ export function obieError(
       Errors: [error],
     },
   };
+}
+
+function withBody(status: number): boolean {
+  return status === 400 || status === 403 || status === 409 || status >= 500;
 }
 
 /** The code a bank would pick for a bare status (unknown routes, injected faults). */
