@@ -291,13 +291,16 @@ describe('Kubernetes workloads', () => {
     expect((gateway.body.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(2);
   });
 
-  it('liveness on /health and readiness on /ready, with requests and limits', () => {
+  it('liveness on /health and readiness on /ready (the gateway: /health), with requests and limits', () => {
     for (const c of containers(deployments)) {
       const path = (probe: string) =>
         (c.body[probe] as { httpGet?: { path?: string } } | undefined)?.httpGet?.path;
       if (c.object.component !== 'banks') {
         expect(path('livenessProbe'), c.object.file).toBe('/health');
-        expect(path('readinessProbe'), c.object.file).toBe('/ready');
+        // A gateway's /ready reports the subgraphs every replica shares: one subgraph down
+        // must not take every gateway out of the Service.
+        const readiness = c.object.component === 'gateway' ? '/health' : '/ready';
+        expect(path('readinessProbe'), c.object.file).toBe(readiness);
       }
       const resources = c.body.resources as { requests?: object; limits?: object } | undefined;
       expect(resources?.requests, c.object.file).toBeDefined();
