@@ -20,6 +20,7 @@ describe('operation names the document does not define', () => {
     return {
       status: res.status,
       ...((await res.json()) as {
+        data?: Record<string, unknown>;
         errors?: { message: string; extensions?: Record<string, unknown> }[];
       }),
     };
@@ -31,11 +32,16 @@ describe('operation names the document does not define', () => {
     expect(res.errors![0]!.message).toBe('Unknown operation named "Theirs".');
   });
 
-  it('runs the named operation of a document with several', async () => {
-    const res = await post({
-      query: 'query A { consents { id } } query B { consents { status } }',
-      operationName: 'B',
-    });
-    expect(res.errors).toBeUndefined();
+  it('runs the named operation of a document with several, and only that one', async () => {
+    // Each operation answers under its own alias, so the result shows which one ran.
+    const query = 'query A { ranA: __typename } query B { ranB: __typename }';
+    for (const [operationName, expected] of [
+      ['B', { ranB: 'Query' }],
+      ['A', { ranA: 'Query' }],
+    ] as const) {
+      const res = await post({ query, operationName });
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual(expected);
+    }
   });
 });
