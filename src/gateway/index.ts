@@ -8,18 +8,19 @@ import {
 import type { Issuer } from '../shared/auth/verify.ts';
 import type { GatewayConfig } from '../shared/config/index.ts';
 import { disableVendorTelemetry } from '../shared/config/vendor-telemetry.ts';
-import { AppError } from '../shared/errors/index.ts';
+import { AppError, ErrorCode } from '../shared/errors/index.ts';
 import { handleGraphQL, readBody } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
 import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { gatewayFormatError, refuse } from './errors.ts';
-import { costPlugin, createConcurrencyCap, limitRules } from './limits/index.ts';
+import { checkInput, costPlugin, createConcurrencyCap, limitRules } from './limits/index.ts';
 import { graphqlErrors, inFlight } from './metrics.ts';
+import { operationPlugin } from './operation.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
-import { instrument, requestInfo } from './request.ts';
+import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
 import { tokenProxy } from './token-proxy.ts';
@@ -60,7 +61,9 @@ export async function createGateway(o: GatewayOptions) {
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: gatewayFormatError,
+    formatError: gatewayFormatError({ hideSchemaDetails: !s.allowIntrospection }),
+    // No "Did you mean …" naming fields to a caller who may not see the schema otherwise.
+    hideSchemaDetailsFromClientErrors: !s.allowIntrospection,
     includeStacktraceInErrorResponses: false,
     // Always on for Apollo: limitRules refuses it, with our own code, where it is not allowed.
     introspection: true,
@@ -71,6 +74,8 @@ export async function createGateway(o: GatewayOptions) {
       // Nothing is reported to Apollo's servers, whatever APOLLO_KEY the environment holds.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      // Before cost, which has nothing to weigh without an operation.
+      operationPlugin,
       costPlugin(s.limits),
       observePlugin,
     ],
@@ -98,6 +103,7 @@ export async function createGateway(o: GatewayOptions) {
     try {
       const release = capacity.acquire();
       res.once('close', release);
+      oneAuthorization(req);
       const customerIp = req.headers['x-fapi-customer-ip-address'];
       const internal = await authenticate(
         req.headers.authorization,
@@ -109,17 +115,14 @@ export async function createGateway(o: GatewayOptions) {
       await handleGraphQL(server, req, res, {
         maxBodyBytes: o.maxBodyBytes,
         context: async () => ({ internal, request: info }),
+        inspect: (request) => checkInput(request, s.limits),
         onError: (e) => graphqlErrors.inc({ code: e.code }),
       });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // The body is not read: drain it so the connection can be reused.
       req.resume();
-      refuse(
-        res,
-        e,
-        e.code === 'UNAUTHENTICATED' ? { 'www-authenticate': 'Bearer realm="ledgergraph"' } : {},
-      );
+      refuse(res, e, challengeFor(e), req.headers.accept);
     }
   };
 
@@ -191,6 +194,14 @@ const observePlugin: ApolloServerPlugin<GatewayContext> = {
     };
   },
 };
+
+function challengeFor(e: AppError): Record<string, string> {
+  if (e.code === ErrorCode.UNAUTHENTICATED)
+    return { 'www-authenticate': 'Bearer realm="ledgergraph"' };
+  if (e.details.reason === 'authorizationHeader')
+    return { 'www-authenticate': 'Bearer realm="ledgergraph", error="invalid_request"' };
+  return {};
+}
 
 /** The token endpoint and JWKS belong to the consent service; the gateway is their front door. */
 function proxyTo(target: string): Route {

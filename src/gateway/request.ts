@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { AppError, ErrorCode } from '../shared/errors/index.ts';
 import type { Logger } from '../shared/log/index.ts';
 import type { Route } from '../shared/http/server.ts';
 import { traceServer } from '../shared/tracing/index.ts';
@@ -18,6 +19,18 @@ const interactionIdPattern = /^[A-Za-z0-9-]{1,64}$/;
 export function interactionId(req: IncomingMessage): string {
   const sent = req.headers['x-fapi-interaction-id'];
   return typeof sent === 'string' && interactionIdPattern.test(sent) ? sent : randomUUID();
+}
+
+/**
+ * Node keeps the first of several Authorization headers and drops the rest, so two tokens
+ * (or a token and Basic credentials) would pass as one: refused, as RFC 6750 §3.1 asks of
+ * "more than one method for including an access token".
+ */
+export function oneAuthorization(req: IncomingMessage): void {
+  if ((req.headersDistinct.authorization?.length ?? 0) <= 1) return;
+  throw new AppError(ErrorCode.BAD_USER_INPUT, 'Send at most one Authorization header', {
+    reason: 'authorizationHeader',
+  });
 }
 
 const infos = new WeakMap<IncomingMessage, RequestInfo>();

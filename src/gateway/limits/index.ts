@@ -48,6 +48,7 @@ export function costPlugin(limits: Limits): ApolloServerPlugin {
   };
 }
 
+export { checkInput } from './input.ts';
 export {
   createConcurrencyCap,
   createRateLimiter,

@@ -1,4 +1,11 @@
-import type { FragmentDefinitionNode, FragmentSpreadNode, SelectionSetNode } from 'graphql';
+import {
+  Lexer,
+  Source,
+  TokenKind,
+  type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 export type Fragments = (name: string) => FragmentDefinitionNode | null | undefined;
 
@@ -43,4 +50,74 @@ export function foldSelections(
     );
 
   return fold(selectionSet);
+}
+
+/** How deeply a document nests its brackets, as read from its tokens. */
+export interface Nesting {
+  /** `{` and `[` inside parentheses: input literals and list types of variables. */
+  input: number;
+  /** `{` and `[` outside parentheses: selection sets, inline fragments included. */
+  selection: number;
+}
+
+/**
+ * Bracket nesting of a GraphQL document before it is parsed: graphql's parser recurses once
+ * per level, so a deep enough document overflows the stack ("Maximum call stack size
+ * exceeded") before any validation rule sees it. Parentheses never nest, and selection sets
+ * never occur inside them, so brackets inside are exactly the input values' nesting. Reads
+ * at most `maxTokens` tokens (the parser refuses longer documents) and stops at the first
+ * lexical error (the parser reports it, and recursed no deeper than counted so far).
+ */
+export function documentNesting(source: string, maxTokens: number): Nesting {
+  const lexer = new Lexer(new Source(source));
+  const deepest: Nesting = { input: 0, selection: 0 };
+  const open: Nesting = { input: 0, selection: 0 };
+  let inParentheses = false;
+  try {
+    for (let n = 0; n < maxTokens; n++) {
+      const { kind } = lexer.advance();
+      if (kind === TokenKind.EOF) break;
+      const where = inParentheses ? 'input' : 'selection';
+      if (kind === TokenKind.PAREN_L) inParentheses = true;
+      else if (kind === TokenKind.PAREN_R) inParentheses = false;
+      else if (kind === TokenKind.BRACE_L || kind === TokenKind.BRACKET_L) {
+        open[where] += 1;
+        deepest[where] = Math.max(deepest[where], open[where]);
+      } else if (kind === TokenKind.BRACE_R || kind === TokenKind.BRACKET_R) {
+        open[where] = Math.max(0, open[where] - 1);
+      }
+    }
+  } catch {
+    // A lexical error: left to the parser, which reports it with its location.
+  }
+  return deepest;
+}
+
+/** What a JSON value (the variables) holds that the limits care about. */
+export interface ValueShape {
+  /** Objects and lists nested in one another; a scalar is 0. */
+  depth: number;
+  /** A string or key with an unpaired UTF-16 surrogate, which no database or encoder takes. */
+  loneSurrogate: boolean;
+}
+
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+
+/** Walks a parsed JSON value without recursion, so no nesting can overflow the stack. */
+export function valueShape(value: unknown): ValueShape {
+  const shape: ValueShape = { depth: 0, loneSurrogate: false };
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v === 'string') {
+      if (loneSurrogate.test(v)) shape.loneSurrogate = true;
+    } else if (v !== null && typeof v === 'object') {
+      shape.depth = Math.max(shape.depth, depth + 1);
+      for (const [key, child] of Object.entries(v)) {
+        if (loneSurrogate.test(key)) shape.loneSurrogate = true;
+        pending.push([child, depth + 1]);
+      }
+    }
+  }
+  return shape;
 }

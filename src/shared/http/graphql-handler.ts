@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { AppError, badInput } from '../errors/index.ts';
+import { applicationJson, graphqlMediaType } from './media-type.ts';
 
 /**
  * Reads a request body, refusing more than `limit` bytes without buffering the excess. Past
@@ -46,7 +47,7 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': applicationJson,
     'content-length': Buffer.byteLength(text),
     date: new Date().toUTCString(),
     ...headers,
@@ -54,11 +55,16 @@ export function sendJson(
   res.end(text);
 }
 
-/** A GraphQL-shaped error response for failures before execution (auth, body size). */
+/**
+ * A GraphQL response holding one error, for failures before execution (auth, body size): the
+ * status says what failed, and any client reads `extensions.code` from the body, whichever
+ * media type its Accept header chose.
+ */
 export function sendGraphQLError(
   res: ServerResponse,
   error: AppError,
   headers: Record<string, string> = {},
+  accept?: string,
 ): void {
   const status = typeof error.details.http === 'number' ? error.details.http : error.httpStatus;
   const { http: _http, ...details } = error.details;
@@ -66,7 +72,7 @@ export function sendGraphQLError(
     res,
     status,
     { errors: [{ message: error.message, extensions: { code: error.code, ...details } }] },
-    headers,
+    { 'content-type': graphqlMediaType(accept), ...headers },
   );
 }
 
@@ -82,21 +88,32 @@ export async function handleGraphQL<C extends BaseContext>(
     maxBodyBytes: number;
     context: () => Promise<C>;
     headers?: Record<string, string>;
+    /**
+     * Sees each operation as sent (POST body or GET parameters) before Apollo parses it, and
+     * may refuse it by throwing an AppError.
+     */
+    inspect?: (operation: { query?: unknown; variables?: unknown }) => void;
     /** Told about a refusal before Apollo runs (oversize or broken body), e.g. for metrics. */
     onError?: (e: AppError) => void;
   },
 ): Promise<void> {
   const extra = options.headers ?? {};
+  const url = new URL(req.url ?? '/', 'http://localhost');
   let body: unknown;
   try {
     const text = req.method === 'POST' ? await readBody(req, options.maxBodyBytes) : '';
     body = text ? parseJson(text) : undefined;
+    if (options.inspect) {
+      for (const operation of req.method === 'POST' ? [body].flat() : [fromSearch(url)]) {
+        if (operation !== null && typeof operation === 'object') options.inspect(operation);
+      }
+    }
   } catch (e) {
     if (e instanceof AppError) {
       options.onError?.(e);
       // An oversize body may still be arriving: do not offer the connection for reuse.
       const close: Record<string, string> = e.details.http === 413 ? { connection: 'close' } : {};
-      return sendGraphQLError(res, e, { ...extra, ...close });
+      return sendGraphQLError(res, e, { ...extra, ...close }, req.headers.accept);
     }
     throw e;
   }
@@ -104,7 +121,6 @@ export async function handleGraphQL<C extends BaseContext>(
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const result = await server.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
     context: options.context,
@@ -119,6 +135,18 @@ export async function handleGraphQL<C extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** A GET operation's query and variables; variables that are not JSON are Apollo's to refuse. */
+function fromSearch(url: URL): { query?: unknown; variables?: unknown } {
+  const variables = url.searchParams.get('variables');
+  let parsed: unknown;
+  try {
+    parsed = variables ? JSON.parse(variables) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { query: url.searchParams.get('query') ?? undefined, variables: parsed };
 }
 
 function parseJson(text: string): unknown {
