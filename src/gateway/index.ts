@@ -15,11 +15,13 @@ import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
 import { gatewayFormatError, refuse } from './errors.ts';
 import { checkInput, costPlugin, createConcurrencyCap, limitRules } from './limits/index.ts';
+import { logMaskedErrors } from './masked-errors.ts';
 import { graphqlErrors, inFlight } from './metrics.ts';
 import { operationPlugin } from './operation.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
+import { markRefused, refusalPlugin } from './refusals.ts';
 import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
@@ -77,6 +79,8 @@ export async function createGateway(o: GatewayOptions) {
       // Before cost, which has nothing to weigh without an operation.
       operationPlugin,
       costPlugin(s.limits),
+      refusalPlugin,
+      logMaskedErrors(log),
       observePlugin,
     ],
   });
@@ -116,12 +120,16 @@ export async function createGateway(o: GatewayOptions) {
         maxBodyBytes: o.maxBodyBytes,
         context: async () => ({ internal, request: info }),
         inspect: (request) => checkInput(request, s.limits),
-        onError: (e) => graphqlErrors.inc({ code: e.code }),
+        onError: (e) => {
+          graphqlErrors.inc({ code: e.code });
+          markRefused(info, e);
+        },
       });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // The body is not read: drain it so the connection can be reused.
       req.resume();
+      markRefused(info, e);
       refuse(res, e, challengeFor(e), req.headers.accept);
     }
   };

@@ -19,3 +19,8 @@ export const inFlight = registry.gauge(
   'ledgergraph_graphql_requests_in_flight',
   'GraphQL requests holding a concurrency slot',
 );
+export const refusals = registry.counter(
+  'ledgergraph_gateway_refusals_total',
+  'Requests the gateway refused (bad token, rate, capacity, body or document limits), by reason',
+  ['reason'],
+);

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AppError, ErrorCode } from '../shared/errors/index.ts';
+import { causeOf } from '../shared/errors/log-masked.ts';
 import type { Logger } from '../shared/log/index.ts';
 import type { Route } from '../shared/http/server.ts';
 import { traceServer } from '../shared/tracing/index.ts';
 import { httpDuration, httpRequests } from './metrics.ts';
+import { recordRefusal, type Refusal } from './refusals.ts';
 
 /** What the gateway knows about one request, for headers, logs and metrics. */
 export interface RequestInfo {
   id: string;
   clientId?: string;
   operationName?: string | null;
+  /** The peer's address; X-Forwarded-For is not trusted (docs/DECISIONS.md). */
+  remoteAddress?: string;
+  refusal?: Refusal;
 }
 
 const interactionIdPattern = /^[A-Za-z0-9-]{1,64}$/;
@@ -38,7 +43,7 @@ const infos = new WeakMap<IncomingMessage, RequestInfo>();
 export function requestInfo(req: IncomingMessage): RequestInfo {
   let info = infos.get(req);
   if (!info) {
-    info = { id: interactionId(req) };
+    info = { id: interactionId(req), remoteAddress: req.socket.remoteAddress };
     infos.set(req, info);
   }
   return info;
@@ -47,8 +52,9 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
 /**
  * Wraps a gateway route: the interaction id and Date go on the response before the handler
  * runs, so every answer carries them (errors, 401, 413, 429, 503 and 500 included); one log
- * line and the metrics are written when the response closes. Routes that are not quiet run in
- * a server span.
+ * line, the metrics and a refusal's security record are written when the response closes.
+ * Routes that are not quiet run in a server span; a route that throws is logged with the
+ * request id.
  */
 export function instrument(path: string, route: Route, log: Logger, quiet = false): Route {
   return async (req, res, url) => {
@@ -70,8 +76,19 @@ export function instrument(path: string, route: Route, log: Logger, quiet = fals
         clientId: info.clientId,
         operationName: info.operationName ?? undefined,
       });
+      recordRefusal(log, info, path, status);
     });
-    if (quiet) await route(req, res, url);
-    else await traceServer('gateway', req, res, path, async () => route(req, res, url));
+    try {
+      if (quiet) await route(req, res, url);
+      else await traceServer('gateway', req, res, path, async () => route(req, res, url));
+    } catch (error) {
+      // The router answers a bare 500; the cause is found here by the request id.
+      log.error('internal error masked from the client', {
+        requestId: info.id,
+        route: path,
+        cause: causeOf(error),
+      });
+      throw error;
+    }
   };
 }

@@ -1,0 +1,85 @@
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { AppError, ErrorCode } from '../shared/errors/index.ts';
+import type { Logger } from '../shared/log/index.ts';
+import { tokenLimitError } from './errors.ts';
+import { refusals } from './metrics.ts';
+import type { RequestInfo } from './request.ts';
+import type { GatewayContext } from './subgraph-source.ts';
+
+/**
+ * Why the gateway turned a request away: a missing or bad token, two Authorization headers,
+ * the client's rate, the gateway's capacity, or a limit on the body or the document (the
+ * limit's own name: depth, aliases, cost, tokens, inputDepth, introspection, bodySize).
+ */
+export interface Refusal {
+  reason: string;
+  code: string;
+  /** The refusal's message: generic for tokens, never their contents. */
+  detail: string;
+}
+
+/** The reason to record for an error the gateway answers with, if it is a refusal. */
+export function refusalReason(error: AppError): string | undefined {
+  if (typeof error.details.limit === 'string') return error.details.limit;
+  if (error.code === ErrorCode.UNAUTHENTICATED) return 'unauthenticated';
+  if (error.details.reason === 'authorizationHeader') return 'authorizationHeader';
+  if (error.code === ErrorCode.RATE_LIMITED)
+    return error.details.reason === 'overloaded' ? 'capacity' : 'rateLimit';
+  return undefined;
+}
+
+/** Notes a refusal on the request (the first one counts); recorded when the answer is sent. */
+export function markRefused(
+  info: RequestInfo | undefined,
+  error: AppError,
+  reason = refusalReason(error),
+): void {
+  if (!info || info.refusal || !reason) return;
+  info.refusal = { reason, code: error.code, detail: error.message };
+}
+
+/**
+ * The security record of a refused request: a warn line with the reason, client (when the
+ * token was good), peer address and request id, and the refusals counter by reason
+ * (docs/DECISIONS.md, "Refused requests"). Never a header or token.
+ */
+export function recordRefusal(log: Logger, info: RequestInfo, route: string, status: string): void {
+  const refusal = info.refusal;
+  if (!refusal) return;
+  refusals.inc({ reason: refusal.reason });
+  log.warn('request refused', {
+    event: 'security.refusal',
+    reason: refusal.reason,
+    code: refusal.code,
+    detail: refusal.detail,
+    status,
+    route,
+    requestId: info.id,
+    clientId: info.clientId,
+    remoteAddress: info.remoteAddress,
+  });
+}
+
+/**
+ * Document limits refused inside Apollo: validation rules (depth, aliases, introspection),
+ * cost, and graphql's maxTokens, which its parser reports as a syntax error.
+ */
+export const refusalPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return listener;
+  },
+};
+
+const listener: GraphQLRequestListener<GatewayContext> = {
+  async didEncounterErrors({ errors, contextValue }) {
+    for (const error of errors) {
+      const original = error.originalError;
+      if (original instanceof AppError && typeof original.details.limit === 'string') {
+        markRefused(contextValue.request, original);
+      } else {
+        const tokens = tokenLimitError(error);
+        if (tokens) markRefused(contextValue.request, tokens);
+      }
+    }
+  },
+};
