@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePng, ink } from '../support/png.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
 /**
@@ -94,9 +95,38 @@ describe.skipIf(!haveChromium && !inCi)('GraphiQL playground in headless Chromiu
     await page.getByRole('button', { name: /documentation explorer/i }).click();
     const docs = page.locator('.graphiql-doc-explorer');
     await expect.poll(() => docs.innerText(), { timeout: 15_000 }).toContain('Query');
+  });
+
+  it('screenshots the page with the result and the docs drawn (test-results/playground.png)', async () => {
+    const panes = {
+      editor: page.locator('.graphiql-query-editor'),
+      response: response(),
+      docs: page.locator('.graphiql-doc-explorer'),
+    };
+    const boxes: Record<string, { x: number; y: number; width: number; height: number }> = {};
+    for (const [name, pane] of Object.entries(panes)) {
+      await pane.waitFor({ state: 'visible' });
+      const box = await pane.boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.width * box!.height, name).toBeGreaterThan(100 * 100);
+      boxes[name] = box!;
+    }
     mkdirSync(join(screenshot, '..'), { recursive: true });
+    rmSync(screenshot, { force: true });
     await page.screenshot({ path: screenshot, fullPage: true });
-    expect(existsSync(screenshot)).toBe(true);
+
+    const png = decodePng(readFileSync(screenshot));
+    expect(png.width).toBe(1400);
+    expect(png.height).toBeGreaterThanOrEqual(900);
+    expect(ink(png, { x: 0, y: 0, width: png.width, height: png.height }).colours).toBeGreaterThan(
+      50,
+    );
+    // Text is drawn where the DOM says each pane is: the query, its result, the docs.
+    for (const [name, box] of Object.entries(boxes)) {
+      const drawn = ink(png, box);
+      expect(drawn.share, name).toBeGreaterThan(0.01);
+      expect(drawn.colours, name).toBeGreaterThan(50);
+    }
   });
 
   it('loaded everything from the gateway itself, with no script errors', () => {
