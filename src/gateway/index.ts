@@ -5,7 +5,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Issuer } from '../shared/auth/verify.ts';
+import { bearerToken, type Issuer } from '../shared/auth/verify.ts';
 import type { GatewayConfig } from '../shared/config/index.ts';
 import { disableVendorTelemetry } from '../shared/config/vendor-telemetry.ts';
 import { AppError, ErrorCode } from '../shared/errors/index.ts';
@@ -21,7 +21,7 @@ import { operationPlugin } from './operation.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
-import { markRefused, refusalPlugin } from './refusals.ts';
+import { markMissingToken, markRefused, refusalPlugin } from './refusals.ts';
 import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
@@ -129,6 +129,8 @@ export async function createGateway(o: GatewayOptions) {
       if (!(e instanceof AppError)) throw e;
       // The body is not read: drain it so the connection can be reused.
       req.resume();
+      if (e.code === ErrorCode.UNAUTHENTICATED && !bearerToken(req.headers.authorization))
+        markMissingToken(info);
       markRefused(info, e);
       refuse(res, e, challengeFor(e), req.headers.accept);
     }

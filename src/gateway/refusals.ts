@@ -7,21 +7,22 @@ import type { RequestInfo } from './request.ts';
 import type { GatewayContext } from './subgraph-source.ts';
 
 /**
- * Why the gateway turned a request away: a missing or bad token, two Authorization headers,
- * the client's rate, the gateway's capacity, or a limit on the body or the document (the
- * limit's own name: depth, aliases, cost, tokens, inputDepth, introspection, bodySize).
+ * Why the gateway turned a request away: no bearer token (missingToken), a token that does
+ * not verify (invalidToken), two Authorization headers, the client's rate, the gateway's
+ * capacity, or a limit on the body or the document (the limit's own name: depth, aliases,
+ * cost, tokens, inputDepth, introspection, bodySize).
  */
 export interface Refusal {
   reason: string;
   code: string;
-  /** The refusal's message: generic for tokens, never their contents. */
-  detail: string;
+  /** The refusal's message where it adds to the reason: generic for tokens, never theirs. */
+  detail?: string;
 }
 
 /** The reason to record for an error the gateway answers with, if it is a refusal. */
 export function refusalReason(error: AppError): string | undefined {
   if (typeof error.details.limit === 'string') return error.details.limit;
-  if (error.code === ErrorCode.UNAUTHENTICATED) return 'unauthenticated';
+  if (error.code === ErrorCode.UNAUTHENTICATED) return 'invalidToken';
   if (error.details.reason === 'authorizationHeader') return 'authorizationHeader';
   if (error.code === ErrorCode.RATE_LIMITED)
     return error.details.reason === 'overloaded' ? 'capacity' : 'rateLimit';
@@ -36,6 +37,11 @@ export function markRefused(
 ): void {
   if (!info || info.refusal || !reason) return;
   info.refusal = { reason, code: error.code, detail: error.message };
+}
+
+/** A request with no bearer token at all: the reason says everything. */
+export function markMissingToken(info: RequestInfo): void {
+  info.refusal ??= { reason: 'missingToken', code: ErrorCode.UNAUTHENTICATED };
 }
 
 /**

@@ -93,7 +93,7 @@ describe('refused requests leave a trace', () => {
       event: 'security.refusal',
       reason: expected.reason,
       code: expected.code,
-      detail: expect.any(String),
+      ...(expected.reason === 'missingToken' ? {} : { detail: expect.any(String) }),
       status: String(expected.status),
       route: '/graphql',
       requestId: id,
@@ -109,7 +109,7 @@ describe('refused requests leave a trace', () => {
   it('a missing token', async () => {
     await expectRecorded(main, () => ask(main, query('{ banks { id } }'), null), {
       status: 401,
-      reason: 'unauthenticated',
+      reason: 'missingToken',
       code: 'UNAUTHENTICATED',
     });
   });
@@ -120,7 +120,7 @@ describe('refused requests leave a trace', () => {
     const line = await expectRecorded(
       main,
       () => ask(main, query('{ banks { id } }'), `Bearer ${forged}`),
-      { status: 401, reason: 'unauthenticated', code: 'UNAUTHENTICATED' },
+      { status: 401, reason: 'invalidToken', code: 'UNAUTHENTICATED' },
     );
     expect(line.detail).toBe('Access token signature invalid');
     const all = JSON.stringify(main.lines);
