@@ -9,7 +9,7 @@ import type { Route } from '../../shared/http/server.ts';
 import type { Logger } from '../../shared/log/index.ts';
 import type { SignalPublisher } from '../../shared/signals/index.ts';
 import type { ConsentDb } from './db/client.ts';
-import { tokenEndpoint } from './http/token-endpoint.ts';
+import { tokenEndpoint, type TokenEndpointOptions } from './http/token-endpoint.ts';
 import { createConsentLoaders } from './loaders/index.ts';
 import type { ConsentContext } from './resolvers/context.ts';
 import { consentSubgraph } from './definition.ts';
@@ -36,6 +36,8 @@ export interface ConsentSubgraphOptions {
   /** graphql-shield; off only when a benchmark asks (default on). */
   shield?: boolean;
   log?: Logger;
+  /** Throttles, lockout records and the forwarded client address of `POST /token`. */
+  tokenEndpoint?: TokenEndpointOptions;
   /** Tells every gateway replica of consent changes and key rotations (Redis). */
   signals?: SignalPublisher;
   /** Which account ids are a PSU's (the accounts service); checked at authorisation. */
@@ -102,7 +104,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     services: { consents, keys, tokens },
     routes: {
       ...routes,
-      'POST /token': tokenEndpoint(tokens),
+      'POST /token': tokenEndpoint(tokens, o.tokenEndpoint),
       'GET /jwks': async (_req, res) =>
         sendJson(res, 200, await keys.jwks(), { 'cache-control': 'max-age=60' }),
       'GET /internal/consent-grant': grant,

@@ -18,7 +18,6 @@ import { seedConsentDb } from './db/seed.ts';
 import { createConsentSubgraph } from './index.ts';
 import { closeRedis, redisConnection } from '../../shared/signals/redis.ts';
 import { credentialThrottles } from './http/credential-guard.ts';
-import { tokenEndpoint } from './http/token-endpoint.ts';
 
 export interface ConsentServiceDeps extends ServiceDeps {
   /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
@@ -51,6 +50,14 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   const signals = config.redis.url
     ? createSignalPublisher(config.redis.url, { prefix: config.redis.keyPrefix, log })
     : undefined;
+  // Replicas share sign-in counters and lockouts: spreading guesses over them gains nothing.
+  const signinRedis = config.redis.url
+    ? redisConnection(config.redis.url, 'ledgergraph-consent-signin', log, {
+        enableOfflineQueue: false,
+        commandTimeout: 500,
+        maxRetriesPerRequest: 0,
+      })
+    : undefined;
   const consent = await createConsentSubgraph({
     db,
     signals,
@@ -61,28 +68,19 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     auditStore: audit.store,
     accounts,
     tokens: config.tokens,
+    // The configured throttles, audited lockouts and the address the gateway forwards.
+    tokenEndpoint: {
+      throttles: credentialThrottles(
+        config.signin,
+        signinRedis && { redis: signinRedis, keyPrefix: config.redis.keyPrefix },
+      ),
+      internalSecret,
+      audit: config.audit.enabled ? audit.store : undefined,
+      log,
+      clock,
+    },
     shield: deps.shield,
     log,
-  });
-  // Replicas share sign-in counters and lockouts: spreading guesses over them gains nothing.
-  const signinRedis = config.redis.url
-    ? redisConnection(config.redis.url, 'ledgergraph-consent-signin', log, {
-        enableOfflineQueue: false,
-        commandTimeout: 500,
-        maxRetriesPerRequest: 0,
-      })
-    : undefined;
-  // The token endpoint with the configured throttles, audited lockouts and the address the
-  // gateway forwards.
-  const token = tokenEndpoint(consent.services.tokens, {
-    throttles: credentialThrottles(
-      config.signin,
-      signinRedis && { redis: signinRedis, keyPrefix: config.redis.keyPrefix },
-    ),
-    internalSecret: internalSecretOf(config),
-    audit: config.audit.enabled ? audit.store : undefined,
-    log,
-    clock,
   });
   const retention = config.audit.pruneIntervalMs
     ? scheduleRetention(audit.store, {
@@ -93,8 +91,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
         log: log.child({ component: 'audit-retention' }),
       })
     : undefined;
-  const routes = { ...consent.routes, 'POST /token': token };
-  const listening = await serveService(config, config.subgraphPorts.consent, routes, log, {
+  const listening = await serveService(config, config.subgraphPorts.consent, consent.routes, log, {
     'db:consent': async () => void (await db.$queryRaw`SELECT 1`),
   });
   return {
