@@ -1,9 +1,9 @@
 import { AppError } from '../shared/errors/index.ts';
-import { readBody } from '../shared/http/graphql-handler.ts';
+import { readBody, sendJson } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
 import { clientAddressHeader, signClientAddress } from '../shared/throttle/index.ts';
-import { refuse } from './errors.ts';
-import { requestInfo } from './request.ts';
+import { markRefused } from './refusals.ts';
+import { oneAuthorization, requestInfo } from './request.ts';
 
 /**
  * The token endpoint's front door. Beyond a plain proxy: the consent service throttles
@@ -12,14 +12,24 @@ import { requestInfo } from './request.ts';
  */
 export function tokenProxy(target: string, internalSecret: string): Route {
   return async (req, res) => {
+    const info = requestInfo(req);
     let body: string;
     try {
+      // RFC 6749 §3.1 and §2.3: one set of client credentials; Node would keep the first.
+      oneAuthorization(req);
       body = await readBody(req, 16_384);
     } catch (e) {
-      if (e instanceof AppError) return refuse(res, e, { connection: 'close' });
-      throw e;
+      if (!(e instanceof AppError)) throw e;
+      markRefused(info, e);
+      // An OAuth client reads OAuth errors here, not GraphQL ones.
+      req.resume();
+      return sendJson(
+        res,
+        e.details?.limit === 'bodySize' ? 413 : 400,
+        { error: 'invalid_request', error_description: e.message },
+        { connection: 'close' },
+      );
     }
-    const info = requestInfo(req);
     const headers: Record<string, string> = {
       'x-fapi-interaction-id': info.id,
       [clientAddressHeader]: await signClientAddress(

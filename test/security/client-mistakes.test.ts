@@ -202,9 +202,12 @@ describe('client mistakes are 4xx with a clear code, never 500', () => {
       expect(empty.status).toBe(400);
     });
 
-    it('two Authorization headers are 400 invalid_request at the token endpoint', async () => {
+    it.each([
+      ['at the consent service', () => `${t.system.subgraphUrls.consent}/token`],
+      ["through the gateway's /token", () => `${t.url}/token`],
+    ])('two Authorization headers are 400 invalid_request %s', async (_where, url) => {
       const res = await rawPost(
-        `${t.system.subgraphUrls.consent}/token`,
+        url(),
         {
           'content-type': form,
           authorization: [basic('demo-pfm', 'wrong'), basic('demo-pfm', 'demo-pfm-secret')],
