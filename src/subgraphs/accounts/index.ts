@@ -42,11 +42,15 @@ export interface AccountsSubgraphOptions {
 }
 
 export function createAccountServices(
-  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit' | 'shield' | 'log'>,
+  o: Omit<AccountsSubgraphOptions, 'internalSecret' | 'maxBodyBytes' | 'audit' | 'shield'>,
 ) {
   const clock = o.clock ?? systemClock;
   const box = SecretBox.fromBase64(o.encryption.key, o.encryption.previousKeys);
-  const banks = new BankDirectory(o.banks, { timeoutMs: o.bankData.bankTimeoutMs, clock });
+  const banks = new BankDirectory(o.banks, {
+    timeoutMs: o.bankData.bankTimeoutMs,
+    clock,
+    log: o.log,
+  });
   const connections = new ConnectionService({
     db: o.db,
     banks,

@@ -1,7 +1,9 @@
 import type { BankDefinition } from '../../../shared/banks.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { notFound } from '../../../shared/errors/index.ts';
+import type { Logger } from '../../../shared/log/index.ts';
 import { createConnector, type Connector } from '../connectors/index.ts';
+import type { OnSkippedEntry } from '../connectors/entries.ts';
 
 export interface Bank {
   definition: BankDefinition;
@@ -17,8 +19,12 @@ export class BankDirectory {
 
   constructor(
     definitions: readonly BankDefinition[],
-    options: { timeoutMs: number; clock: Clock },
+    options: { timeoutMs: number; clock: Clock; log?: Logger },
   ) {
+    // Counted on the metric by the connector; named here for the operator.
+    const log = options.log;
+    const onSkippedEntry: OnSkippedEntry | undefined =
+      log && ((entry) => log.warn('bank entry skipped', { ...entry }));
     // Session expiry and Retry-After dates are reckoned on the system's clock.
     const timing = { now: () => options.clock.now().getTime() };
     for (const d of definitions) {
@@ -34,8 +40,15 @@ export class BankDirectory {
               clientId: d.clientId,
               clientSecret: d.clientSecret,
               http,
+              onSkippedEntry,
             })
-          : createConnector({ standard: 'berlin-group', bankId: d.id, baseUrl: d.baseUrl, http });
+          : createConnector({
+              standard: 'berlin-group',
+              bankId: d.id,
+              baseUrl: d.baseUrl,
+              http,
+              onSkippedEntry,
+            });
       this.banks.set(d.id, { definition: d, connector });
     }
   }
