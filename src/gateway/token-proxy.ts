@@ -25,7 +25,7 @@ export function tokenProxy(target: string, internalSecret: string): Route {
       req.resume();
       return sendJson(
         res,
-        e.details?.limit === 'bodySize' ? 413 : 400,
+        e.httpStatus,
         { error: 'invalid_request', error_description: e.message },
         { connection: 'close' },
       );

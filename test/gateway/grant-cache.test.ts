@@ -125,6 +125,7 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
   });
   afterEach(async () => {
     hold = undefined;
+    caches.splice(0);
     clock.offsetMs = 0;
     await Promise.all(closers.splice(0).map((close) => close()));
   });
@@ -136,6 +137,7 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const caches: GrantCache[] = [];
   /** One gateway replica: its own JWKS cache, grant cache and subscription. */
   const replica = (o: { url?: string; ttlMs?: number; cache?: boolean } = {}) => {
     const issuers = [remoteIssuer(issuer, `${served.url}/jwks`)];
@@ -149,7 +151,10 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
             now: () => clock.now().getTime(),
             onKeysRotated: () => reloadIssuerKeys(issuers, silentLogger),
           });
-    if (cache) closers.push(() => cache.close());
+    if (cache) {
+      caches.push(cache);
+      closers.push(() => cache.close());
+    }
     const authenticate = createAuthenticator({
       issuers,
       audience,
@@ -167,7 +172,12 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
 
   const authorisedConsent = async (expiresAt?: Date) => {
     const c = await consents.request(demoPfm, { permissions: ['ReadAccountsBasic'], expiresAt });
+    const before = received();
+    const listening = caches.filter((cache) => cache.live).length;
     await consents.authorise(alice, c.id, ['acc_1']);
+    // The authorisation's own signal must have landed first: a lookup it overlaps is
+    // (rightly) not kept, which would make the counts below depend on timing.
+    await until(() => received() - before >= listening);
     return { id: c.id, token: await issueToken(c.id) };
   };
   const received = () =>

@@ -37,8 +37,9 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 
+  /** The code's status, unless the error names a more precise one (413, 503). */
   get httpStatus(): number {
-    return httpStatus[this.code];
+    return typeof this.details.http === 'number' ? this.details.http : httpStatus[this.code];
   }
 
   toGraphQLError(): GraphQLError {

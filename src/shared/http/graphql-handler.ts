@@ -66,11 +66,10 @@ export function sendGraphQLError(
   headers: Record<string, string> = {},
   accept?: string,
 ): void {
-  const status = typeof error.details.http === 'number' ? error.details.http : error.httpStatus;
   const { http: _http, ...details } = error.details;
   sendJson(
     res,
-    status,
+    error.httpStatus,
     { errors: [{ message: error.message, extensions: { code: error.code, ...details } }] },
     { 'content-type': graphqlMediaType(accept), ...headers },
   );
