@@ -23,7 +23,7 @@ export const benchEnv: Record<string, string> = {
   ACCOUNTS_PORT: '0',
   PAYMENTS_PORT: '0',
   SANDBOX_BANK_BASE_PORT: '0',
-  LOG_LEVEL: 'silent',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
   INTERNAL_CONTEXT_SECRET: benchSecret,
   ACCESS_TOKEN_TTL_SECONDS: '3600',
   RATE_LIMIT_PER_SECOND: '1000000',
