@@ -1,4 +1,4 @@
-import type { BankDefinition } from '../shared/banks.ts';
+import { sandboxBankDirectory, sandboxBanks, type BankDefinition } from '../shared/banks.ts';
 import { startSandboxBank, type SandboxBank } from './index.ts';
 
 export interface EmbeddedSandboxOptions {
@@ -12,23 +12,6 @@ export interface EmbeddedSandboxOptions {
   stateDir?: string;
 }
 
-/** The embedded default's banks: one per wire format seen in the field. */
-const embedded = [
-  {
-    id: 'sandbox-obie',
-    name: 'Sandbox Bank UK (OBIE 3.1.11)',
-    standard: 'obie',
-    obieVersion: '3.1.11',
-  },
-  {
-    id: 'sandbox-obie-v4',
-    name: 'Sandbox Bank UK (OBIE 4.0)',
-    standard: 'obie',
-    obieVersion: '4.0',
-  },
-  { id: 'sandbox-bg', name: 'Sandbox Bank DE (Berlin Group)', standard: 'berlin-group' },
-] as const;
-
 /** Starts the sandbox banks and describes them as the aggregator's bank directory. */
 export async function startEmbeddedSandbox(o: EmbeddedSandboxOptions): Promise<{
   banks: BankDefinition[];
@@ -37,7 +20,7 @@ export async function startEmbeddedSandbox(o: EmbeddedSandboxOptions): Promise<{
 }> {
   const handles: SandboxBank[] = [];
   try {
-    for (const [i, b] of embedded.entries()) {
+    for (const [i, b] of sandboxBanks.entries()) {
       handles.push(
         await startSandboxBank({
           id: b.id,
@@ -58,16 +41,7 @@ export async function startEmbeddedSandbox(o: EmbeddedSandboxOptions): Promise<{
   }
   return {
     handles,
-    banks: embedded.map((b, i) => ({
-      id: b.id,
-      name: b.name,
-      standard: b.standard,
-      ...('obieVersion' in b ? { obieVersion: b.obieVersion } : {}),
-      baseUrl: handles[i]!.url,
-      clientId: 'ledgergraph',
-      clientSecret: 'sandbox-secret',
-      sandbox: true,
-    })),
+    banks: sandboxBankDirectory(handles.map((h) => h.url)),
     close: async () => {
       await Promise.all(handles.map((h) => h.close()));
     },
