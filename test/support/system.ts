@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/shared/config/index.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { startSystem, type RunningSystem } from '../../src/system.ts';
+import { gatewayClient } from './gateway-client.ts';
 
 /** A clock tests can move; starts at real time. */
 export class TestClock implements Clock {
@@ -44,55 +45,8 @@ export async function startTestSystem(env: Record<string, string> = {}) {
   const system: RunningSystem = await startSystem(config, clock);
   const url = system.gatewayUrl;
 
-  async function token(client: string, secret: string, form: Record<string, string>) {
-    const res = await fetch(`${url}/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`,
-      },
-      body: new URLSearchParams(form),
-    });
-    const body = (await res.json()) as { access_token?: string; error?: string };
-    if (!body.access_token)
-      throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
-    return body.access_token;
-  }
-
-  async function execute<T = Record<string, unknown>>(
-    accessToken: string | undefined,
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ): Promise<GraphQLResponse<T>> {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
-    return { status: res.status, headers: res.headers, ...body };
-  }
-
-  const tokens = {
-    client: (client = 'demo-pfm', secret = 'demo-pfm-secret') =>
-      token(client, secret, { grant_type: 'client_credentials' }),
-    psu: (username = 'alice', password = 'alice-sandbox') =>
-      token('ledgergraph-consent-ui', 'consent-ui-secret', {
-        grant_type: 'password',
-        username,
-        password,
-      }),
-    consent: (consentId: string, client = 'demo-pfm', secret = 'demo-pfm-secret') =>
-      token(client, secret, {
-        grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
-        consent_id: consentId,
-      }),
-  };
+  // The same calls a client app makes to a gateway in another process.
+  const { execute, tokens } = gatewayClient(url);
 
   /** Request → PSU picks accounts → authorise → consent-bound token. */
   async function authorisedConsent(options: {
