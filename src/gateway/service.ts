@@ -36,7 +36,7 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     audience: config.tokens.audience,
     issuers: [
       remoteIssuer(config.tokens.issuer, `${deps.consentUrl}/jwks`),
-      ...config.tokens.trustedIssuers.map((t) => remoteIssuer(t.issuer, t.jwksUrl)),
+      ...config.tokens.trustedIssuers.map((t) => remoteIssuer(t.issuer, t.jwksUrl, t)),
     ],
     consentServiceUrl: deps.consentUrl,
     maxBodyBytes: config.maxBodyBytes,

@@ -9,7 +9,10 @@ export interface Principal {
   kind: PrincipalKind;
   /** `sub` of the token: the client id for `client`, the PSU id otherwise. */
   subject: string;
+  /** One of our registered client apps (for an external issuer's token, the one mapped to). */
   clientId: string;
+  /** The `client_id` an external issuer gave, when the token is not our own. */
+  externalClientId?: string;
   psuId?: string;
   consentId?: string;
   scopes: string[];

@@ -15,9 +15,26 @@ export const accessTokenType = 'at+jwt';
 const clockToleranceSeconds = 5;
 const maxFutureSkewSeconds = 60;
 
+/**
+ * What an external issuer's tokens may do here (TRUSTED_ISSUERS). Its `client_id` is a name
+ * in its own namespace, so it counts only through `clients`; consents are granted here, so
+ * its tokens carry `consent_id` only with `consentBound`.
+ */
+export interface IssuerTrust {
+  /** Its client_id → one of our registered client app ids; an unmapped one gets nothing. */
+  clients: Readonly<Record<string, string>>;
+  /** Scopes beyond these are dropped from its tokens. */
+  maxScopes: readonly string[];
+  consentBound: boolean;
+  /** Its JWS algorithms, in place of `allowedAlgorithms`. */
+  algorithms: readonly string[];
+}
+
 export interface Issuer {
   issuer: string;
   keys: JWTVerifyGetKey;
+  /** Set for an external issuer; our own issuer has none. */
+  trust?: IssuerTrust;
 }
 
 export interface VerifyOptions {
@@ -27,9 +44,11 @@ export interface VerifyOptions {
   now?: () => number;
 }
 
-export const remoteIssuer = (issuer: string, jwksUrl: string): Issuer => ({
+/** Our own issuer without `trust`; an external one always with it. */
+export const remoteIssuer = (issuer: string, jwksUrl: string, trust?: IssuerTrust): Issuer => ({
   issuer,
   keys: createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5_000, timeoutDuration: 3_000 }),
+  ...(trust ? { trust } : {}),
 });
 
 /**
@@ -59,7 +78,7 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, issuer.keys, {
-      algorithms: allowedAlgorithms,
+      algorithms: issuer.trust ? [...issuer.trust.algorithms] : allowedAlgorithms,
       issuer: issuer.issuer,
       audience: options.audience,
       typ: accessTokenType,
@@ -76,7 +95,33 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   ) {
     throw unauthenticated('Access token issued in the future');
   }
-  return principalFrom(payload, issuer.issuer);
+  const principal = principalFrom(payload, issuer.issuer);
+  return issuer.trust ? externalPrincipal(principal, issuer.trust) : principal;
+}
+
+/**
+ * An external token acts for the registered client app its client_id maps to, with at most
+ * the issuer's scopes, and never as a PSU: its `sub` names a user of that issuer, not one of
+ * ours, so only a consent granted here (checked by the gateway) binds it to a PSU.
+ */
+function externalPrincipal(p: Principal, trust: IssuerTrust): Principal {
+  const externalClientId = p.clientId;
+  const clientId = Object.hasOwn(trust.clients, externalClientId)
+    ? trust.clients[externalClientId]
+    : undefined;
+  if (!clientId) throw unauthenticated('Access token from a client not registered for its issuer');
+  if (p.consentId && !trust.consentBound) {
+    throw unauthenticated('Consent-bound access tokens from this issuer are not accepted');
+  }
+  const ceiling = new Set(trust.maxScopes);
+  return {
+    ...p,
+    kind: p.consentId ? 'consent' : 'client',
+    clientId,
+    externalClientId,
+    psuId: p.consentId ? p.subject : undefined,
+    scopes: p.scopes.filter((s) => ceiling.has(s)),
+  };
 }
 
 function reasonFor(e: unknown): string {

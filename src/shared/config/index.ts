@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { BankDefinition } from '../banks.ts';
+import { allPermissions, allPlatformScopes } from '../auth/permissions.ts';
 import { isLoopbackHost } from './hosts.ts';
 
 /**
@@ -29,7 +30,56 @@ const bankDefinition = z.object({
   sandbox: z.boolean().default(false),
 });
 
-const trustedIssuer = z.object({ issuer: z.string().url(), jwksUrl: z.string().url() });
+const knownScopes: readonly string[] = [...allPlatformScopes, ...allPermissions];
+/** Each external issuer's trust is explicit (docs/DECISIONS.md, external token issuers). */
+const trustedIssuer = z.strictObject({
+  issuer: z.string().url(),
+  jwksUrl: z.string().url(),
+  clients: z
+    .record(z.string().min(1), z.string().min(1), {
+      error: (i) =>
+        i.input === undefined
+          ? "required: map the issuer's client_id values to our registered client app ids, " +
+            '{"its-client-id": "our-client-app-id"}; without it its tokens would grant nothing'
+          : 'must map client_id strings to registered client app ids',
+    })
+    .refine(
+      (c) => Object.keys(c).length > 0,
+      "maps no client_id, so the issuer's tokens would grant nothing: map one or remove the entry",
+    ),
+  maxScopes: z.array(
+    z
+      .string()
+      .refine((s) => knownScopes.includes(s), { error: (i) => `unknown scope ${String(i.input)}` }),
+    {
+      error: (i) =>
+        i.input === undefined
+          ? 'required: the most scopes its tokens may carry here, e.g. ["consents:manage"] ([] for none)'
+          : 'must be an array of scopes',
+    },
+  ),
+  consentBound: z.boolean().default(false),
+  algorithms: z
+    .array(z.enum(['PS256', 'ES256', 'EdDSA', 'RS256']))
+    .min(1)
+    .default(['PS256', 'ES256', 'EdDSA']),
+});
+const trustedIssuers = z
+  .string()
+  .default('[]')
+  .transform((s, ctx): unknown => {
+    try {
+      return JSON.parse(s);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be a JSON array of {issuer, jwksUrl, clients, maxScopes, consentBound?, algorithms?}',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(trustedIssuer));
 /** A non-negative decimal amount such as "100.00"; money is never a float. */
 const decimalAmount = z
   .string()
@@ -75,17 +125,7 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   SIGNING_ALG: z.enum(['ES256', 'PS256']).default('ES256'),
   KEY_ROTATION_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-  TRUSTED_ISSUERS: z
-    .string()
-    .default('[]')
-    .transform((s, ctx) => {
-      try {
-        return z.array(trustedIssuer).parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {issuer, jwksUrl}' });
-        return z.NEVER;
-      }
-    }),
+  TRUSTED_ISSUERS: trustedIssuers,
   INTERNAL_CONTEXT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO_DATA: bool('true'),
   SANDBOX_BANKS: bool('true'),
@@ -204,6 +244,7 @@ export interface Config {
     alg: 'ES256' | 'PS256';
     /** A rotated-in key is published this long before it signs (> verifiers' JWKS cooldown). */
     rotationLeadSeconds: number;
+    /** External issuers, each with its client mapping, scope ceiling and algorithms. */
     trustedIssuers: TrustedIssuer[];
   };
   /** Shared by gateway and subgraphs to sign/verify the internal context; generated if unset. */
