@@ -376,7 +376,14 @@ describe('tokens from an external issuer, verified against its JWKS by URL', () 
     const port = (jwksServer.address() as { port: number }).port;
     const issuer = 'https://idp.example';
     const t = await startTestSystem({
-      TRUSTED_ISSUERS: JSON.stringify([{ issuer, jwksUrl: `http://127.0.0.1:${port}/jwks` }]),
+      TRUSTED_ISSUERS: JSON.stringify([
+        {
+          issuer,
+          jwksUrl: `http://127.0.0.1:${port}/jwks`,
+          clients: { 'compliance-console': 'compliance-console' },
+          maxScopes: ['consents:manage'],
+        },
+      ]),
     });
     try {
       const token = await new SignJWT({ client_id: 'compliance-console', scope: 'consents:manage' })

@@ -56,7 +56,22 @@ describe('payments through the gateway, against the sandbox banks', () => {
       PAYMENTS_VELOCITY_MAX_COUNT: '1000',
       PAYMENTS_ANOMALY_BURST_COUNT: '1000',
       PAYMENTS_ANOMALY_AMOUNT_FACTOR: '1000',
-      TRUSTED_ISSUERS: JSON.stringify([{ issuer, jwksUrl: `http://127.0.0.1:${port}/jwks` }]),
+      // An identity provider that does strong customer authentication for demo-pfm's PSUs.
+      TRUSTED_ISSUERS: JSON.stringify([
+        {
+          issuer,
+          jwksUrl: `http://127.0.0.1:${port}/jwks`,
+          clients: { 'demo-pfm': 'demo-pfm' },
+          maxScopes: [
+            'ReadAccountsBasic',
+            'InitiatePayments',
+            'ReadPayments',
+            'payments:initiate',
+            'payments:read',
+          ],
+          consentBound: true,
+        },
+      ]),
     });
     payer = await payerToken(t);
     await pay(t, payer.token, gbpOrder({ creditorAccount: knownCreditor }));
