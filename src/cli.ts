@@ -31,6 +31,18 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
     help: 'schema print: write subgraph SDLs and the composed supergraph to schema/',
     load: async () => withConfig((await import('./commands/schema.ts')).schema),
   },
+  backup: {
+    help: 'backup <dir>: consistent online backup of every store, keys and the audit checkpoint',
+    load: async () => withConfig((await import('./commands/backup.ts')).backupCommand('backup')),
+  },
+  restore: {
+    help: 'restore <dir> [--force]: bring a backup back into the configured stores',
+    load: async () => withConfig((await import('./commands/backup.ts')).backupCommand('restore')),
+  },
+  drill: {
+    help: 'drill <dir>: restore the newest backup into scratch stores and prove it usable',
+    load: async () => withConfig((await import('./commands/backup.ts')).backupCommand('drill')),
+  },
   audit: {
     help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
     load: async () => withConfig((await import('./commands/audit.ts')).audit),
