@@ -98,7 +98,8 @@ export function detectRecurring(
       continue;
     }
     for (const [amount, same] of byAmount(items)) {
-      const frequency = classify(same);
+      // Two equal purchases a year apart at a shop visited often are chance, not a stream.
+      const frequency = classify(same, ['WEEKLY', 'FORTNIGHTLY', 'MONTHLY']);
       if (frequency) streams.push(toStream(key, amount, same, frequency, asOf));
     }
   }
@@ -108,10 +109,13 @@ export function detectRecurring(
 }
 
 /** The frequency the intervals keep to best, if they keep to one well enough. */
-function classify(items: readonly Item[]): Frequency | undefined {
+function classify(
+  items: readonly Item[],
+  candidates: readonly Frequency[] = frequencies,
+): Frequency | undefined {
   const intervals = items.slice(1).map((it, i) => it.day - items[i]!.day);
   let best: { frequency: Frequency; share: number } | undefined;
-  for (const frequency of frequencies) {
+  for (const frequency of candidates) {
     if (items.length < minOccurrences[frequency]) continue;
     const { one, two } = window[frequency];
     const onPeriod = intervals.filter((d) => d >= one[0] && d <= one[1]).length;
@@ -137,7 +141,7 @@ function amountsFit(items: readonly Item[], frequency: Frequency, share: number)
   const typical = deviations[Math.floor(deviations.length / 2)]!;
   if (frequency === 'YEARLY') return deviations.at(-1)! <= 0.25;
   if (typical <= 0.15) return true;
-  return frequency === 'MONTHLY' && items.length >= 6 && share >= 0.9;
+  return items.length >= 6 && share >= 0.85;
 }
 
 function byAmount(items: readonly Item[]): Map<string, Item[]> {
