@@ -201,6 +201,8 @@ export const envSchema = z.object({
   SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
   SIGNIN_MAX_FAILURES_PER_IDENTITY: z.coerce.number().int().min(1).default(50),
+  CONSENT_ENCRYPTION_KEY: aesKey.optional(),
+  CONSENT_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   PAYMENTS_ENCRYPTION_KEY: aesKey.optional(),
   PAYMENTS_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   PAYMENTS_SCA_THRESHOLD: decimalAmount.default('100.00'),
@@ -297,6 +299,14 @@ export interface Config {
     maxFailuresPerAddress: number;
     /** Failures per identity per day, any address. */
     maxFailuresPerIdentity: number;
+  };
+  /** The consent service's own secrets at rest (PSUs' TOTP secrets). */
+  consent: {
+    encryptionKey: string | undefined;
+    /** Keys rotated out: still open what they sealed, never seal. */
+    previousEncryptionKeys: string[];
+    /** Where the embedded default keeps a generated key while encryptionKey is unset. */
+    encryptionKeyFile: string;
   };
   /**
    * State shared by replicas: the gateways' rate-limit budget and the consent-change signals
@@ -460,6 +470,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockoutSeconds: e.SIGNIN_LOCKOUT_SECONDS,
       maxFailuresPerAddress: e.SIGNIN_MAX_FAILURES_PER_ADDRESS,
       maxFailuresPerIdentity: e.SIGNIN_MAX_FAILURES_PER_IDENTITY,
+    },
+    consent: {
+      encryptionKey: e.CONSENT_ENCRYPTION_KEY,
+      previousEncryptionKeys: e.CONSENT_ENCRYPTION_PREVIOUS_KEYS,
+      encryptionKeyFile: join(dataDir, 'consent.key'),
     },
     payments: {
       encryptionKey: e.PAYMENTS_ENCRYPTION_KEY,

@@ -78,6 +78,9 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'SIGNIN_LOCKOUT_SECONDS',
     'SIGNIN_MAX_FAILURES_PER_ADDRESS',
     'SIGNIN_MAX_FAILURES_PER_IDENTITY',
+    // Seals PSUs' TOTP secrets (the sign-in page's second factor).
+    'CONSENT_ENCRYPTION_KEY',
+    'CONSENT_ENCRYPTION_PREVIOUS_KEYS',
     'REDIS_URL',
     'REDIS_KEY_PREFIX',
   ],

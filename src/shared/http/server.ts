@@ -5,8 +5,9 @@ import { sendJson } from './graphql-handler.ts';
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 /**
- * A minimal router: `"METHOD /path"` → handler. Unknown paths are 404, a failing handler
- * is a 500 without details (the error goes to the log, never to the client).
+ * A minimal router: `"METHOD /path"` → handler, or `"METHOD /prefix/*"` for every path
+ * below a prefix (the longest prefix wins; exact paths first). Unknown paths are 404, a
+ * failing handler is a 500 without details (the error goes to the log, never to the client).
  */
 export function createRouter(
   routes: Record<string, Route>,
@@ -14,7 +15,7 @@ export function createRouter(
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[`${req.method} ${url.pathname}`];
+    const route = routes[`${req.method} ${url.pathname}`] ?? prefixRoute(routes, req, url);
     try {
       if (route) await route(req, res, url);
       else if (Object.keys(routes).some((k) => k.endsWith(` ${url.pathname}`))) {
@@ -26,6 +27,22 @@ export function createRouter(
       else res.destroy();
     }
   };
+}
+
+function prefixRoute(
+  routes: Record<string, Route>,
+  req: IncomingMessage,
+  url: URL,
+): Route | undefined {
+  let best: { length: number; route: Route } | undefined;
+  for (const [key, route] of Object.entries(routes)) {
+    if (!key.endsWith('/*') || !key.startsWith(`${req.method} `)) continue;
+    const prefix = key.slice(key.indexOf(' ') + 1, -1);
+    if (url.pathname.startsWith(prefix) && prefix.length > (best?.length ?? -1)) {
+      best = { length: prefix.length, route };
+    }
+  }
+  return best?.route;
 }
 
 /** How long a stopping server waits for requests in flight before it cuts them. */

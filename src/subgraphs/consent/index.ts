@@ -9,6 +9,10 @@ import type { Route } from '../../shared/http/server.ts';
 import type { Logger } from '../../shared/log/index.ts';
 import type { SignalPublisher } from '../../shared/signals/index.ts';
 import type { ConsentDb } from './db/client.ts';
+import { createAuthorizationServer } from './authorization/index.ts';
+import type { AuthorizationTtl } from './authorization/provider.ts';
+import { PsuAccountLister } from './authorization/psu-accounts.ts';
+import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { tokenEndpoint, type TokenEndpointOptions } from './http/token-endpoint.ts';
 import { createConsentLoaders } from './loaders/index.ts';
 import type { ConsentContext } from './resolvers/context.ts';
@@ -42,6 +46,14 @@ export interface ConsentSubgraphOptions {
   signals?: SignalPublisher;
   /** Which account ids are a PSU's (the accounts service); checked at authorisation. */
   accounts?: AccountOwnership;
+  /** The authorization server (PAR, hosted sign-in and consent pages); unset: none. */
+  authorization?: {
+    /** Seals PSUs' TOTP secrets. */
+    box: SecretBox;
+    /** The accounts subgraph, asked for the PSU's accounts on the consent screen. */
+    accountsGraphqlUrl: string;
+    ttl?: Partial<AuthorizationTtl>;
+  };
   tokens: {
     issuer: string;
     audience: string;
@@ -97,6 +109,28 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     sendJson(res, 200, { grant: await consents.grant(url.searchParams.get('id') ?? '') });
   };
 
+  const authorization = o.authorization
+    ? await createAuthorizationServer({
+        db: o.db,
+        clock: o.clock,
+        issuer: o.tokens.issuer,
+        secret: o.internalSecret,
+        tokens,
+        keys,
+        consents,
+        accounts: new PsuAccountLister({
+          accountsGraphqlUrl: o.authorization.accountsGraphqlUrl,
+          secret: o.internalSecret,
+        }),
+        box: o.authorization.box,
+        ...(o.tokenEndpoint?.throttles ? { throttles: o.tokenEndpoint.throttles } : {}),
+        guard: o.tokenEndpoint ?? {},
+        internalSecret: o.tokenEndpoint?.internalSecret ?? o.internalSecret,
+        ...(o.authorization.ttl ? { ttl: o.authorization.ttl } : {}),
+        ...(o.log ? { log: o.log } : {}),
+      })
+    : {};
+
   return {
     schema,
     sdl,
@@ -104,6 +138,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     services: { consents, keys, tokens },
     routes: {
       ...routes,
+      ...authorization,
       'POST /token': tokenEndpoint(tokens, o.tokenEndpoint),
       'GET /jwks': async (_req, res) =>
         sendJson(res, 200, await keys.jwks(), { 'cache-control': 'max-age=60' }),

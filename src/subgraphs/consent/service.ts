@@ -18,6 +18,8 @@ import { seedConsentDb } from './db/seed.ts';
 import { createConsentSubgraph } from './index.ts';
 import { closeRedis, redisConnection } from '../../shared/signals/redis.ts';
 import { credentialThrottles } from './http/credential-guard.ts';
+import { SecretBox } from '../../shared/crypto/secret-box.ts';
+import { keyFromFile } from '../../shared/crypto/key-file.ts';
 
 export interface ConsentServiceDeps extends ServiceDeps {
   /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
@@ -39,11 +41,17 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   await migrateConsentDb(config.databases.consent);
   const db = openConsentDb(config.databases.consent);
   const audit = deps.audit ?? (await openServiceAudit(config, log));
-  if (config.seedDemoData) await seedConsentDb(db);
+  // PSUs' TOTP secrets are sealed under consent's own key (the embedded default: a key file).
+  const box = SecretBox.fromBase64(
+    config.consent.encryptionKey ?? keyFromFile(config.consent.encryptionKeyFile),
+    config.consent.previousEncryptionKeys,
+  );
+  if (config.seedDemoData) await seedConsentDb(db, box);
   const internalSecret = internalSecretOf(config);
   // Authorisation asks the accounts service whose the chosen accounts are.
+  const accountsUrl = deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts);
   const accounts = new AccountsClient({
-    baseUrl: deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts),
+    baseUrl: accountsUrl,
     secret: internalSecret,
   });
   // With replicas: every gateway hears of revocations and key rotations at once.
@@ -68,6 +76,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     auditStore: audit.store,
     accounts,
     tokens: config.tokens,
+    authorization: { box, accountsGraphqlUrl: `${accountsUrl}/graphql` },
     // The configured throttles, audited lockouts and the address the gateway forwards.
     tokenEndpoint: {
       throttles: credentialThrottles(

@@ -1,12 +1,33 @@
 import { Permission, PlatformScope, allPermissions } from '../../../shared/auth/permissions.ts';
+import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
+import { sealTotpSecret } from '../authorization/totp.ts';
 import { hashSecret } from '../services/secret-hash.ts';
 import type { ConsentDb } from './client.ts';
 
 /** Demo parties for the embedded default and the tests. Secrets are dev-only, printed at start. */
 export const demoPsus = [
-  { id: 'psu_alice', username: 'alice', displayName: 'Alice Example', password: 'alice-sandbox' },
-  { id: 'psu_bob', username: 'bob', displayName: 'Bob Example', password: 'bob-sandbox' },
-  { id: 'psu_carol', username: 'carol', displayName: 'Carol Example', password: 'carol-sandbox' },
+  {
+    id: 'psu_alice',
+    username: 'alice',
+    displayName: 'Alice Example',
+    password: 'alice-sandbox',
+    // Published like the passwords: `npm run cli -- totp alice` prints the current code.
+    totpSecret: 'JBSWY3DPEHPK3PXPALICE234',
+  },
+  {
+    id: 'psu_bob',
+    username: 'bob',
+    displayName: 'Bob Example',
+    password: 'bob-sandbox',
+    totpSecret: 'JBSWY3DPEHPK3PXPBOB23456',
+  },
+  {
+    id: 'psu_carol',
+    username: 'carol',
+    displayName: 'Carol Example',
+    password: 'carol-sandbox',
+    totpSecret: 'JBSWY3DPEHPK3PXPCAROL234',
+  },
 ];
 
 const basic = [
@@ -52,16 +73,28 @@ export const demoClientApps = [
   },
 ];
 
-/** Idempotent: safe on every start. */
-export async function seedConsentDb(db: ConsentDb): Promise<void> {
+/**
+ * Idempotent: safe on every start. `box` seals the demo PSUs' TOTP secrets; without it
+ * (lifecycle tests that never sign in) the PSUs have no second factor.
+ */
+export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<void> {
   for (const p of demoPsus) {
-    if (await db.psu.findUnique({ where: { id: p.id } })) continue;
+    const existing = await db.psu.findUnique({ where: { id: p.id } });
+    // A store seeded before the second factor existed gets the demo secret now.
+    if (box && existing && existing.totpSecret === null) {
+      await db.psu.update({
+        where: { id: p.id },
+        data: { totpSecret: sealTotpSecret(box, p.id, p.totpSecret) },
+      });
+    }
+    if (existing) continue;
     await db.psu.create({
       data: {
         id: p.id,
         username: p.username,
         displayName: p.displayName,
         passwordHash: await hashSecret(p.password),
+        totpSecret: box ? sealTotpSecret(box, p.id, p.totpSecret) : null,
       },
     });
   }

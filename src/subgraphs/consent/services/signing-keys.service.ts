@@ -43,19 +43,32 @@ export class SigningKeyService {
    * only for an empty store; a clock behind every activation falls back to the oldest key.
    */
   async current(): Promise<ActiveKey> {
-    const row =
-      (await this.db.signingKey.findFirst({
-        where: { activatesAt: { lte: this.clock.now() } },
-        orderBy: { activatesAt: 'desc' },
-      })) ??
-      (await this.db.signingKey.findFirst({ orderBy: { activatesAt: 'asc' } })) ??
-      (await this.create(this.clock.now()));
+    const row = await this.currentRow();
     let key = this.imported.get(row.kid);
     if (!key) {
       key = await importJWK(JSON.parse(row.privateJwk) as JWK, row.alg);
       this.imported.set(row.kid, key);
     }
     return { kid: row.kid, alg: row.alg as SigningAlg, key };
+  }
+
+  /**
+   * The current key as a private JWK, for the authorization server's own keystore (it
+   * signs nothing we issue: access tokens come from `current()`, read per token).
+   */
+  async currentPrivateJwk(): Promise<JWK> {
+    return JSON.parse((await this.currentRow()).privateJwk) as JWK;
+  }
+
+  private async currentRow() {
+    return (
+      (await this.db.signingKey.findFirst({
+        where: { activatesAt: { lte: this.clock.now() } },
+        orderBy: { activatesAt: 'desc' },
+      })) ??
+      (await this.db.signingKey.findFirst({ orderBy: { activatesAt: 'asc' } })) ??
+      (await this.create(this.clock.now()))
+    );
   }
 
   /** Returns the new key's id and when it starts signing. */
