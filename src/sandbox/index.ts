@@ -5,6 +5,9 @@ import { createBerlinGroupApi } from './berlin-group/api.js';
 import { CallLog } from './calls.js';
 import { SandboxBankData } from './data/bank.js';
 import { FaultController } from './faults.js';
+import { ClientRegistry } from './login/clients.js';
+import { loginRouter } from './login/flow.js';
+import { LoginSessions } from './login/sessions.js';
 import { createObieApi } from './obie/api.js';
 import { dialectFor } from './obie/dialect.js';
 import { resolveOptions } from './options.js';
@@ -73,6 +76,7 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     transactionsPerAccount: options.transactionsPerAccount,
     anchorDate: options.anchorDate,
   });
+  const logins = new LoginSessions(state, options.now);
   const api =
     options.standard === 'obie'
       ? createObieApi({
@@ -83,7 +87,13 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
           accessTokenTtlSeconds: options.accessTokenTtlSeconds,
           state,
         })
-      : createBerlinGroupApi({ data, now: options.now, pageSize: options.pageSize, state });
+      : createBerlinGroupApi({
+          data,
+          now: options.now,
+          pageSize: options.pageSize,
+          state,
+          logins,
+        });
   const initialFaults = {
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
     ...(options.errorRate !== undefined ? { errorRate: options.errorRate } : {}),
@@ -105,7 +115,16 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     pageSize: options.pageSize,
   };
   const admin = adminRouter({ info, data, faults, calls, api });
-  const running = createBankServer({ api, admin, faults, calls, state });
+  const login = loginRouter({
+    bankName: options.standard === 'obie' ? 'Sandbox Bank UK' : 'Sandbox Bank DE',
+    standard: options.standard,
+    api,
+    data,
+    sessions: logins,
+    clients: new ClientRegistry(state),
+    now: options.now,
+  });
+  const running = createBankServer({ api, admin, login, faults, calls, state });
 
   try {
     await new Promise<void>((resolve, reject) => {

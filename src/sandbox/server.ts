@@ -8,6 +8,8 @@ import type { BankState } from './state.js';
 export interface ServerParts {
   api: StandardApi;
   admin: Router;
+  /** The PSU's pages (authorize, login, approval) and TPP registration. */
+  login: Router;
   faults: FaultController;
   calls: CallLog;
   state: BankState;
@@ -87,6 +89,16 @@ async function handle(
     return;
   }
 
+  if (isLoginPath(url.pathname)) {
+    const reply = route(parts, parts.login, request, (status) => ({
+      status,
+      headers: { 'Cache-Control': 'no-store' },
+      body: { error: missMessages[status] },
+    }));
+    send(res, reply, 'application/json; charset=utf-8', {}, false);
+    return;
+  }
+
   const { api, faults } = parts;
   parts.calls.record(method, url.pathname, header(request, 'traceparent'));
   const decision = faults.decide();
@@ -120,6 +132,10 @@ async function handle(
       break;
   }
   send(res, reply, api.contentType, correlation, malformed);
+}
+
+function isLoginPath(path: string): boolean {
+  return path === '/authorize' || path === '/register' || path.startsWith('/login/');
 }
 
 const missMessages = {

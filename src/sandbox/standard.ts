@@ -1,4 +1,6 @@
 import type { ApiRequest, Reply, Router } from './http.js';
+import type { ApprovalSubject } from './login/pages.js';
+import type { CodeBinding } from './login/sessions.js';
 
 /** What the server needs from one standard (OBIE or Berlin Group) to run a bank. */
 export interface StandardApi {
@@ -10,7 +12,14 @@ export interface StandardApi {
   responseHeaders(req: ApiRequest): Record<string, string>;
   /** POST /__sandbox/authorise: the PSU logs in at the bank and approves. */
   authorise(body: unknown): Reply;
+  /** The login pages: what a consent or payment awaiting the PSU asks for; else undefined. */
+  describe(id: string): ApprovalSubject | undefined;
+  /** The PSU's decision on the bank's approval page (OBIE: an approval yields a code). */
+  decide(request: AdminAuthoriseBody): DecideOutcome;
 }
+
+export type DecideOutcome =
+  { ok: true; status: string; code?: string } | { ok: false; message: string };
 
 export interface AdminAuthoriseBody {
   consentId?: string;
@@ -18,6 +27,8 @@ export interface AdminAuthoriseBody {
   psu: string;
   accountIds?: string[];
   decision: 'approve' | 'reject';
+  /** Set by the login pages only (never read from an admin body): what the code is bound to. */
+  binding?: CodeBinding;
 }
 
 export type AdminParse = { ok: true; value: AdminAuthoriseBody } | { ok: false; reply: Reply };

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError, type AppError } from '../../src/shared/errors/index.ts';
 import { keyIdOf } from '../../src/shared/crypto/secret-box.ts';
+import { actAsSandboxPsu } from '../../src/subgraphs/accounts/banks/sandbox-psu.ts';
 import { storeKinds } from '../support/stores.ts';
 import { bankSideAccounts, startStoreSystem, type StoreSystem } from './support/store-system.ts';
 
@@ -78,11 +79,12 @@ for (const kind of storeKinds) {
       },
     );
 
-    it.skipIf(!available)('plays the PSU’s login only at sandbox banks', async () => {
+    it.skipIf(!available)('scripts a PSU’s bank login only at sandbox banks', async () => {
       const started = await s.services.connections.start('psu_bob', 'real-bank');
       expect(started.bankConsentId).toBeTruthy();
+      const realBank = s.banks.find((b) => b.id === 'real-bank')!;
       const refused = await failure(
-        s.services.connections.complete('psu_bob', started.connection.id, { sandboxLogin: 'bob' }),
+        actAsSandboxPsu(realBank, started.authorisationUrl!, { username: 'bob' }),
       );
       expect(refused.code).toBe('BAD_USER_INPUT');
       expect(refused.details['bankId']).toBe('real-bank');
@@ -94,7 +96,10 @@ for (const kind of storeKinds) {
 
     it.skipIf(!available)('Berlin Group hands back the bank’s SCA redirect link', async () => {
       const started = await s.services.connections.start('psu_carol', 'bank-bg');
-      expect(started.authorisationUrl).toMatch(/^http/);
+      expect(started.authorisationUrl).toBe(
+        `${s.bg.url}${new URL(started.authorisationUrl!).pathname}`,
+      );
+      expect(new URL(started.authorisationUrl!).pathname).toMatch(/^\/login\/[\w-]{32}$/);
       expect(started.connection.status).toBe('AwaitingAuthorisation');
     });
 
@@ -104,7 +109,7 @@ for (const kind of storeKinds) {
         const started = await s.services.connections.start('psu_carol', 'bank-obie');
         const complete = await failure(
           s.services.connections.complete('psu_bob', started.connection.id, {
-            sandboxLogin: 'bob',
+            authorisationCode: 'any',
           }),
         );
         expect(complete.code).toBe('NOT_FOUND');

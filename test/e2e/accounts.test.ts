@@ -3,6 +3,7 @@
  * booked, field and row visibility by consent, aggregation and transactionsSync.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followToCallback, loginAtBank } from '../support/bank-login.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
 const perAccount = 40;
@@ -66,7 +67,7 @@ describe('accounts, balances and transactions from the banks, through the gatewa
     throw new Error('too many pages');
   }
 
-  it('lets a PSU connect a bank through the graph (sandbox login) and lists the connections', async () => {
+  it('lets a PSU connect a bank through the graph (the bank’s own login) and lists the connections', async () => {
     const psu = await t.tokens.psu('carol', 'carol-sandbox');
     const banks = await t.execute<{ banks: { id: string; sandbox: boolean }[] }>(
       psu,
@@ -83,25 +84,26 @@ describe('accounts, balances and transactions from the banks, through the gatewa
       '{ accounts { id bankId } }',
     );
     const started = await t.execute<{
-      connectBank: { connection: { id: string; status: string }; bankConsentId: string };
+      connectBank: { connection: { id: string; status: string }; authorisationUrl: string };
     }>(
       psu,
       'mutation { connectBank(bankId: "sandbox-obie-v4") { connection { id status } bankConsentId authorisationUrl } }',
     );
     expectNoErrors(started);
-    const { connection, bankConsentId } = started.data!.connectBank;
+    const { connection, authorisationUrl } = started.data!.connectBank;
     expect(connection.status).toBe('AwaitingAuthorisation');
-    expect(bankConsentId).toBeTruthy();
+    const back = await loginAtBank(t, 'sandbox-obie-v4', authorisationUrl, { username: 'carol' });
+    expect((await followToCallback(back)).body).toMatchObject({ status: 'Active' });
     const completed = await t.execute<{
-      completeBankConnection: { status: string; bank: { id: string }; accounts: { id: string }[] };
-    }>(
-      psu,
-      `mutation($id: ID!) { completeBankConnection(connectionId: $id, sandboxLogin: "carol") {
-        status bank { id } accounts { id } } }`,
-      { id: connection.id },
-    );
+      bankConnections: {
+        id: string;
+        status: string;
+        bank: { id: string };
+        accounts: { id: string }[];
+      }[];
+    }>(psu, '{ bankConnections { id status bank { id } accounts { id } } }');
     expectNoErrors(completed);
-    const done = completed.data!.completeBankConnection;
+    const done = completed.data!.bankConnections.find((c) => c.id === connection.id)!;
     expect(done).toMatchObject({ status: 'Active', bank: { id: 'sandbox-obie-v4' } });
     // The same bank accounts as the seeded connection had: same opaque ids, now under the new one.
     const v4Before = before.data!.accounts.filter((a) => a.bankId === 'sandbox-obie-v4');

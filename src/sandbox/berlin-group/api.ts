@@ -1,7 +1,15 @@
 import type { SandboxBankData } from '../data/bank.js';
 import { randomUUID } from 'node:crypto';
 import { accepts, header, Router, type ApiRequest, type Reply } from '../http.js';
-import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
+import {
+  adminError,
+  parseAuthoriseBody,
+  type AdminAuthoriseBody,
+  type DecideOutcome,
+  type StandardApi,
+} from '../standard.js';
+import { describeBg } from './describe.js';
+import type { LoginSessions } from '../login/sessions.js';
 import type { BankState } from '../state.js';
 import {
   getAccountBalances,
@@ -26,6 +34,7 @@ export interface BerlinGroupBankSettings {
   now: () => number;
   pageSize: number;
   state: BankState;
+  logins: LoginSessions;
 }
 
 export function createBerlinGroupApi(settings: BerlinGroupBankSettings): StandardApi {
@@ -36,6 +45,18 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
     consents: settings.state.store('bg-consent'),
     payments: settings.state.store('bg-payment'),
     frequency: new FrequencyLimiter(settings.state.store('bg-frequency')),
+    logins: settings.logins,
+  };
+  const decide = (request: AdminAuthoriseBody): DecideOutcome => {
+    if (!ctx.data.hasPsu(request.psu)) return { ok: false, message: `unknown psu ${request.psu}` };
+    const id = request.consentId ?? request.paymentId ?? '';
+    const consent = request.paymentId === undefined ? ctx.consents.get(id) : undefined;
+    const payment = consent ? undefined : ctx.payments.get(id);
+    return consent
+      ? authoriseConsent(ctx, consent, request)
+      : payment
+        ? authorisePayment(ctx, payment, request)
+        : { ok: false, message: `unknown consent or payment ${id}` };
   };
   const bind =
     (handler: (c: BgContext, r: ApiRequest) => Reply) =>
@@ -68,20 +89,15 @@ export function createBerlinGroupApi(settings: BerlinGroupBankSettings): Standar
       const parsed = parseAuthoriseBody(body);
       if (!parsed.ok) return parsed.reply;
       const request = parsed.value;
-      if (!ctx.data.hasPsu(request.psu)) return adminError(400, `unknown psu ${request.psu}`);
-      const id = request.consentId ?? request.paymentId ?? '';
-      const consent = request.paymentId === undefined ? ctx.consents.get(id) : undefined;
-      const payment = consent ? undefined : ctx.payments.get(id);
-      const outcome = consent
-        ? authoriseConsent(ctx, consent, request)
-        : payment
-          ? authorisePayment(ctx, payment, request)
-          : { ok: false as const, message: `unknown consent or payment ${id}` };
+      const outcome = decide(request);
       if (!outcome.ok) return adminError(400, outcome.message);
-      return consent
+      const id = request.consentId ?? request.paymentId ?? '';
+      return request.paymentId === undefined && ctx.consents.get(id)
         ? { status: 200, body: { consentId: id, consentStatus: outcome.status } }
         : { status: 200, body: { paymentId: id, transactionStatus: outcome.status } };
     },
+    describe: (id) => describeBg(ctx, id),
+    decide,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   emptySets,
   fail,
   href,
+  scaRedirect,
   noticeExpiry,
   today,
   type AccessMode,
@@ -72,7 +73,7 @@ export function createConsent(ctx: BgContext, req: ApiRequest): Reply {
       consentStatus: consent.status,
       consentId: consent.consentId,
       _links: {
-        scaRedirect: href(req, '/__sandbox/authorise'),
+        scaRedirect: scaRedirect(ctx, req, consent.consentId),
         self: href(req, self),
         status: href(req, `${self}/status`),
       },

@@ -4,6 +4,7 @@ import { header, type ApiRequest, type Reply } from '../http.js';
 import { bgError } from './errors.js';
 import type { StateStore } from '../state.js';
 import type { FrequencyLimiter } from './frequency.js';
+import type { LoginSessions } from '../login/sessions.js';
 
 export type BgConsentStatus =
   'received' | 'rejected' | 'valid' | 'revokedByPsu' | 'expired' | 'terminatedByTpp';
@@ -58,6 +59,7 @@ export interface BgContext {
   consents: StateStore<BgConsent>;
   payments: StateStore<BgPayment>;
   frequency: FrequencyLimiter;
+  logins: LoginSessions;
 }
 
 export type Guarded<T> = { ok: true; value: T } | { ok: false; reply: Reply };
@@ -114,4 +116,31 @@ export function fail(reply: Reply): { ok: false; reply: Reply } {
 
 export function href(req: ApiRequest, path: string): { href: string } {
   return { href: `${req.url.origin}${path}` };
+}
+
+/**
+ * The scaRedirect link: with a TPP-Redirect-URI, the bank's own login page, which sends the
+ * PSU back there (or to TPP-Nok-Redirect-URI on refusal); without one, the admin shortcut
+ * older sandbox clients use.
+ */
+export function scaRedirect(ctx: BgContext, req: ApiRequest, targetId: string): { href: string } {
+  const redirectUri = httpUrl(header(req, 'tpp-redirect-uri'));
+  if (!redirectUri) return href(req, '/__sandbox/authorise');
+  const nok = httpUrl(header(req, 'tpp-nok-redirect-uri'));
+  const session = ctx.logins.open({
+    targetId,
+    redirectUri,
+    ...(nok ? { nokRedirectUri: nok } : {}),
+  });
+  return href(req, `/login/${session.id}`);
+}
+
+function httpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { isValidIban } from '../data/identifiers.js';
 import { header, isRecord, parseJsonBody, type ApiRequest, type Reply } from '../http.js';
 import type { AdminAuthoriseBody } from '../standard.js';
 import type { AuthoriseOutcome } from './consents.js';
-import { href, type BgContext, type BgPayment } from './context.js';
+import { href, scaRedirect, type BgContext, type BgPayment } from './context.js';
 import { bgError } from './errors.js';
 
 const SUPPORTED_PRODUCT = 'sepa-credit-transfers';
@@ -87,7 +87,7 @@ export function initiatePayment(ctx: BgContext, req: ApiRequest): Reply {
       transactionStatus: 'RCVD',
       paymentId: payment.paymentId,
       _links: {
-        scaRedirect: href(req, '/__sandbox/authorise'),
+        scaRedirect: scaRedirect(ctx, req, payment.paymentId),
         self: href(req, self),
         status: href(req, `${self}/status`),
       },

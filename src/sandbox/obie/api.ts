@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { SandboxBankData } from '../data/bank.js';
 import { accepts, header, Router, type ApiRequest, type Reply } from '../http.js';
 import { IdempotencyStore } from '../idempotency.js';
-import { adminError, parseAuthoriseBody, type StandardApi } from '../standard.js';
+import {
+  adminError,
+  parseAuthoriseBody,
+  type AdminAuthoriseBody,
+  type DecideOutcome,
+  type StandardApi,
+} from '../standard.js';
+import { describeConsent } from './describe.js';
 import type { BankState } from '../state.js';
 import { getAccount, getAccounts, getBalances, getTransactions } from './ais.js';
 import {
@@ -43,6 +50,17 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
     (handler: (c: ObieContext, r: ApiRequest) => Reply) =>
     (req: ApiRequest): Reply =>
       handler(ctx, req);
+  const decide = (request: AdminAuthoriseBody): DecideOutcome => {
+    if (!ctx.data.hasPsu(request.psu)) return { ok: false, message: `unknown psu ${request.psu}` };
+    const id = request.consentId ?? request.paymentId ?? '';
+    const access = ctx.accessConsents.get(id);
+    const payment = ctx.paymentConsents.get(id);
+    return access
+      ? authoriseAccessConsent(ctx, access, { ...request, consentId: id })
+      : payment
+        ? authorisePaymentConsent(ctx, payment, request)
+        : { ok: false, message: `unknown consent ${id}` };
+  };
   const ais = dialect.aisBase;
   const router = new Router()
     // Only JSON is served (not application/jose+jwe); the spec's 406 has no body.
@@ -74,19 +92,13 @@ export function createObieApi(settings: ObieBankSettings): StandardApi {
     authorise: (body) => {
       const parsed = parseAuthoriseBody(body);
       if (!parsed.ok) return parsed.reply;
-      const request = parsed.value;
-      if (!ctx.data.hasPsu(request.psu)) return adminError(400, `unknown psu ${request.psu}`);
-      const id = request.consentId ?? request.paymentId ?? '';
-      const access = ctx.accessConsents.get(id);
-      const payment = ctx.paymentConsents.get(id);
-      const outcome = access
-        ? authoriseAccessConsent(ctx, access, { ...request, consentId: id })
-        : payment
-          ? authorisePaymentConsent(ctx, payment, request)
-          : { ok: false as const, message: `unknown consent ${id}` };
+      const outcome = decide(parsed.value);
       if (!outcome.ok) return adminError(400, outcome.message);
+      const id = parsed.value.consentId ?? parsed.value.paymentId;
       return { status: 200, body: { consentId: id, status: outcome.status, code: outcome.code } };
     },
+    describe: (id) => describeConsent(ctx, id),
+    decide,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type ObieContext,
 } from './context.js';
 import { obieError } from './errors.js';
+import type { CodeBinding } from '../login/sessions.js';
 import { validatePermissions } from './permissions.js';
 
 /** POST, GET and DELETE {aisBase}/account-access-consents. */
@@ -148,6 +149,7 @@ export interface AuthoriseRequest {
   psu: string;
   accountIds?: string[];
   decision: 'approve' | 'reject';
+  binding?: CodeBinding;
 }
 
 export type AuthoriseOutcome =
@@ -177,6 +179,6 @@ export function authoriseAccessConsent(
   consent.psu = request.psu;
   consent.accountIds = [...chosen];
   ctx.accessConsents.set(consent.consentId, consent);
-  const code = ctx.tokens.issueCode(consent.consentId, 'accounts');
+  const code = ctx.tokens.issueCode(consent.consentId, 'accounts', request.binding);
   return { ok: true, status: ctx.dialect.consentStatus('authorised', false), code };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { header, parseFormBody, type ApiRequest, type Reply } from '../http.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { CodeBinding } from '../login/sessions.js';
 import type { BankState, StateStore } from '../state.js';
 
 export type TokenScope = 'accounts' | 'payments';
@@ -16,6 +18,8 @@ interface Grant {
   consentId: string;
   scope: TokenScope;
   expiresAt: number;
+  /** Codes from the authorization endpoint: redeemed only with the PKCE verifier and redirect. */
+  binding?: CodeBinding;
 }
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -44,9 +48,14 @@ export class TokenService {
     return this.store({ value: secret(), scopes, expiresAt: this.expiry() });
   }
 
-  issueCode(consentId: string, scope: TokenScope): string {
+  issueCode(consentId: string, scope: TokenScope, binding?: CodeBinding): string {
     const code = secret();
-    this.codes.set(code, { consentId, scope, expiresAt: this.now() + CODE_TTL_MS });
+    this.codes.set(code, {
+      consentId,
+      scope,
+      expiresAt: this.now() + CODE_TTL_MS,
+      ...(binding ? { binding } : {}),
+    });
     return code;
   }
 
@@ -129,7 +138,10 @@ export function tokenEndpoint(
       if (!grant || !consentUsable(grant.consentId)) {
         return oauthError('invalid_grant', 'authorization code is invalid, used or expired');
       }
-      const issued = tokens.issueConsentTokens(grant);
+      const mismatch = grant.binding && bindingMismatch(grant.binding, params);
+      if (mismatch) return oauthError('invalid_grant', mismatch);
+      const { binding: _bound, ...unbound } = grant;
+      const issued = tokens.issueConsentTokens(unbound);
       return tokenReply(tokens, issued.access, issued.refresh);
     }
     if (grantType === 'refresh_token') {
@@ -147,6 +159,20 @@ export function tokenEndpoint(
       `grant_type ${grantType ?? '(none)'} is not supported`,
     );
   };
+}
+
+/** RFC 7636 §4.6 and RFC 6749 §4.1.3: the same client, redirect URI and PKCE verifier. */
+function bindingMismatch(binding: CodeBinding, params: URLSearchParams): string | undefined {
+  if (params.get('client_id') !== binding.clientId) return 'code was issued to another client';
+  if (params.get('redirect_uri') !== binding.redirectUri) return 'redirect_uri does not match';
+  const verifier = params.get('code_verifier') ?? '';
+  if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return 'code_verifier is missing or malformed';
+  const challenge = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+  const expected = Buffer.from(binding.codeChallenge);
+  if (challenge.length !== expected.length || !timingSafeEqual(challenge, expected)) {
+    return 'code_verifier does not match the code_challenge';
+  }
+  return undefined;
 }
 
 function tokenReply(tokens: TokenService, token: AccessToken, refresh?: string): Reply {

@@ -242,6 +242,6 @@ export function authorisePaymentConsent(
   consent.state = 'authorised';
   consent.psu = request.psu;
   ctx.paymentConsents.set(consent.consentId, consent);
-  const code = ctx.tokens.issueCode(consent.consentId, 'payments');
+  const code = ctx.tokens.issueCode(consent.consentId, 'payments', request.binding);
   return { ok: true, status: ctx.dialect.consentStatus('authorised', false), code };
 }

@@ -139,6 +139,19 @@ export const envSchema = z.object({
   // PSD2 RTS art. 36(5): four unattended reads a day, unless the PSU agreed to more.
   BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(4),
   BANK_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  /** Origins connectBank's returnUrl may point to (comma-separated). */
+  CONNECTION_RETURN_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url()).optional()),
+  /** Where the PSU's browser reaches the accounts service's bank callback. */
+  BANK_CALLBACK_URL: z.string().url().optional(),
   BANKS: z
     .string()
     .default('[]')
@@ -275,6 +288,10 @@ export interface Config {
     unattendedReadsPerDay: number;
     /** Per attempt of a bank call. */
     bankTimeoutMs: number;
+    /** Origins a PSU may be sent back to after their bank (default: gateway and consent). */
+    returnOrigins: string[];
+    /** Our callback as the PSU's browser reaches it; default the service's own address. */
+    bankCallbackUrl: string | undefined;
   };
   audit: {
     databaseUrl: string;
@@ -443,6 +460,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       freshnessSeconds: e.BANK_DATA_FRESHNESS_SECONDS,
       unattendedReadsPerDay: e.BANK_UNATTENDED_READS_PER_DAY,
       bankTimeoutMs: e.BANK_TIMEOUT_MS,
+      returnOrigins: e.CONNECTION_RETURN_ORIGINS ?? [
+        new URL(publicUrl).origin,
+        new URL(e.CONSENT_URL ?? local(e.CONSENT_PORT)).origin,
+      ],
+      bankCallbackUrl: e.BANK_CALLBACK_URL,
     },
     audit: {
       databaseUrl: e.AUDIT_DATABASE_URL ?? sqlite('audit'),

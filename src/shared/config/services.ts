@@ -94,6 +94,13 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'BANK_DATA_FRESHNESS_SECONDS',
     'BANK_UNATTENDED_READS_PER_DAY',
     'BANK_TIMEOUT_MS',
+    // Where a PSU comes back from their bank, and where they may go on to.
+    'BANK_CALLBACK_URL',
+    'CONNECTION_RETURN_ORIGINS',
+    'PORT',
+    'PUBLIC_URL',
+    'CONSENT_URL',
+    'CONSENT_PORT',
   ],
   payments: [
     ...subgraph,

@@ -16,10 +16,13 @@ import {
 } from './resolvers/account.resolver.ts';
 import { ConnectionResolver } from './resolvers/connection.resolver.ts';
 import type { AccountsContext } from './resolvers/context.ts';
+import { bankCallbackRoutes } from './http/bank-callback.ts';
 import { internalAccountRoutes } from './http/internal-routes.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { AccountService } from './services/account.service.ts';
 import { BankDataService } from './services/bank-data.service.ts';
+import { BankLink } from './services/bank-link.ts';
+import { ReturnUrlRule } from './services/return-url.ts';
 import { ConnectionService } from './services/connection.service.ts';
 import { PsuAccounts } from './services/psu-accounts.ts';
 import { TransactionService } from './services/transaction.service.ts';
@@ -33,6 +36,11 @@ export interface AccountsSubgraphOptions {
   /** Base64 AES-256 key sealing bank tokens and account identifiers, and rotated-out keys. */
   encryption: { key: string; previousKeys?: readonly string[] };
   bankData: { freshnessSeconds: number; unattendedReadsPerDay: number; bankTimeoutMs: number };
+  /**
+   * Linking through the bank's own login: the origins a PSU may be returned to. Absent,
+   * connectBank gives no bank login URL (store-level tests drive connections directly).
+   */
+  link?: { returnOrigins: readonly string[] };
   clock?: Clock;
   /** Records every resolver call of this subgraph. */
   audit?: AuditRecorder;
@@ -51,16 +59,20 @@ export function createAccountServices(
     clock,
     log: o.log,
   });
+  const link =
+    o.link && new BankLink(new ReturnUrlRule(o.link.returnOrigins), o.bankData.bankTimeoutMs);
   const connections = new ConnectionService({
     db: o.db,
     banks,
     box,
     clock,
     unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+    ...(link ? { link } : {}),
   });
   return {
     banks,
     connections,
+    link,
     accounts: new AccountService(o.db, box),
     psuAccounts: new PsuAccounts(o.db, box),
     transactions: new TransactionService(o.db),
@@ -111,5 +123,6 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
     },
   });
   const internal = internalAccountRoutes(services.psuAccounts, o.internalSecret);
-  return { schema, sdl, server, routes: { ...routes, ...internal }, services };
+  const callback = bankCallbackRoutes(services.connections);
+  return { schema, sdl, server, routes: { ...routes, ...internal, ...callback }, services };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../shared/service/index.ts';
 import { migrateAccountsDb, openAccountsDb } from './db/client.ts';
 import { seedAccountsDb } from './db/seed.ts';
+import { bankCallbackPath } from './http/bank-callback.ts';
 import { createAccountsSubgraph } from './index.ts';
 
 export interface AccountsServiceDeps extends ServiceDeps {
@@ -21,9 +22,9 @@ export interface AccountsServiceDeps extends ServiceDeps {
 }
 
 /**
- * The accounts service: its own store and migrations, bank connectors, the subgraph. With
- * demo data on, it connects the demo PSUs to the sandbox banks through the PSU's own flow,
- * so the banks service must be up first.
+ * The accounts service: its own store and migrations, bank connectors, the subgraph and the
+ * bank callback. With demo data on, it connects the demo PSUs to the sandbox banks through
+ * the banks' own login pages, so the banks service must be up first.
  */
 export async function startAccountsService(config: Config, deps: AccountsServiceDeps = {}) {
   const log = serviceLog(config, 'accounts', deps);
@@ -48,10 +49,10 @@ export async function startAccountsService(config: Config, deps: AccountsService
       previousKeys: config.accounts.previousEncryptionKeys,
     },
     bankData: config.accounts,
+    link: { returnOrigins: config.accounts.returnOrigins },
     shield: deps.shield,
     log,
   });
-  if (config.seedDemoData) await seedAccountsDb(accounts.services);
   const listening = await serveService(
     config,
     config.subgraphPorts.accounts,
@@ -59,6 +60,11 @@ export async function startAccountsService(config: Config, deps: AccountsService
     log,
     { 'db:accounts': async () => void (await db.$queryRaw`SELECT 1`) },
   );
+  accounts.services.link?.setCallbackUrl(
+    config.accounts.bankCallbackUrl ?? `${listening.url}${bankCallbackPath}`,
+  );
+  // After listening: the demo PSUs log in at the sandbox banks and come back to our callback.
+  if (config.seedDemoData) await seedAccountsDb(accounts.services);
   return {
     name: 'accounts' as const,
     url: listening.url,

@@ -3,6 +3,7 @@ import { startSandboxBank, type SandboxBank } from '../../../src/sandbox/index.t
 import type { BankDefinition } from '../../../src/shared/banks.ts';
 import type { Clock } from '../../../src/shared/clock.ts';
 import { migrateAccountsDb, openAccountsDb } from '../../../src/subgraphs/accounts/db/client.ts';
+import { actAsSandboxPsu } from '../../../src/subgraphs/accounts/banks/sandbox-psu.ts';
 import { createAccountServices } from '../../../src/subgraphs/accounts/index.ts';
 import type { TestStore } from '../../support/stores.ts';
 
@@ -30,6 +31,14 @@ const defaults: BankDataSettings = {
 };
 
 export const transactionsPerAccount = 10;
+
+/** No HTTP server here: the bank redirects to this URL and the test hands its query over. */
+export const storeCallbackUrl = 'http://ledgergraph.test/connections/callback';
+
+function withCallback<T extends { link?: { setCallbackUrl(url: string): void } }>(services: T): T {
+  services.link?.setCallbackUrl(storeCallbackUrl);
+  return services;
+}
 
 /**
  * The accounts services over one real store, against two sandbox banks (OBIE 3.1.11 and
@@ -61,18 +70,26 @@ export async function startStoreSystem(store: TestStore, settings: Partial<BankD
     s: Partial<BankDataSettings> = {},
     encryption: { key: string; previousKeys?: string[] } = { key },
   ) =>
-    createAccountServices({
-      db,
-      banks,
-      clock,
-      encryption,
-      bankData: { ...defaults, ...settings, ...s },
-    });
+    withCallback(
+      createAccountServices({
+        db,
+        banks,
+        clock,
+        encryption,
+        bankData: { ...defaults, ...settings, ...s },
+        link: { returnOrigins: ['http://app.test'] },
+      }),
+    );
   const services = servicesWith();
 
+  /** The PSU's way: the bank's own login and approval pages, then our callback's work. */
   async function connect(psuId: string, login: string, bankId: string) {
     const started = await services.connections.start(psuId, bankId);
-    return services.connections.complete(psuId, started.connection.id, { sandboxLogin: login });
+    const bank = banks.find((b) => b.id === bankId)!;
+    const back = await actAsSandboxPsu(bank, started.authorisationUrl!, { username: login });
+    const done = await services.connections.finish(new URL(back).searchParams);
+    if (done.error) throw new Error(done.error.message);
+    return done.connection;
   }
 
   async function accountIds(psuId: string, bankId: string): Promise<string[]> {

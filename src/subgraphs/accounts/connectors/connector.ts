@@ -122,6 +122,8 @@ export interface ConsentRequest {
   psuId?: string;
   /** BG: unattended reads allowed per account per day (PSD2 caps this at 4). */
   frequencyPerDay?: number;
+  /** BG: where the bank sends the PSU after its SCA page (TPP-Redirect-URI). */
+  redirectUri?: string;
 }
 
 export interface BankConsent {
@@ -139,6 +141,9 @@ export interface AuthorisationResult {
   bankConsentId: string;
   /** OBIE: the authorisation code to exchange for tokens. Unused by Berlin Group. */
   code?: string;
+  /** OBIE: the PKCE verifier and redirect URI of the authorization request the code answers. */
+  codeVerifier?: string;
+  redirectUri?: string;
 }
 
 export interface CallOptions {

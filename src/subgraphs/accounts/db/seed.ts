@@ -1,3 +1,4 @@
+import { actAsSandboxPsu } from '../banks/sandbox-psu.ts';
 import type { AccountServices } from '../index.ts';
 import { ConnectionStatus } from '../services/connection.service.ts';
 
@@ -10,7 +11,7 @@ export const demoBankLogins = [
 
 /**
  * Connects every demo PSU to every sandbox bank through the same flow a PSU uses
- * (connectBank, then completeBankConnection with the sandbox login), so the embedded
+ * (connectBank, the bank's own login and approval pages, our callback), so the embedded
  * default starts with real bank data. Idempotent: PSUs already connected are left alone.
  */
 export async function seedAccountsDb(services: AccountServices): Promise<void> {
@@ -27,7 +28,10 @@ export async function seedAccountsDb(services: AccountServices): Promise<void> {
             c.bankId === bank.id && c.status === ConnectionStatus.Active;
           if (existing.some(active)) continue;
           const started = await connections.start(psuId, bank.id);
-          await connections.complete(psuId, started.connection.id, { sandboxLogin: login });
+          if (!started.authorisationUrl) throw new Error(`${bank.id} gave no authorisation URL`);
+          const back = await actAsSandboxPsu(bank, started.authorisationUrl, { username: login });
+          const done = await connections.finish(new URL(back).searchParams);
+          if (done.error) throw new Error(`seeding ${psuId} at ${bank.id}: ${done.error.message}`);
         }
       }),
   );

@@ -27,13 +27,24 @@ export class ConnectionResolver {
 
   @Mutation(() => BankConnectionStart, {
     nullable: true,
-    description: 'Starts linking a bank: creates the bank consent the PSU then authorises there',
+    description:
+      'Starts linking a bank: creates the bank consent and answers the bank’s own login page to send the PSU to; the bank sends them back to our callback, which then sends them to returnUrl',
   })
   async connectBank(
     @Arg('bankId', () => ID) bankId: string,
+    @Arg('returnUrl', () => String, {
+      nullable: true,
+      description: 'Where the PSU goes after the bank (an allow-listed origin)',
+    })
+    returnUrl: string | null,
     @Ctx() ctx: AccountsContext,
   ): Promise<BankConnectionStart> {
-    const started = await this.connections.start(psuIdOf(ctx), bankId, ctx.presence);
+    const started = await this.connections.start(
+      psuIdOf(ctx),
+      bankId,
+      ctx.presence,
+      returnUrl ?? undefined,
+    );
     return Object.assign(new BankConnectionStart(), {
       ...started,
       connection: toConnection(started.connection),
@@ -43,18 +54,17 @@ export class ConnectionResolver {
   @Mutation(() => BankConnection, {
     nullable: true,
     description:
-      'Finishes linking a bank once the PSU authorised there: with the authorisation code (OBIE), or for a sandbox bank only, with sandboxLogin (the PSU’s bank username; we play their login)',
+      'Finishes linking a bank with an authorisation code the client received itself (OBIE). Usually not needed: the bank sends the PSU to our callback, which finishes the connection',
   })
   async completeBankConnection(
     @Arg('connectionId', () => ID) connectionId: string,
     @Arg('authorisationCode', () => String, { nullable: true }) authorisationCode: string | null,
-    @Arg('sandboxLogin', () => String, { nullable: true }) sandboxLogin: string | null,
     @Ctx() ctx: AccountsContext,
   ): Promise<BankConnection> {
     const row = await this.connections.complete(
       psuIdOf(ctx),
       connectionId,
-      { authorisationCode, sandboxLogin },
+      { authorisationCode },
       ctx.presence,
     );
     return toConnection(row);

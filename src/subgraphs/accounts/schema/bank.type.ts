@@ -11,7 +11,7 @@ export class Bank {
   @Field(() => String, { description: 'obie or berlin-group' })
   standard!: string;
 
-  @Field(() => Boolean, { description: 'A sandbox bank, whose PSU login can be simulated' })
+  @Field(() => Boolean, { description: 'A sandbox bank, with made-up PSUs and data' })
   sandbox!: boolean;
 }
 
@@ -22,7 +22,7 @@ export class BankConnection {
 
   @Field(() => String, {
     description:
-      'AwaitingAuthorisation, Active, ReauthorisationRequired, Replaced or Disconnected',
+      'AwaitingAuthorisation, Completing, Active, Rejected (the PSU refused at the bank), Failed (the bank’s answer was unusable), ReauthorisationRequired, Replaced or Disconnected',
   })
   status!: string;
 
@@ -48,9 +48,16 @@ export class BankConnectionStart {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Where to send the PSU, when the bank gives a link (Berlin Group scaRedirect)',
+    description:
+      'The bank’s own login and approval page to send the PSU to (OBIE authorization endpoint with a signed request object; Berlin Group scaRedirect)',
   })
   authorisationUrl!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The state the bank hands back to our callback; single use, bound to this connection',
+  })
+  state!: string | null;
 }
 
 @ObjectType({ description: 'The sum of the available balances in one currency' })

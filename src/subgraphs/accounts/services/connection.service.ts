@@ -1,7 +1,12 @@
 import type { Clock } from '../../../shared/clock.ts';
 import { bankUnavailable } from '../../../shared/bank-http/errors.ts';
-import { badInput, conflict, isAppError, notFound } from '../../../shared/errors/index.ts';
-import { approveAtSandboxBank } from '../banks/sandbox-login.ts';
+import {
+  badInput,
+  conflict,
+  isAppError,
+  notFound,
+  type AppError,
+} from '../../../shared/errors/index.ts';
 import type { BankDirectory } from '../banks/directory.ts';
 import type {
   AccountPermission,
@@ -13,6 +18,7 @@ import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { accountIdOf, newConnectionId } from '../crypto/ids.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';
+import { linkOutcome, type BankLink, type LinkOutcome, type PendingLink } from './bank-link.ts';
 import { openBankAccountId, openIdentification, sealAccount } from './sealed.ts';
 
 export const ConnectionStatus = {
@@ -23,6 +29,12 @@ export const ConnectionStatus = {
   /** A newer connection of the same PSU to the same bank took over its accounts. */
   Replaced: 'Replaced',
   Disconnected: 'Disconnected',
+  /** The PSU came back from the bank; the code is being exchanged (the state is spent). */
+  Completing: 'Completing',
+  /** The PSU refused at the bank. */
+  Rejected: 'Rejected',
+  /** The bank's answer after the PSU's return was unusable; nothing of it was kept. */
+  Failed: 'Failed',
 } as const;
 export type ConnectionStatus = (typeof ConnectionStatus)[keyof typeof ConnectionStatus];
 
@@ -32,21 +44,22 @@ export type ConnectionRow = NonNullable<
 
 /** What a Connection's sealed secret holds: the bank consent while waiting, then the session. */
 type ConnectionSecret =
-  { kind: 'pending'; bankConsentId: string } | { kind: 'session'; session: BankSession };
+  | { kind: 'pending'; bankConsentId: string; link?: PendingLink }
+  | { kind: 'session'; session: BankSession };
 
 export interface ConnectionStart {
   connection: ConnectionRow;
   /** The PSU authorises this consent at the bank (for OBIE, inside the bank's login flow). */
   bankConsentId: string;
-  /** Berlin Group: where the bank wants the PSU sent (its scaRedirect link). */
+  /** Where to send the PSU: the bank's authorization endpoint (OBIE) or scaRedirect (BG). */
   authorisationUrl: string | null;
+  /** The state our callback expects back; single use, bound to this connection. */
+  state: string | null;
 }
 
 export interface CompleteInput {
   /** OBIE: the code the bank's redirect carried back. */
   authorisationCode?: string | null;
-  /** SANDBOX ONLY: the PSU's username at a sandbox bank; we play their login there. */
-  sandboxLogin?: string | null;
 }
 
 export interface ConnectionServiceOptions {
@@ -58,6 +71,8 @@ export interface ConnectionServiceOptions {
   unattendedReadsPerDay: number;
   /** Lifetime of the bank consent we ask for. Default 90 days (OBIE re-authentication). */
   consentDays?: number;
+  /** Sending the PSU to the bank's own login and taking them back (see bank-link.ts). */
+  link?: BankLink;
 }
 
 /** Everything the aggregator reads; the client apps' consents narrow it down per request. */
@@ -81,8 +96,21 @@ export class ConnectionService {
 
   constructor(private readonly o: ConnectionServiceOptions) {}
 
-  async start(psuId: string, bankId: string, call: CallOptions = {}): Promise<ConnectionStart> {
+  /**
+   * Creates the bank consent and the connection waiting for it. With the bank link set up,
+   * also the URL of the bank's own login for the PSU, and the state our callback expects.
+   */
+  async start(
+    psuId: string,
+    bankId: string,
+    call: CallOptions = {},
+    returnUrl?: string,
+  ): Promise<ConnectionStart> {
     const bank = this.o.banks.get(bankId);
+    const link = this.o.link;
+    const checkedReturn = returnUrl === undefined ? undefined : link?.checkReturnUrl(returnUrl);
+    const id = newConnectionId();
+    const pending = link?.pending(id, checkedReturn);
     const now = this.o.clock.now();
     const expiresAt = new Date(now.getTime() + (this.o.consentDays ?? 90) * 86_400_000);
     countBankCall(bankId, 'consent');
@@ -91,10 +119,16 @@ export class ConnectionService {
         permissions: bankPermissions,
         expiresAt: expiresAt.toISOString(),
         frequencyPerDay: this.o.unattendedReadsPerDay,
+        ...(pending && bank.definition.standard === 'berlin-group'
+          ? { redirectUri: pending.callbackWithState }
+          : {}),
       },
       call,
     );
-    const id = newConnectionId();
+    const authorisationUrl =
+      pending && link && bank.connector.standard === 'obie'
+        ? await link.authorisationUrl(bank, consent.bankConsentId, pending.link, pending.state)
+        : (consent.scaRedirectUrl ?? null);
     const connection = await this.o.db.connection.create({
       data: {
         id,
@@ -103,14 +137,100 @@ export class ConnectionService {
         status: ConnectionStatus.AwaitingAuthorisation,
         createdAt: now,
         updatedAt: now,
-        secret: this.seal(id, { kind: 'pending', bankConsentId: consent.bankConsentId }),
+        secret: this.seal(id, {
+          kind: 'pending',
+          bankConsentId: consent.bankConsentId,
+          ...(pending ? { link: pending.link } : {}),
+        }),
       },
     });
     return {
       connection,
       bankConsentId: consent.bankConsentId,
-      authorisationUrl: consent.scaRedirectUrl ?? null,
+      authorisationUrl,
+      state: pending?.state ?? null,
     };
+  }
+
+  /**
+   * The PSU is back from the bank at our callback. The state must be the one this
+   * connection was started with, and is spent on first use. OBIE: the code is exchanged
+   * (with the PKCE verifier); Berlin Group: the consent status is read. A refusal ends the
+   * connection Rejected; an unusable bank answer ends it Failed, with nothing kept.
+   */
+  async finish(params: URLSearchParams, call: CallOptions = {}): Promise<LinkOutcome> {
+    const { connectionId, key } = this.o.link?.readState(params.get('state')) ?? {};
+    const row = connectionId
+      ? await this.o.db.connection.findUnique({ where: { id: connectionId } })
+      : null;
+    const secret = row?.secret ? this.open(row) : undefined;
+    if (
+      !row ||
+      secret?.kind !== 'pending' ||
+      !secret.link ||
+      !this.o.link?.stateMatches(secret.link, key)
+    ) {
+      if (row && row.status !== ConnectionStatus.AwaitingAuthorisation && connectionId) {
+        throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+      }
+      throw badInput('The state does not belong to a connection waiting for its bank', {
+        reason: 'state_invalid',
+      });
+    }
+    const claimed = await this.o.db.connection.updateMany({
+      where: { id: row.id, status: ConnectionStatus.AwaitingAuthorisation },
+      data: { status: ConnectionStatus.Completing, updatedAt: this.o.clock.now() },
+    });
+    if (claimed.count !== 1) {
+      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+    }
+    const bank = this.o.banks.get(row.bankId);
+    const link = secret.link;
+    try {
+      const answer = this.o.link!.bankAnswer(bank, params);
+      if (answer.refused) {
+        const ended = await this.end(row, ConnectionStatus.Rejected);
+        return linkOutcome(ended, link, {
+          code: 'access_denied',
+          message: `The PSU did not approve at bank ${row.bankId}`,
+        });
+      }
+      countBankCall(row.bankId, 'token');
+      const session = await bank.connector.completeAuthorisation(
+        {
+          bankConsentId: secret.bankConsentId,
+          ...(answer.code ? { code: answer.code } : {}),
+          codeVerifier: link.codeVerifier,
+          redirectUri: link.redirectUri,
+        },
+        call,
+      );
+      countBankCall(row.bankId, 'accounts');
+      const accounts = await bank.connector.listAccounts(session, call);
+      const active = await this.activate(row, session, accounts, ConnectionStatus.Completing);
+      return linkOutcome(active, link);
+    } catch (error) {
+      if (!isAppError(error)) {
+        await this.end(row, ConnectionStatus.Failed);
+        throw error;
+      }
+      const refused =
+        error.details['reason'] === 'consent_not_authorised' &&
+        error.details['problem'] === 'Rejected';
+      const ended = await this.end(
+        row,
+        refused ? ConnectionStatus.Rejected : ConnectionStatus.Failed,
+      );
+      return linkOutcome(ended, link, failureOf(error, refused));
+    }
+  }
+
+  /** Ends a connection that will not become Active: its pending secret goes with it. */
+  private async end(row: ConnectionRow, status: ConnectionStatus): Promise<ConnectionRow> {
+    return this.o.db.connection.update({
+      where: { id: row.id },
+      data: { status, secret: null, updatedAt: this.o.clock.now() },
+    });
   }
 
   /**
@@ -130,15 +250,7 @@ export class ConnectionService {
       throw conflict(`The connection is ${row.status}, not waiting for authorisation`);
     }
     const bank = this.o.banks.get(row.bankId);
-    let code = input.authorisationCode ?? undefined;
-    if (input.sandboxLogin) {
-      const approved = await approveAtSandboxBank(
-        bank.definition,
-        secret.bankConsentId,
-        input.sandboxLogin,
-      );
-      code = approved.code ?? code;
-    }
+    const code = input.authorisationCode ?? undefined;
     if (bank.definition.standard === 'obie' && !code) {
       throw badInput('An OBIE bank connection needs the authorisation code', {
         bankId: row.bankId,
@@ -146,12 +258,18 @@ export class ConnectionService {
     }
     countBankCall(row.bankId, 'token');
     const session = await bank.connector.completeAuthorisation(
-      { bankConsentId: secret.bankConsentId, code },
+      {
+        bankConsentId: secret.bankConsentId,
+        code,
+        ...(secret.link
+          ? { codeVerifier: secret.link.codeVerifier, redirectUri: secret.link.redirectUri }
+          : {}),
+      },
       call,
     );
     countBankCall(row.bankId, 'accounts');
     const accounts = await bank.connector.listAccounts(session, call);
-    return this.activate(row, session, accounts);
+    return this.activate(row, session, accounts, ConnectionStatus.AwaitingAuthorisation);
   }
 
   async disconnect(psuId: string, connectionId: string): Promise<ConnectionRow> {
@@ -277,12 +395,13 @@ export class ConnectionService {
     row: ConnectionRow,
     session: BankSession,
     accounts: BankAccount[],
+    from: ConnectionStatus,
   ): Promise<ConnectionRow> {
     const now = this.o.clock.now();
     const { db, box } = this.o;
     return db.$transaction(async (tx) => {
       const { count } = await tx.connection.updateMany({
-        where: { id: row.id, status: ConnectionStatus.AwaitingAuthorisation },
+        where: { id: row.id, status: from },
         data: {
           status: ConnectionStatus.Active,
           secret: this.seal(row.id, { kind: 'session', session }),
@@ -335,6 +454,12 @@ export class ConnectionService {
     if (!row.secret) throw reconnect(row.bankId, 'the connection holds no credentials');
     return JSON.parse(this.o.box.open(row.secret, `connection:${row.id}`)) as ConnectionSecret;
   }
+}
+
+function failureOf(error: AppError, refused: boolean) {
+  if (refused) return { code: 'access_denied', message: error.message };
+  const reason = typeof error.details['reason'] === 'string' ? error.details['reason'] : undefined;
+  return { code: error.code, message: error.message, ...(reason ? { reason } : {}) };
 }
 
 function reconnect(bankId: string, why: string) {

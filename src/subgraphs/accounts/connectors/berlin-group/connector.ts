@@ -87,6 +87,12 @@ export class BerlinGroupConnector implements Connector {
     if (request.psuId) headers['PSU-ID'] = headerValue('psuId', request.psuId, this.bankId);
     const ip = psuIpAddress(options, this.bankId) ?? this.options.tppIpAddress;
     if (ip) headers['PSU-IP-Address'] = ip;
+    if (request.redirectUri) {
+      // SCA by redirect: the bank's page sends the PSU back here, approved or not.
+      headers['TPP-Redirect-Preferred'] = 'true';
+      headers['TPP-Redirect-URI'] = request.redirectUri;
+      headers['TPP-Nok-Redirect-URI'] = request.redirectUri;
+    }
     const frequencyPerDay = request.frequencyPerDay ?? 4;
     if (!Number.isInteger(frequencyPerDay) || frequencyPerDay < 1) {
       throw badInput('frequencyPerDay must be an integer >= 1', { bankId: this.bankId });

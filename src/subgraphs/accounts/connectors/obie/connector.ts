@@ -21,6 +21,7 @@ import type { EntryKind, OnSkippedEntry } from '../entries.js';
 import { withIds } from '../normalize.js';
 import { collectPages } from '../paging.js';
 import { psuIpAddress } from '../psu.js';
+import { obieAuthorisationUrl, type AuthorisationRequest } from './authorisation.js';
 import { obieSchemas, tokenResponse } from './schemas.js';
 import type { ObieSchemas, ObieVersion } from './schemas.js';
 
@@ -111,8 +112,22 @@ export class ObieConnector implements Connector {
       });
     }
     const form: Record<string, string> = { grant_type: 'authorization_code', code: result.code };
-    if (this.options.redirectUri) form['redirect_uri'] = this.options.redirectUri;
+    const redirectUri = result.redirectUri ?? this.options.redirectUri;
+    if (redirectUri) form['redirect_uri'] = redirectUri;
+    if (result.codeVerifier) form['code_verifier'] = result.codeVerifier;
     return this.sessionFrom(await this.token(form, options), result.bankConsentId);
+  }
+
+  /**
+   * The bank's authorization endpoint with a signed request object (FAPI: PS256, PKCE S256,
+   * the consent as openbanking_intent_id). `sign` holds the TPP's key; the connector only
+   * knows the wire format.
+   */
+  async authorisationUrl(
+    request: AuthorisationRequest,
+    sign: (claims: Record<string, unknown>) => Promise<string>,
+  ): Promise<string> {
+    return obieAuthorisationUrl(this.bankUrl, this.options.clientId, request, sign);
   }
 
   async refreshSession(session: BankSession, options: CallOptions = {}): Promise<BankSession> {
