@@ -139,6 +139,8 @@ export const envSchema = z.object({
   // PSD2 RTS art. 36(5): four unattended reads a day, unless the PSU agreed to more.
   BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(4),
   BANK_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  // Unattended transaction syncs per account per day, spread over it (0: off).
+  BACKGROUND_SYNC_PER_DAY: z.coerce.number().int().min(0).max(1000).default(4),
   /** Origins connectBank's returnUrl may point to (comma-separated). */
   CONNECTION_RETURN_ORIGINS: z
     .string()
@@ -202,6 +204,21 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
     .default('ledgergraph'),
+  // Events over NATS JetStream; unset: the embedded default, no broker.
+  NATS_URL: z
+    .string()
+    .regex(
+      /^((nats|tls):\/\/[^,\s]+)(,(nats|tls):\/\/[^,\s]+)*$/,
+      'nats:// or tls:// URLs, comma-separated',
+    )
+    .optional(),
+  // Stream <prefix>-events, subjects <prefix>.events.<type>: one installation's own.
+  NATS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-" (at most 64)')
+    .default('ledgergraph'),
+  // CONSENT_EXPIRING is sent this many days before a consent lapses (0: never).
+  CONSENT_EXPIRY_NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).default(100),
   PLAYGROUND: bool('true'),
   // Unset: on only when HOST is a loopback address (see gateway.playgroundSandboxToken).
@@ -288,6 +305,8 @@ export interface Config {
     unattendedReadsPerDay: number;
     /** Per attempt of a bank call. */
     bankTimeoutMs: number;
+    /** Unattended transaction syncs per account per day, spread over it (0: off). */
+    backgroundSyncPerDay: number;
     /** Origins a PSU may be sent back to after their bank (default: gateway and consent). */
     returnOrigins: string[];
     /** Our callback as the PSU's browser reaches it; default the service's own address. */
@@ -330,6 +349,10 @@ export interface Config {
    * that invalidate their grant caches. Unset: each process counts alone and caches nothing.
    */
   redis: { url: string | undefined; keyPrefix: string };
+  /** Events over NATS JetStream; url unset: the embedded default, no broker. */
+  nats: { url: string | undefined; prefix: string };
+  /** CONSENT_EXPIRING goes out this many days before a consent lapses (0: never). */
+  consentExpiryNoticeDays: number;
 }
 
 /** Payment initiation rules. Amounts are decimal strings read in the payment's currency. */
@@ -460,6 +483,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       freshnessSeconds: e.BANK_DATA_FRESHNESS_SECONDS,
       unattendedReadsPerDay: e.BANK_UNATTENDED_READS_PER_DAY,
       bankTimeoutMs: e.BANK_TIMEOUT_MS,
+      backgroundSyncPerDay: e.BACKGROUND_SYNC_PER_DAY,
       returnOrigins: e.CONNECTION_RETURN_ORIGINS ?? [
         new URL(publicUrl).origin,
         new URL(e.CONSENT_URL ?? local(e.CONSENT_PORT)).origin,
@@ -530,5 +554,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tppIpAddress: e.PAYMENTS_TPP_IP_ADDRESS,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    nats: { url: e.NATS_URL, prefix: e.NATS_PREFIX },
+    consentExpiryNoticeDays: e.CONSENT_EXPIRY_NOTICE_DAYS,
   };
 }

@@ -14,6 +14,8 @@ const subgraph = [
   'AUDIT_ENABLED',
   'SEED_DEMO_DATA',
 ] as const;
+/** The services that publish events, and the dispatcher's host (consent). */
+const nats = ['NATS_URL', 'NATS_PREFIX'] as const;
 /** Where accounts and payments find the banks: configured ones and the sandbox service's. */
 const bankDirectory = ['BANKS', 'SANDBOX_BANKS', 'SANDBOX_BANK_BASE_PORT'] as const;
 
@@ -59,6 +61,8 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     ...subgraph,
     'CONSENT_PORT',
     'CONSENT_DATABASE_URL',
+    ...nats,
+    'CONSENT_EXPIRY_NOTICE_DAYS',
     // Authorisation asks the accounts service whose the chosen accounts are.
     'ACCOUNTS_URL',
     'ACCOUNTS_PORT',
@@ -94,6 +98,8 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'BANK_DATA_FRESHNESS_SECONDS',
     'BANK_UNATTENDED_READS_PER_DAY',
     'BANK_TIMEOUT_MS',
+    'BACKGROUND_SYNC_PER_DAY',
+    ...nats,
     // Where a PSU comes back from their bank, and where they may go on to.
     'BANK_CALLBACK_URL',
     'CONNECTION_RETURN_ORIGINS',
@@ -107,6 +113,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     ...bankDirectory,
     'PAYMENTS_PORT',
     'PAYMENTS_DATABASE_URL',
+    ...nats,
     // A debtor identification is checked against the consent's accounts there.
     'ACCOUNTS_URL',
     'ACCOUNTS_PORT',

@@ -15,6 +15,7 @@ import { migrateAccountsDb, openAccountsDb } from './db/client.ts';
 import { seedAccountsDb } from './db/seed.ts';
 import { bankCallbackPath } from './http/bank-callback.ts';
 import { createAccountsSubgraph } from './index.ts';
+import { BackgroundSync } from './services/background-sync.ts';
 
 export interface AccountsServiceDeps extends ServiceDeps {
   /** The bank directory; default: the configured banks and the banks service's sandbox. */
@@ -65,6 +66,14 @@ export async function startAccountsService(config: Config, deps: AccountsService
   );
   // After listening: the demo PSUs log in at the sandbox banks and come back to our callback.
   if (config.seedDemoData) await seedAccountsDb(accounts.services);
+  // Started once serving: the syncs it triggers write TRANSACTIONS_UPDATED like any other.
+  const backgroundSync = new BackgroundSync({
+    db,
+    bankData: accounts.services.bankData,
+    clock,
+    perDay: config.accounts.backgroundSyncPerDay,
+    log,
+  }).start();
   return {
     name: 'accounts' as const,
     url: listening.url,
@@ -72,6 +81,7 @@ export async function startAccountsService(config: Config, deps: AccountsService
     services: accounts.services,
     db,
     async stop() {
+      await backgroundSync.stop();
       await listening.close();
       await stopTracing();
       await accounts.server.stop();
