@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit } from '../../src/shared/audit/index.ts';
 import { startTestSystem, expectNoErrors, type TestSystem } from '../support/system.ts';
@@ -427,5 +432,76 @@ describe('refresh tokens: bound to the consent, rotated, reuse revokes the famil
     const res = await refresh(issued.body.refresh_token!);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
+  });
+});
+
+const executablePath = '/usr/bin/chromium';
+const inCi = process.env.CI === 'true' || process.env.CI === '1';
+const shots = resolve(import.meta.dirname, '..', '..', 'test-results', 'authorization');
+
+describe.skipIf(!existsSync(executablePath) && !inCi)('hosted pages in headless Chromium', () => {
+  it('signs in and approves by keyboard; no page loads anything from another origin', async () => {
+    mkdirSync(shots, { recursive: true });
+    const browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      // The client app's callback, registered for it here: Chromium really follows the redirect.
+      const app = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<h1>Back at the client app</h1>');
+      });
+      await new Promise<void>((ok) => app.listen(0, '127.0.0.1', ok));
+      const appCallback = `http://127.0.0.1:${(app.address() as AddressInfo).port}/callback`;
+      await t.system.db.consent.clientApp.update({
+        where: { id: client.id },
+        data: { redirectUris: JSON.stringify([redirectUri, appCallback]) },
+      });
+      const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+      const foreign: string[] = [];
+      const violations: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith(as) && !r.url().startsWith(appCallback)) foreign.push(r.url());
+      });
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      const p = await pushed({ redirect_uri: appCallback });
+      await page.goto(authorizeUrl(p.body.request_uri!));
+      await page.screenshot({ path: join(shots, 'signin.png'), fullPage: true });
+
+      // Keyboard only: the labels name the fields, Tab moves through them in order.
+      await page.getByLabel('Username').focus();
+      await page.keyboard.type('alice');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('wrong-password');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(totpFor('alice'));
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').waitFor();
+      await page.screenshot({ path: join(shots, 'signin-error.png'), fullPage: true });
+
+      await page.getByLabel('Password').fill('alice-sandbox');
+      await page.getByLabel(/One-time code/).fill(totpFor('alice'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: /Share your bank data/ }).waitFor();
+      await page.screenshot({ path: join(shots, 'consent.png'), fullPage: true });
+
+      await page.getByRole('button', { name: 'Allow access' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${appCallback}**`);
+      const back = new URL(page.url());
+      expect(back.searchParams.get('code')).toBeTruthy();
+      expect(back.searchParams.get('state')).toBe(p.state);
+
+      await page.goto(`${as}/signin/expired-or-unknown-id`);
+      await page.screenshot({ path: join(shots, 'error.png'), fullPage: true });
+      expect(foreign).toEqual([]);
+      expect(violations).toEqual([]);
+      app.close();
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -10,6 +10,10 @@ import type { AccountChoice } from '../pages/consent.ts';
 /** The first-party client the consent screen acts as (seeded with consents:authorise). */
 export const consentScreenClientId = 'ledgergraph-consent-ui';
 
+interface Answer {
+  data?: { accounts?: AccountRow[] | null; banks?: { id: string; name: string }[] | null };
+}
+
 interface AccountRow {
   id: string;
   bankId: string;
@@ -51,20 +55,22 @@ export class PsuAccountLister {
       method: 'POST',
       headers: { 'content-type': 'application/json', [internalContextHeader]: context },
       body: JSON.stringify({
-        query: '{ accounts { id bankId nickname accountSubType currency } }',
+        query: '{ accounts { id bankId nickname accountSubType currency } banks { id name } }',
       }),
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
     }).catch(() => undefined);
-    const body = (await res?.json().catch(() => undefined)) as
-      { data?: { accounts?: AccountRow[] | null } } | undefined;
+    const body = (await res?.json().catch(() => undefined)) as Answer | undefined;
     const rows = body?.data?.accounts;
     if (!res?.ok || !rows) throw upstreamUnavailable('The accounts service did not answer');
-    return rows.map((a) => ({
-      id: a.id,
-      label: a.nickname ?? a.accountSubType ?? 'Account',
-      detail: [bankName(a.bankId), a.accountSubType, a.currency].filter(Boolean).join(' · '),
-    }));
+    const banks = new Map((body.data?.banks ?? []).map((b) => [b.id, b.name]));
+    return rows
+      .map((a) => ({
+        id: a.id,
+        label: a.nickname ?? a.accountSubType ?? 'Account',
+        detail: [banks.get(a.bankId) ?? a.bankId, a.accountSubType, a.currency]
+          .filter(Boolean)
+          .join(' · '),
+      }))
+      .sort((x, y) => x.detail.localeCompare(y.detail) || x.label.localeCompare(y.label));
   }
 }
-
-const bankName = (bankId: string) => bankId.replace(/[-_]/g, ' ');
