@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsentGrant } from '../../src/shared/auth/principal.ts';
 import {
-  assertSpendingAllowed,
+  spendingAccess,
   spendingPermissions,
 } from '../../src/subgraphs/accounts/enrichment/spending-access.ts';
 import {
@@ -96,34 +96,18 @@ describe('spending permissions, in OBIE terms', () => {
   it('needs ReadTransactionsDebits for debits and ReadTransactionsCredits for credits', () => {
     expect(spendingPermissions('MONTH', 'Debit')).toEqual(['ReadTransactionsDebits']);
     expect(spendingPermissions('MONTH', 'Credit')).toEqual(['ReadTransactionsCredits']);
-    expect(() =>
-      assertSpendingAllowed(
-        grant('ReadTransactionsBasic', 'ReadTransactionsCredits'),
-        'MONTH',
-        'Debit',
-      ),
-    ).toThrow(/ReadTransactionsDebits/);
-    expect(() =>
-      assertSpendingAllowed(
-        grant('ReadTransactionsBasic', 'ReadTransactionsDebits'),
-        'MONTH',
-        'Debit',
-      ),
-    ).not.toThrow();
+    const creditsOnly = grant('ReadTransactionsBasic', 'ReadTransactionsCredits');
+    expect(() => spendingAccess(creditsOnly, 'MONTH', 'Debit')).toThrow(/ReadTransactionsDebits/);
+    expect(spendingAccess(creditsOnly, 'MONTH', 'Credit')).toEqual({ detail: false });
+    expect(() => spendingAccess(undefined, 'MONTH', 'Debit')).toThrow();
   });
 
-  it('needs ReadTransactionsDetail to group by merchant or category (MerchantDetails, narrative)', () => {
+  it('needs ReadTransactionsDetail by merchant; by category Basic sees bank-code categories', () => {
     const basic = grant('ReadTransactionsBasic', 'ReadTransactionsDebits');
-    for (const by of ['MERCHANT', 'CATEGORY', 'DETAILED_CATEGORY'] as const) {
-      expect(() => assertSpendingAllowed(basic, by, 'Debit')).toThrow(/ReadTransactionsDetail/);
-      expect(() =>
-        assertSpendingAllowed(
-          grant('ReadTransactionsDetail', 'ReadTransactionsDebits'),
-          by,
-          'Debit',
-        ),
-      ).not.toThrow();
-    }
-    expect(() => assertSpendingAllowed(undefined, 'MONTH', 'Debit')).toThrow();
+    const detail = grant('ReadTransactionsDetail', 'ReadTransactionsDebits');
+    expect(() => spendingAccess(basic, 'MERCHANT', 'Debit')).toThrow(/ReadTransactionsDetail/);
+    expect(spendingAccess(detail, 'MERCHANT', 'Debit')).toEqual({ detail: true });
+    expect(spendingAccess(basic, 'CATEGORY', 'Debit')).toEqual({ detail: false });
+    expect(spendingAccess(detail, 'DETAILED_CATEGORY', 'Debit')).toEqual({ detail: true });
   });
 });

@@ -5,6 +5,7 @@ import {
   PsuAccountsResolver,
 } from './resolvers/account.resolver.ts';
 import { ConnectionResolver } from './resolvers/connection.resolver.ts';
+import { EnrichmentReadResolver } from './resolvers/enrichment-read.resolver.ts';
 import { accountRules } from './resolvers/rules.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { ConsentRef, PsuRef } from './schema/entity-stubs.ts';
@@ -17,6 +18,7 @@ export const accountsSubgraph: SubgraphDefinition = {
     PsuAccountsResolver,
     TransactionResolver,
     ConnectionResolver,
+    EnrichmentReadResolver,
   ],
   rules: accountRules,
   orphanedTypes: [ConsentRef, PsuRef],

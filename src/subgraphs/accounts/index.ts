@@ -15,6 +15,8 @@ import {
   PsuAccountsResolver,
 } from './resolvers/account.resolver.ts';
 import { ConnectionResolver } from './resolvers/connection.resolver.ts';
+import { EnrichmentReadResolver } from './resolvers/enrichment-read.resolver.ts';
+import { EnrichmentReads } from './enrichment/spending-reads.ts';
 import type { AccountsContext } from './resolvers/context.ts';
 import { bankCallbackRoutes } from './http/bank-callback.ts';
 import { internalAccountRoutes } from './http/internal-routes.ts';
@@ -75,6 +77,7 @@ export function createAccountServices(
     link,
     accounts: new AccountService(o.db, box),
     psuAccounts: new PsuAccounts(o.db, box),
+    enrichmentReads: new EnrichmentReads(o.db, clock),
     transactions: new TransactionService(o.db),
     bankData: new BankDataService({
       db: o.db,
@@ -100,6 +103,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       new PsuAccountsResolver(services.accounts),
       new TransactionResolver(services.accounts, services.transactions),
       new ConnectionResolver(services.connections, services.banks),
+      new EnrichmentReadResolver(services.accounts, services.enrichmentReads),
     ],
     references: {
       Account: (ref, ctx) => (ctx as AccountsContext).loaders.account.load(String(ref.id)),

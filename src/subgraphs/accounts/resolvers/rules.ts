@@ -28,5 +28,11 @@ export const accountRules: IRules = {
     merchant: transactionDetail,
   },
   Consent: { accounts: requireScope(Permission.ReadAccountsBasic) },
-  Psu: { accounts: listAccounts, balanceTotals: requireScope(Permission.ReadBalances) },
+  Psu: {
+    accounts: listAccounts,
+    balanceTotals: requireScope(Permission.ReadBalances),
+    // Payee grouping reads the Detail fields; directions and Detail-by-merchant: the service.
+    recurringStreams: transactionDetail,
+    spending: transactions,
+  },
 };
