@@ -43,6 +43,10 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
     help: 'drill <dir>: restore the newest backup into scratch stores and prove it usable',
     load: async () => withConfig((await import('./commands/backup.ts')).backupCommand('drill')),
   },
+  totp: {
+    help: "totp <username>: a demo PSU's current one-time code (sign-in second factor)",
+    load: async () => withConfig((await import('./commands/totp.ts')).totp),
+  },
   audit: {
     help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
     load: async () => withConfig((await import('./commands/audit.ts')).audit),
