@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/shared/config/index.ts';
+import { natsTransportOf } from '../../src/shared/events/nats/from-config.ts';
 import {
   NatsTransport,
   type NatsTransportOptions,
@@ -162,5 +164,17 @@ describe.skipIf(!available)('events over NATS JetStream', () => {
     expect(new Set(seen)).toEqual(new Set([before.id, after.id]));
     const jsm = await admin.jetstreamManager();
     expect((await jsm.streams.info(`${prefix}-${n}-events`)).state.messages).toBe(2);
+  });
+
+  it('is what NATS_URL and NATS_PREFIX configure, and nothing without NATS_URL', async () => {
+    expect(await natsTransportOf(loadConfig({}), 'test')).toBeUndefined();
+    const configured = loadConfig({ NATS_URL: natsUrl, NATS_PREFIX: `${prefix}-config` });
+    const t = (await natsTransportOf(configured, 'test'))!;
+    open.push(t);
+    await t.publish([event()]);
+    const jsm = await admin.jetstreamManager();
+    const info = await jsm.streams.info(`${prefix}-config-events`);
+    expect(info.config.subjects).toEqual([`${prefix}-config.events.>`]);
+    expect(info.state.messages).toBe(1);
   });
 });
