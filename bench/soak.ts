@@ -1,0 +1,203 @@
+// Does the system hold steady for minutes? A mix of the bench operations through the gateway at
+// 80 % of the throughput measured first in the same run; latency and memory per minute.
+// Usage (docs/BENCHMARKS.md): npm run bench:soak -- [--minutes 10] [--load 0.8] [--connections 8]
+//   [--measure 30] [--warmup 60] [--period 60] [--json FILE] [--smoke]
+// Run with --expose-gc (the npm script does) so heap figures are after a full collection.
+import { parseArgs } from 'node:util';
+import { main } from './support/args.ts';
+import { fmt, prime, table } from './support/load.ts';
+import { mixClient, quantile, slope, type MixEntry, type Sample } from './support/mix.ts';
+import { gatewayTarget, operations } from './support/operations.ts';
+import { machineAtStart, writeRunJson } from './support/run-info.ts';
+import { startBenchSystem } from './support/system.ts';
+
+/**
+ * Requests per cycle of ten: mostly balances, some payments, one dashboard (which costs as
+ * much CPU as the other nine together). Payments grow the stores (and the sandbox banks'
+ * in-memory state) as they would in use.
+ */
+const weights: Record<string, number> = { balance: 7, payment: 2, dashboard: 1 };
+
+/** The verdict's thresholds: beyond either, the line says DRIFT. */
+const maxP99Ratio = 1.5;
+const maxHeapMiBPerMinute = 1;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string' },
+      load: { type: 'string' },
+      connections: { type: 'string' },
+      measure: { type: 'string' },
+      warmup: { type: 'string' },
+      period: { type: 'string' },
+      json: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+    },
+  });
+  const smoke = values.smoke ?? false;
+  const num = (v: string | undefined, full: number, small: number) =>
+    v !== undefined ? Number(v) : smoke ? small : full;
+  return {
+    smoke,
+    minutes: num(values.minutes, 10, 3),
+    load: num(values.load, 0.8, 0.8),
+    connections: num(values.connections, 8, 4),
+    measureSeconds: num(values.measure, 30, 2),
+    warmupSeconds: num(values.warmup, 60, 1),
+    /** Seconds per reported "minute"; only --smoke (and tests) shorten it. */
+    periodSeconds: num(values.period, 60, 3),
+    json: values.json,
+  };
+}
+
+const mib = (bytes: number) => bytes / 1024 / 1024;
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed) };
+}
+
+function figures(samples: Sample[]) {
+  const ms = samples.filter((s) => s.ok).map((s) => s.ms);
+  return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+}
+
+main(async () => {
+  const o = options();
+  const machine = machineAtStart();
+  const s = await startBenchSystem();
+  try {
+    const entries: MixEntry[] = operations.map((op) => ({
+      name: op.name,
+      target: gatewayTarget(s, op),
+      weight: weights[op.name] ?? 1,
+    }));
+    for (const e of entries) await prime(e.target);
+    const client = mixClient(entries, Math.max(o.connections, 64));
+
+    // Capacity first, closed loop, after a short warm-up of its own.
+    await client.closedLoop(Math.min(5, o.measureSeconds / 2), o.connections);
+    const capacity = await client.closedLoop(o.measureSeconds, o.connections);
+    const capacityRps = capacity.samples.length / capacity.seconds;
+    const rate = capacityRps * o.load;
+    const gcNote = (globalThis as { gc?: unknown }).gc ? 'after a full GC' : 'without --expose-gc';
+    console.log(
+      `soak: mix ${entries.map((e) => `${e.name} ×${e.weight}`).join(', ')} through the gateway; ` +
+        `capacity ${fmt(capacityRps)} req/s (closed loop, ${o.connections} connections, ${o.measureSeconds}s); ` +
+        `soak at ${fmt(o.load * 100, 0)} % = ${fmt(rate)} req/s open loop for ${o.minutes} × ${o.periodSeconds}s ` +
+        `after ${o.warmupSeconds}s warm-up; latency from when each request was due; memory ${gcNote}; ` +
+        `load average ${machine.loadAverageStart.map((l) => fmt(l, 2)).join(' ')} on ${machine.nproc} cores`,
+    );
+
+    await client.openLoop(rate, o.warmupSeconds, 1000);
+    const baseline = memory();
+    const minutes = [];
+    for (let m = 1; m <= o.minutes; m++) {
+      const r = await client.openLoop(rate, o.periodSeconds, 1000);
+      const byOp = Object.fromEntries(
+        entries.map((e) => [e.name, figures(r.samples.filter((x) => x.op === e.name))]),
+      );
+      minutes.push({
+        minute: m,
+        requests: r.samples.length,
+        errors: r.samples.filter((x) => !x.ok).length,
+        dropped: r.dropped,
+        rps: r.samples.length / r.seconds,
+        ...figures(r.samples),
+        operations: byOp,
+        ...memory(),
+      });
+    }
+    client.close();
+
+    console.log('');
+    console.log(
+      table(
+        [
+          'minute',
+          'requests',
+          'errors',
+          'dropped',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          ...entries.map((e) => `${e.name} p99`),
+          'RSS MiB',
+          'heap MiB',
+        ],
+        [
+          [
+            'after warm-up',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            ...entries.map(() => ''),
+            fmt(baseline.rssMiB),
+            fmt(baseline.heapMiB),
+          ],
+          ...minutes.map((x) => [
+            x.minute,
+            x.requests,
+            x.errors,
+            x.dropped,
+            fmt(x.rps),
+            fmt(x.p50),
+            fmt(x.p99),
+            ...entries.map((e) => fmt(x.operations[e.name]!.p99)),
+            fmt(x.rssMiB),
+            fmt(x.heapMiB),
+          ]),
+        ],
+      ),
+    );
+
+    const at = minutes.map((x) => (x.minute * o.periodSeconds) / 60);
+    const first = minutes[0]!;
+    const last = minutes[minutes.length - 1]!;
+    const verdict = {
+      p99Ratio: last.p99 / first.p99,
+      heapMiBPerMinute: slope(
+        at,
+        minutes.map((x) => x.heapMiB),
+      ),
+      rssMiBPerMinute: slope(
+        at,
+        minutes.map((x) => x.rssMiB),
+      ),
+      errors: minutes.reduce((a, x) => a + x.errors, 0),
+      dropped: minutes.reduce((a, x) => a + x.dropped, 0),
+      steady: false,
+    };
+    verdict.steady =
+      verdict.p99Ratio <= maxP99Ratio &&
+      !(verdict.heapMiBPerMinute > maxHeapMiBPerMinute) &&
+      verdict.errors === 0 &&
+      verdict.dropped === 0;
+    console.log(
+      `\nverdict: ${verdict.steady ? 'STEADY' : 'DRIFT'}: last/first minute p99 ×${fmt(verdict.p99Ratio, 2)}, ` +
+        `heap ${fmt(verdict.heapMiBPerMinute, 2)} MiB/min, RSS ${fmt(verdict.rssMiBPerMinute, 2)} MiB/min ` +
+        `(least squares over ${minutes.length} minutes), ${verdict.errors} errors, ${verdict.dropped} dropped ` +
+        `(steady: p99 ×≤${maxP99Ratio}, heap ≤${maxHeapMiBPerMinute} MiB/min, no errors, none dropped)` +
+        (o.periodSeconds < 60
+          ? `; "minutes" of ${o.periodSeconds}s: not a soak, the verdict means nothing`
+          : ''),
+    );
+    if (o.json)
+      writeRunJson(o.json, 'soak', machine, {
+        options: o,
+        mix: weights,
+        capacityRps,
+        rate,
+        baseline,
+        minutes,
+        verdict,
+      });
+  } finally {
+    await s.stop();
+  }
+});
