@@ -1,10 +1,12 @@
 /**
  * Linking a bank through the bank's own login, over real HTTP: connectBank through the
  * gateway, the sandbox bank's authorization endpoint, login and approval pages, and the
- * accounts service's callback, which sends the PSU on to the client's return URL.
+ * accounts service's callback, which sends the PSU on to the client's return URL; and an
+ * OBIE payment consent authorised on the same pages through the payments callback.
  */
 import { generateKeyPairSync, sign as rsaSign, constants } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsent, gbpOrder, payerToken, stepUp, submit } from '../payments/support.ts';
 import { followToCallback, linkBank, loginAtBank, startBankLink } from '../support/bank-login.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 
@@ -228,5 +230,40 @@ describe('linking a bank through its own login', () => {
       });
       expect(row?.secret).toBeNull();
     }
+  });
+
+  it('a payment consent is authorised on the bank’s page and the PSU goes back to the client', async () => {
+    const payer = await payerToken(t);
+    const consent = await createConsent(t, payer.token, gbpOrder({ amount: '7.00' }));
+    const started = await t.execute<{ startPaymentAuthorisation: { url: string; state: string } }>(
+      payer.token,
+      `mutation($id: ID!, $r: String!) { startPaymentAuthorisation(paymentConsentId: $id, returnUrl: $r) { url state } }`,
+      { id: consent.id, r: 'http://app.test/paid' },
+    );
+    expectNoErrors(started);
+    const { url, state } = started.data!.startPaymentAuthorisation;
+    expect(new URL(url).pathname).toBe('/authorize');
+    const back = await loginAtBank(t, 'sandbox-obie', url, { username: 'alice' });
+    expect(new URL(back).searchParams.get('state')).toBe(state);
+    const answer = await followToCallback(back);
+    expect(answer.status).toBe(303);
+    expect(answer.location!.origin + answer.location!.pathname).toBe('http://app.test/paid');
+    expect(Object.fromEntries(answer.location!.searchParams)).toEqual({
+      paymentConsentId: consent.id,
+      status: 'Authorised',
+    });
+    expect((await followToCallback(back)).body).toMatchObject({
+      error: { code: 'CONFLICT', reason: 'state_used' },
+    });
+    // The bank's own approval is not our risk step-up (NewCreditor); that one stays ours.
+    await stepUp(t, payer.token, consent.id);
+    const paid = await submit(t, payer.token, consent.id);
+    expectNoErrors(paid);
+    const refused = await t.execute(
+      payer.token,
+      `mutation($id: ID!) { startPaymentAuthorisation(paymentConsentId: $id, returnUrl: "http://evil.test/") { url } }`,
+      { id: consent.id },
+    );
+    expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxBank, type SandboxBank } from '../../src/sandbox/index.ts';
-import { registerAtSandboxBank } from '../../src/subgraphs/accounts/banks/registration.ts';
-import { TppSigningKey } from '../../src/subgraphs/accounts/banks/tpp-key.ts';
-import { obieAuthorisationUrl } from '../../src/subgraphs/accounts/connectors/obie/authorisation.ts';
+import { obieAuthorisationUrl } from '../../src/shared/bank-auth/obie-authorisation.ts';
+import { registerAtSandboxBank } from '../../src/shared/bank-auth/registration.ts';
+import { TppSigningKey } from '../../src/shared/bank-auth/tpp-key.ts';
 
 const executablePath = '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);

@@ -135,6 +135,11 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'PAYMENTS_STATUS_FRESHNESS_SECONDS',
     'PAYMENTS_BANK_TIMEOUT_MS',
     'PAYMENTS_TPP_IP_ADDRESS',
+    // Where a PSU may go after authorising a payment at their bank (as for connections).
+    'CONNECTION_RETURN_ORIGINS',
+    'PUBLIC_URL',
+    'CONSENT_URL',
+    'CONSENT_PORT',
   ],
   banks: [
     ...common,

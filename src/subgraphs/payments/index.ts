@@ -13,6 +13,8 @@ import { paymentsSubgraph } from './definition.ts';
 import { PaymentConsentResolver } from './resolvers/payment-consent.resolver.ts';
 import { PaymentResolver } from './resolvers/payment.resolver.ts';
 import { toPayment } from './schema/mappers.ts';
+import { paymentCallbackRoutes } from './http/bank-callback.ts';
+import { BankAuthorisationService } from './services/bank-authorisation.service.ts';
 import { IdempotencyService } from './services/idempotency.service.ts';
 import { Keyring, paymentsKeysOf } from './services/keyring.ts';
 import type { AccountIdentifications } from './services/debtor-account.ts';
@@ -39,6 +41,8 @@ export interface PaymentsSubgraphOptions {
   connectors?: ReadonlyMap<string, PisConnector>;
   /** The accounts service: the identifications of the accounts a consent covers. */
   accounts: AccountIdentifications;
+  /** Origins a PSU may be sent back to after authorising a payment at their bank. */
+  returnOrigins?: readonly string[];
 }
 
 export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
@@ -46,7 +50,7 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
   const { schema, sdl } = await buildSubgraph(paymentsSubgraph, {
     instances: [
       new PaymentResolver(services.payments, services.submissions),
-      new PaymentConsentResolver(services.paymentConsents),
+      new PaymentConsentResolver(services.paymentConsents, services.bankAuthorisation),
     ],
     references: {
       Payment: async (ref, ctx) => {
@@ -65,7 +69,14 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
     logger: o.log,
     extendContext: (base) => ({ ...base, loaders: createPaymentLoaders(services.payments, base) }),
   });
-  return { schema, sdl, server, routes, services: { payments: services } };
+  const callback = paymentCallbackRoutes(services.bankAuthorisation);
+  return {
+    schema,
+    sdl,
+    server,
+    routes: { ...routes, ...callback },
+    services: { payments: services },
+  };
 }
 
 /** The payments services, wired; usable without GraphQL (service tests). */
@@ -103,6 +114,12 @@ export function createPaymentServices(
   };
   const paymentConsents = new PaymentConsentService(deps);
   return {
+    bankAuthorisation: new BankAuthorisationService(
+      deps,
+      paymentConsents,
+      o.returnOrigins ?? [],
+      settings.bankTimeoutMs,
+    ),
     connectors,
     idempotency: deps.idempotency,
     paymentConsents,

@@ -13,6 +13,7 @@ import {
   type ServiceDeps,
 } from '../../shared/service/index.ts';
 import { migratePaymentsDb, openPaymentsDb } from './db/client.ts';
+import { paymentCallbackPath } from './http/bank-callback.ts';
 import { createPaymentsSubgraph } from './index.ts';
 
 export interface PaymentsServiceDeps extends ServiceDeps {
@@ -48,6 +49,7 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
       baseUrl: deps.accountsUrl ?? serviceBaseUrl(config.subgraphUrls.accounts),
       secret: internalSecret,
     }),
+    returnOrigins: config.accounts.returnOrigins,
   });
   const listening = await serveService(
     config,
@@ -55,6 +57,9 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
     payments.routes,
     log,
     { 'db:payments': async () => void (await db.$queryRaw`SELECT 1`) },
+  );
+  payments.services.payments.bankAuthorisation.setCallbackUrl(
+    `${listening.url}${paymentCallbackPath}`,
   );
   return {
     name: 'payments' as const,

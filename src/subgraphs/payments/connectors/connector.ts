@@ -43,6 +43,11 @@ export interface BankPaymentCreated extends BankPaymentState {
   authorisationUrl?: string;
 }
 
+export interface CodeExchange {
+  codeVerifier: string;
+  redirectUri: string;
+}
+
 export interface SubmitContext {
   bankConsentId?: string;
   session?: PisSession;
@@ -61,8 +66,11 @@ export interface PisConnector {
     order: PaymentOrderForBank,
     idempotencyKey: string,
   ): Promise<BankConsentCreated | undefined>;
-  /** OBIE: exchanges the code the bank redirected back with for the PSU's tokens. */
-  completeAuthorisation(code: string): Promise<PisSession>;
+  /**
+   * OBIE: exchanges the code the bank redirected back with for the PSU's tokens; with the
+   * PKCE verifier and redirect URI when we sent the PSU to the bank's login ourselves.
+   */
+  completeAuthorisation(code: string, binding?: CodeExchange): Promise<PisSession>;
   submit(order: PaymentOrderForBank, context: SubmitContext): Promise<BankPaymentCreated>;
   status(bankPaymentId: string): Promise<BankPaymentState>;
   /** Where the PSU authorises a consent, when we know how to build it (sandbox banks). */

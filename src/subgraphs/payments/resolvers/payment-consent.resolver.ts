@@ -2,7 +2,13 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { PaymentsContext } from '../loaders/index.ts';
 import { AccountRef } from '../schema/account.stub.ts';
 import { toAccountRef, toChallenge, toPayment, toPaymentConsent } from '../schema/mappers.ts';
-import { PaymentChallenge, PaymentConsent, PaymentSca } from '../schema/payment-consent.type.ts';
+import {
+  PaymentBankAuthorisation,
+  PaymentChallenge,
+  PaymentConsent,
+  PaymentSca,
+} from '../schema/payment-consent.type.ts';
+import type { BankAuthorisationService } from '../services/bank-authorisation.service.ts';
 import { CreatePaymentConsentInput } from '../schema/payment.input.ts';
 import { Payment } from '../schema/payment.type.ts';
 import { callerOf } from '../services/caller.ts';
@@ -11,7 +17,10 @@ import type { PaymentConsentRow } from '../db/client.ts';
 
 @Resolver(() => PaymentConsent)
 export class PaymentConsentResolver {
-  constructor(private readonly consents: PaymentConsentService) {}
+  constructor(
+    private readonly consents: PaymentConsentService,
+    private readonly bankPages: BankAuthorisationService,
+  ) {}
 
   @Query(() => PaymentConsent, {
     nullable: true,
@@ -48,6 +57,20 @@ export class PaymentConsentResolver {
     @Ctx() ctx: PaymentsContext,
   ): Promise<PaymentConsent> {
     return this.view(await this.consents.authorise(callerOf(ctx), id, code));
+  }
+
+  @Mutation(() => PaymentBankAuthorisation, {
+    nullable: true,
+    description:
+      'OBIE: the bank’s own page where the PSU authorises this consent; the bank sends them to our callback, which sends them on to returnUrl (an allow-listed origin). Needs payments:initiate',
+  })
+  async startPaymentAuthorisation(
+    @Arg('paymentConsentId', () => ID) id: string,
+    @Arg('returnUrl', () => String) returnUrl: string,
+    @Ctx() ctx: PaymentsContext,
+  ): Promise<PaymentBankAuthorisation> {
+    const started = await this.bankPages.start(callerOf(ctx), id, returnUrl);
+    return Object.assign(new PaymentBankAuthorisation(), started);
   }
 
   @Mutation(() => PaymentChallenge, {

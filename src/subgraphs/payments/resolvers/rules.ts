@@ -15,6 +15,7 @@ export const paymentRules: IRules = {
   Mutation: {
     createPaymentConsent: initiate,
     authorisePaymentConsent: initiate,
+    startPaymentAuthorisation: initiate,
     requestPaymentChallenge: initiate,
     verifyPaymentChallenge: initiate,
     submitPayment: initiate,

@@ -14,6 +14,15 @@ export class PaymentAuthorisation {
   url!: string | null;
 }
 
+@ObjectType({ description: 'The bank’s own page where the PSU authorises a payment consent' })
+export class PaymentBankAuthorisation {
+  @Field(() => String, { description: 'Send the PSU’s browser here' })
+  url!: string;
+
+  @Field(() => String, { description: 'Comes back to our callback; single use' })
+  state!: string;
+}
+
 @ObjectType({ description: 'Strong customer authentication needed before submission' })
 export class PaymentSca {
   @Field(() => Boolean)

@@ -21,7 +21,10 @@ import type { EntryKind, OnSkippedEntry } from '../entries.js';
 import { withIds } from '../normalize.js';
 import { collectPages } from '../paging.js';
 import { psuIpAddress } from '../psu.js';
-import { obieAuthorisationUrl, type AuthorisationRequest } from './authorisation.js';
+import {
+  obieAuthorisationUrl,
+  type AuthorisationRequest,
+} from '../../../../shared/bank-auth/obie-authorisation.js';
 import { obieSchemas, tokenResponse } from './schemas.js';
 import type { ObieSchemas, ObieVersion } from './schemas.js';
 

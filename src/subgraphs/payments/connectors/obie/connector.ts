@@ -4,6 +4,7 @@ import { malformedResponse } from '../../../../shared/bank-http/errors.ts';
 import { badInput, isAppError } from '../../../../shared/errors/index.ts';
 import type {
   BankConsentCreated,
+  CodeExchange,
   BankPaymentCreated,
   BankPaymentState,
   PaymentOrderForBank,
@@ -12,6 +13,10 @@ import type {
   SubmitContext,
 } from '../connector.ts';
 import { consentStatusOf, paymentStatusOf } from '../status.ts';
+import {
+  obieAuthorisationUrl,
+  type AuthorisationRequest,
+} from '../../../../shared/bank-auth/obie-authorisation.ts';
 import { initiationOf } from './initiation.ts';
 import { obiePisSchemas, tokenResponse, type ObiePisSchemas, type ObieVersion } from './schemas.ts';
 
@@ -76,9 +81,15 @@ export class ObiePisConnector implements PisConnector {
     return { bankConsentId: ConsentId, status };
   }
 
-  async completeAuthorisation(code: string): Promise<PisSession> {
+  async completeAuthorisation(code: string, binding?: CodeExchange): Promise<PisSession> {
     try {
-      const token = await this.tokenCall({ grant_type: 'authorization_code', code });
+      const token = await this.tokenCall({
+        grant_type: 'authorization_code',
+        code,
+        ...(binding
+          ? { code_verifier: binding.codeVerifier, redirect_uri: binding.redirectUri }
+          : {}),
+      });
       return { accessToken: token.access_token, refreshToken: token.refresh_token };
     } catch (error) {
       // invalid_grant: wrong, used or expired code. The client can only get a fresh one.
@@ -133,6 +144,19 @@ export class ObiePisConnector implements PisConnector {
       this.schemas.payment,
     );
     return this.state(endpoint, response.body.Data);
+  }
+
+  /** The bank's authorization endpoint with our signed request object (scope payments). */
+  bankAuthorisationUrl(
+    request: Omit<AuthorisationRequest, 'scope'>,
+    sign: (claims: Record<string, unknown>) => Promise<string>,
+  ): Promise<string> {
+    return obieAuthorisationUrl(
+      new URL(this.origin),
+      this.options.clientId,
+      { ...request, scope: 'payments' },
+      sign,
+    );
   }
 
   consentAuthorisationUrl(): string | undefined {

@@ -1,5 +1,5 @@
-import type { BankDefinition } from '../../../shared/banks.ts';
-import { upstreamUnavailable } from '../../../shared/errors/index.ts';
+import type { BankDefinition } from '../banks.ts';
+import { upstreamUnavailable } from '../errors/index.ts';
 import type { TppSigningKey } from './tpp-key.ts';
 
 /**

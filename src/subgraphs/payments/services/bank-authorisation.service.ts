@@ -1,0 +1,223 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { registerAtSandboxBank } from '../../../shared/bank-auth/registration.ts';
+import { TppSigningKey } from '../../../shared/bank-auth/tpp-key.ts';
+import {
+  AppError,
+  ErrorCode,
+  badInput,
+  conflict,
+  isAppError,
+  upstreamUnavailable,
+} from '../../../shared/errors/index.ts';
+import { ObiePisConnector } from '../connectors/obie/connector.ts';
+import { PaymentConsentStatus } from '../connectors/status.ts';
+import type { PaymentConsentRow } from '../db/client.ts';
+import type { Caller } from './caller.ts';
+import { sessionBox } from './orders.ts';
+import type { PaymentConsentService, PaymentsDeps } from './payment-consent.service.ts';
+
+/** Kept sealed in the consent's session column until the PSU comes back from the bank. */
+interface PendingAuthorisation {
+  pending: { stateHash: string; codeVerifier: string; redirectUri: string; returnUrl: string };
+}
+
+export interface AuthorisationOutcome {
+  paymentConsentId: string;
+  status: string;
+  returnUrl: string;
+  error?: { code: string; reason?: string };
+}
+
+const secret = () => randomBytes(32).toString('base64url');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * OBIE payment consents authorised on the bank's own page: a signed request object with
+ * PKCE, a single-use state bound to the consent, our callback, then the client's return
+ * URL (allow-listed by origin). The same rules as linking a bank in the accounts service.
+ */
+export class BankAuthorisationService {
+  private key?: Promise<TppSigningKey>;
+  private callback?: string;
+  private readonly origins: Set<string>;
+
+  constructor(
+    private readonly deps: PaymentsDeps,
+    private readonly consents: PaymentConsentService,
+    returnOrigins: readonly string[],
+    private readonly timeoutMs: number,
+  ) {
+    this.origins = new Set(returnOrigins.map((o) => new URL(o).origin));
+  }
+
+  setCallbackUrl(url: string): void {
+    this.callback = url;
+  }
+
+  async start(
+    caller: Caller,
+    id: string,
+    returnUrl: string,
+  ): Promise<{ url: string; state: string }> {
+    const checked = this.checkReturnUrl(returnUrl);
+    const row = await this.consents.get(caller, id);
+    const connector = this.consents.connector(row.bankId);
+    if (!(connector instanceof ObiePisConnector) || !row.bankConsentId) {
+      throw badInput('Only OBIE payment consents are authorised on the bank’s page here', {
+        reason: 'not_obie',
+      });
+    }
+    if (row.status !== PaymentConsentStatus.AwaitingAuthorisation) {
+      throw conflict(`The payment consent is ${row.status}, not awaiting authorisation`);
+    }
+    if (!this.callback) throw upstreamUnavailable('Payments is not ready yet (no callback URL)');
+    const bank = this.deps.banks.get(row.bankId)!;
+    const key = secret();
+    const pending: PendingAuthorisation = {
+      pending: {
+        stateHash: sha256(key),
+        codeVerifier: secret(),
+        redirectUri: this.callback,
+        returnUrl: checked,
+      },
+    };
+    const state = `${row.id}.${key}`;
+    const signer = await (this.key ??= TppSigningKey.generate());
+    await registerAtSandboxBank(bank, signer, this.callback, this.timeoutMs);
+    const url = await connector.bankAuthorisationUrl(
+      {
+        bankConsentId: row.bankConsentId,
+        redirectUri: this.callback,
+        state,
+        nonce: secret(),
+        codeChallenge: sha256(pending.pending.codeVerifier),
+      },
+      (claims) => signer.sign(claims),
+    );
+    const stored = await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id: row.id, status: PaymentConsentStatus.AwaitingAuthorisation },
+      data: {
+        bankSessionSealed: this.deps.keys.seal(pending, sessionBox(row.id)),
+        updatedAt: this.deps.clock.now(),
+      },
+    });
+    if (stored.count !== 1) throw conflict('The payment consent changed meanwhile; read it again');
+    return { url, state };
+  }
+
+  /** GET /payment-consents/callback: the PSU is back from the bank with code, state, iss. */
+  async finish(params: URLSearchParams): Promise<AuthorisationOutcome> {
+    const match = /^(pc_[\w-]{22})\.([\w-]{43})$/.exec(params.get('state') ?? '');
+    const row = match
+      ? await this.deps.db.domesticPaymentConsent.findUnique({ where: { id: match[1]! } })
+      : null;
+    const pending = row && this.pendingOf(row);
+    if (!row || !pending) {
+      if (row?.status === PaymentConsentStatus.Authorised) {
+        throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+      }
+      throw badInput('The state does not belong to a payment consent awaiting its bank', {
+        reason: 'state_invalid',
+      });
+    }
+    if (!sameHash(sha256(match![2]!), pending.stateHash)) {
+      throw badInput('The state does not belong to a payment consent awaiting its bank', {
+        reason: 'state_invalid',
+      });
+    }
+    // Spend the state before calling the bank: a replay finds nothing pending.
+    const claimed = await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id: row.id, bankSessionSealed: row.bankSessionSealed },
+      data: { bankSessionSealed: null, updatedAt: this.deps.clock.now() },
+    });
+    if (claimed.count !== 1) {
+      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+    }
+    const outcome = (status: string, error?: AuthorisationOutcome['error']) => ({
+      paymentConsentId: row.id,
+      status,
+      returnUrl: pending.returnUrl,
+      ...(error ? { error } : {}),
+    });
+    const bank = this.deps.banks.get(row.bankId)!;
+    const iss = params.get('iss');
+    if (iss !== null && iss !== new URL(bank.baseUrl).origin) {
+      return outcome(row.status, { code: ErrorCode.BAD_USER_INPUT, reason: 'issuer_mismatch' });
+    }
+    if (params.get('error') === 'access_denied') {
+      await this.setStatus(row.id, PaymentConsentStatus.Rejected);
+      return outcome(PaymentConsentStatus.Rejected, { code: 'access_denied' });
+    }
+    const code = params.get('code');
+    if (!code)
+      return outcome(row.status, { code: ErrorCode.BAD_USER_INPUT, reason: 'code_missing' });
+    try {
+      const session = await this.consents.connector(row.bankId).completeAuthorisation(code, {
+        codeVerifier: pending.codeVerifier,
+        redirectUri: pending.redirectUri,
+      });
+      const changed = await this.deps.db.domesticPaymentConsent.updateMany({
+        where: { id: row.id, status: PaymentConsentStatus.AwaitingAuthorisation },
+        data: {
+          status: PaymentConsentStatus.Authorised,
+          bankSessionSealed: this.deps.keys.seal(session, sessionBox(row.id)),
+          updatedAt: this.deps.clock.now(),
+        },
+      });
+      if (changed.count !== 1) throw conflict('The payment consent changed meanwhile');
+      return outcome(PaymentConsentStatus.Authorised);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      const reason = error.details['reason'];
+      return outcome(row.status, {
+        code: error.code,
+        ...(typeof reason === 'string' ? { reason } : {}),
+      });
+    }
+  }
+
+  private checkReturnUrl(returnUrl: string): string {
+    let url: URL | undefined;
+    try {
+      url = new URL(returnUrl);
+    } catch {
+      url = undefined;
+    }
+    const allowed =
+      url &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      !url.username &&
+      !url.password &&
+      this.origins.has(url.origin);
+    if (!url || !allowed) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, 'returnUrl is not on the allow-list', {
+        reason: 'return_url_not_allowed',
+      });
+    }
+    return url.href;
+  }
+
+  private pendingOf(row: PaymentConsentRow): PendingAuthorisation['pending'] | undefined {
+    if (row.status !== PaymentConsentStatus.AwaitingAuthorisation || !row.bankSessionSealed) {
+      return undefined;
+    }
+    const value = this.deps.keys.unseal<Partial<PendingAuthorisation>>(
+      row.bankSessionSealed,
+      sessionBox(row.id),
+    );
+    return value.pending;
+  }
+
+  private async setStatus(id: string, status: string): Promise<void> {
+    await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id, status: PaymentConsentStatus.AwaitingAuthorisation },
+      data: { status, updatedAt: this.deps.clock.now() },
+    });
+  }
+}
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
