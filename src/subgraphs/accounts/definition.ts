@@ -8,6 +8,7 @@ import { ConnectionResolver } from './resolvers/connection.resolver.ts';
 import { EnrichmentReadResolver } from './resolvers/enrichment-read.resolver.ts';
 import { accountRules } from './resolvers/rules.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
+import { CategoryResolver } from './resolvers/category.resolver.ts';
 import { ConsentRef, PsuRef } from './schema/entity-stubs.ts';
 
 /** The accounts subgraph's schema, as classes: printing it needs no database, bank or key. */
@@ -17,6 +18,7 @@ export const accountsSubgraph: SubgraphDefinition = {
     ConsentAccountsResolver,
     PsuAccountsResolver,
     TransactionResolver,
+    CategoryResolver,
     ConnectionResolver,
     EnrichmentReadResolver,
   ],

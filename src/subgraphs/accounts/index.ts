@@ -21,8 +21,10 @@ import type { AccountsContext } from './resolvers/context.ts';
 import { bankCallbackRoutes } from './http/bank-callback.ts';
 import { internalAccountRoutes } from './http/internal-routes.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
+import { CategoryResolver } from './resolvers/category.resolver.ts';
 import { AccountService } from './services/account.service.ts';
 import { BankDataService } from './services/bank-data.service.ts';
+import { CategoryService } from './services/category.service.ts';
 import { BankLink } from './services/bank-link.ts';
 import { ReturnUrlRule } from './services/return-url.ts';
 import { ConnectionService } from './services/connection.service.ts';
@@ -79,6 +81,7 @@ export function createAccountServices(
     psuAccounts: new PsuAccounts(o.db, box),
     enrichmentReads: new EnrichmentReads(o.db, clock),
     transactions: new TransactionService(o.db),
+    categories: new CategoryService(o.db, clock),
     bankData: new BankDataService({
       db: o.db,
       banks,
@@ -102,6 +105,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       new ConsentAccountsResolver(services.accounts),
       new PsuAccountsResolver(services.accounts),
       new TransactionResolver(services.accounts, services.transactions),
+      new CategoryResolver(services.accounts, services.transactions, services.categories),
       new ConnectionResolver(services.connections, services.banks),
       new EnrichmentReadResolver(services.accounts, services.enrichmentReads),
     ],

@@ -86,6 +86,13 @@ export interface BankTransaction {
   counterpartyName?: string;
   merchantName?: string;
   merchantCategoryCode?: string;
+  /**
+   * ISO 20022 bank transaction code: "Domain-Family-SubFamily" (Berlin Group) or OBIE's
+   * spelled-out "Family/SubFamily" (e.g. "ReceivedCreditTransfers/DomesticCreditTransfer").
+   */
+  bankTransactionCode?: string;
+  /** The bank's own code (OBIE ProprietaryBankTransactionCode.Code), e.g. "DD", "BGC". */
+  proprietaryBankTransactionCode?: string;
 }
 
 export type BankConsentStatus =

@@ -27,6 +27,14 @@ export interface TransactionInsert {
   contentHash: string;
   firstSeenAt: Date;
   updatedAt: Date;
+  bankTransactionCode: string | null;
+  bankProprietaryCode: string | null;
+  enrichmentVersion: number | null;
+  categoryDetailed: string | null;
+  categoryConfidence: number | null;
+  categoryReason: string | null;
+  merchantId: string | null;
+  merchantDisplayName: string | null;
 }
 
 export interface ChangeInsert {
@@ -36,7 +44,7 @@ export interface ChangeInsert {
   at: Date;
 }
 
-// 16 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
+// 24 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
 const rowsPerStatement = 500;
 
 export async function insertTransactions(
@@ -51,12 +59,16 @@ export async function insertTransactions(
         Prisma.sql`(${r.id}, ${r.accountId}, ${r.status}, ${r.amount}, ${r.currency},
           ${r.creditDebit}, ${at(r.bookingDateTime)}, ${at(r.valueDateTime)}, ${r.description},
           ${r.counterpartyName}, ${r.merchantName}, ${r.merchantCategoryCode}, ${r.contentHash},
-          ${at(r.firstSeenAt)}, ${at(r.updatedAt)}, NULL)`,
+          ${at(r.firstSeenAt)}, ${at(r.updatedAt)}, NULL, ${r.bankTransactionCode},
+          ${r.bankProprietaryCode}, ${r.enrichmentVersion}, ${r.categoryDetailed},
+          ${r.categoryConfidence}, ${r.categoryReason}, ${r.merchantId}, ${r.merchantDisplayName})`,
     );
     await db.$executeRaw`INSERT INTO "Transaction" ("id", "accountId", "status", "amount",
       "currency", "creditDebit", "bookingDateTime", "valueDateTime", "description",
       "counterpartyName", "merchantName", "merchantCategoryCode", "contentHash", "firstSeenAt",
-      "updatedAt", "removedAt") VALUES ${Prisma.join(values)}`;
+      "updatedAt", "removedAt", "bankTransactionCode", "bankProprietaryCode",
+      "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
+      "merchantId", "merchantDisplayName") VALUES ${Prisma.join(values)}`;
   }
 }
 

@@ -18,6 +18,7 @@ import type { Category } from './taxonomy.ts';
 export * from './taxonomy.ts';
 export { cleanMerchant, merchantId, normaliseMerchant } from './merchants.ts';
 export type { Direction } from './bank-codes.ts';
+export { emptyModel, parseModel, train, type ModelState } from './model.ts';
 
 /** Why a category was chosen, strongest first. */
 export const CategoryReason = {
@@ -54,18 +55,12 @@ export interface EnrichmentInput {
   proprietaryBankTransactionCode?: string | null;
 }
 
-export interface EnrichmentContext {
+export interface EnrichmentContext extends Personal {
   /**
    * false: the caller may see only what ReadTransactionsBasic shows, so only the bank
    * transaction codes and the direction are used and no merchant is named. Default true.
    */
   detail?: boolean;
-  /** The PSU's category for this very transaction. */
-  correction?: Category | null;
-  /** The PSU's rules: merchant id → category. */
-  rules?: ReadonlyMap<string, Category>;
-  /** The PSU's model for this transaction's direction. */
-  model?: ModelState | null;
 }
 
 export interface Enrichment {
@@ -83,25 +78,48 @@ export const modelThreshold = 0.7;
 export const modelTokens = (tx: EnrichmentInput): string[] =>
   tokenize(tx.merchantName, tx.description, tx.counterpartyName);
 
+/** What the PSU taught us, for one transaction. */
+export interface Personal {
+  /** The PSU's category for this very transaction. */
+  correction?: Category | null;
+  /** The PSU's rules: merchant id → category. */
+  rules?: ReadonlyMap<string, Category>;
+  /** The PSU's model for this transaction's direction. */
+  model?: ModelState | null;
+}
+
 /**
  * Corrections beat rules, rules beat the model, the model beats the defaults; among the
  * defaults the most specific source wins: dictionary, then MCC, then the bank's codes.
  * A refund keeps its merchant's category so it nets against that spending.
  */
 export function enrichTransaction(tx: EnrichmentInput, ctx: EnrichmentContext = {}): Enrichment {
+  if (ctx.detail === false) return basicEnrichment(tx);
+  return personalise(defaultEnrichment(tx), tx, ctx);
+}
+
+/** What ReadTransactionsBasic may see: the bank's codes and the direction, no merchant. */
+export function basicEnrichment(tx: EnrichmentInput): Enrichment {
   const codes = categoryForBankCodes(
     tx.bankTransactionCode,
     tx.proprietaryBankTransactionCode,
     tx.creditDebit,
   );
-  if (ctx.detail === false) {
-    const g = codes ?? byDirection(tx.creditDebit);
-    return {
-      ...g,
-      reason: codes ? CategoryReason.BankTransactionCode : CategoryReason.Default,
-      merchant: null,
-    };
-  }
+  const g = codes ?? byDirection(tx.creditDebit);
+  return {
+    ...g,
+    reason: codes ? CategoryReason.BankTransactionCode : CategoryReason.Default,
+    merchant: null,
+  };
+}
+
+/** The bank-derived enrichment, before anything the PSU taught: what sync time stores. */
+export function defaultEnrichment(tx: EnrichmentInput): Enrichment {
+  const codes = categoryForBankCodes(
+    tx.bankTransactionCode,
+    tx.proprietaryBankTransactionCode,
+    tx.creditDebit,
+  );
   const clean = cleanMerchant(tx.merchantName) ?? lineMerchant(tx);
   const merchant = clean ? { id: clean.id, name: clean.name } : null;
   const result = (category: Category, confidence: number, reason: CategoryReason) => ({
@@ -110,13 +128,6 @@ export function enrichTransaction(tx: EnrichmentInput, ctx: EnrichmentContext = 
     reason,
     merchant,
   });
-  if (ctx.correction) return result(ctx.correction, 1, CategoryReason.PsuCorrection);
-  const rule = merchant && ctx.rules?.get(merchant.id);
-  if (rule) return result(rule, 0.99, CategoryReason.PsuRule);
-  const predicted = ctx.model ? predict(ctx.model, modelTokens(tx)) : undefined;
-  if (predicted && predicted.probability >= modelThreshold) {
-    return result(predicted.category, round(predicted.probability), CategoryReason.Model);
-  }
   if (clean?.known && (tx.merchantName || !codes || codes.confidence < 0.8)) {
     return result(clean.known.category, 0.95, CategoryReason.MerchantDictionary);
   }
@@ -125,6 +136,31 @@ export function enrichTransaction(tx: EnrichmentInput, ctx: EnrichmentContext = 
   if (codes) return result(codes.category, codes.confidence, CategoryReason.BankTransactionCode);
   const d = byDirection(tx.creditDebit);
   return result(d.category, d.confidence, CategoryReason.Default);
+}
+
+/** Applies the PSU's correction, rules and model over the defaults, in that order. */
+export function personalise(defaults: Enrichment, tx: EnrichmentInput, p: Personal): Enrichment {
+  const merchant = defaults.merchant;
+  if (p.correction) {
+    return {
+      category: p.correction,
+      confidence: 1,
+      reason: CategoryReason.PsuCorrection,
+      merchant,
+    };
+  }
+  const rule = merchant && p.rules?.get(merchant.id);
+  if (rule) return { category: rule, confidence: 0.99, reason: CategoryReason.PsuRule, merchant };
+  const predicted = p.model ? predict(p.model, modelTokens(tx)) : undefined;
+  if (predicted && predicted.probability >= modelThreshold) {
+    return {
+      category: predicted.category,
+      confidence: round(predicted.probability),
+      reason: CategoryReason.Model,
+      merchant,
+    };
+  }
+  return defaults;
 }
 
 /**

@@ -31,14 +31,16 @@ export function tokenize(...texts: (string | null | undefined)[]): string[] {
 
 export const emptyModel = (): ModelState => ({ version: 1, docs: {}, tokens: {} });
 
-/** Adds (weight 1) or removes (weight -1) one example. */
+/** Adds (weight 1) or removes (weight -1) one example. Changes the state in place. */
 export function train(state: ModelState, tokens: readonly string[], detailed: string, weight = 1) {
   const docs = (state.docs[detailed] ?? 0) + weight;
+  compiledOf.delete(state);
   if (docs <= 0) {
     delete state.docs[detailed];
     delete state.tokens[detailed];
     return;
   }
+  compiledOf.delete(state);
   state.docs[detailed] = docs;
   const counts = (state.tokens[detailed] ??= {});
   for (const t of tokens) {
@@ -46,6 +48,35 @@ export function train(state: ModelState, tokens: readonly string[], detailed: st
     if (c > 0) counts[t] = c;
     else delete counts[t];
   }
+}
+
+interface Compiled {
+  classes: string[];
+  vocabulary: Set<string>;
+  logPrior: number[];
+  /** Laplace-smoothed: the class's token total plus the vocabulary size. */
+  denominator: number[];
+}
+
+/** A request reads one model for hundreds of transactions: the totals are worked out once. */
+const compiledOf = new WeakMap<ModelState, Compiled>();
+function compiled(state: ModelState): Compiled {
+  let c = compiledOf.get(state);
+  if (c) return c;
+  const classes = Object.keys(state.docs).filter((k) => categoryOf(k));
+  const vocabulary = new Set<string>();
+  for (const k of classes) for (const t of Object.keys(state.tokens[k] ?? {})) vocabulary.add(t);
+  const totalDocs = classes.reduce((n, k) => n + state.docs[k]!, 0);
+  c = {
+    classes,
+    vocabulary,
+    logPrior: classes.map((k) => Math.log(state.docs[k]! / totalDocs)),
+    denominator: classes.map(
+      (k) => Object.values(state.tokens[k] ?? {}).reduce((a, b) => a + b, 0) + vocabulary.size,
+    ),
+  };
+  compiledOf.set(state, c);
+  return c;
 }
 
 export function parseModel(json: string | null | undefined): ModelState {
@@ -65,22 +96,23 @@ export function parseModel(json: string | null | undefined): ModelState {
  * not win everything with certainty.
  */
 export function predict(state: ModelState, tokens: readonly string[]): Prediction | undefined {
-  const classes = Object.keys(state.docs).filter((c) => categoryOf(c));
-  if (classes.length === 0) return undefined;
-  const vocabulary = new Set<string>();
-  for (const c of classes) for (const t of Object.keys(state.tokens[c] ?? {})) vocabulary.add(t);
-  const known = tokens.filter((t) => vocabulary.has(t));
+  const m = compiled(state);
+  if (m.classes.length === 0) return undefined;
+  const known = tokens.filter((t) => m.vocabulary.has(t));
   if (known.length === 0) return undefined;
-  const totalDocs = classes.reduce((n, c) => n + state.docs[c]!, 0);
-  const scores = classes.map((c) => {
+  const classes = [...m.classes];
+  const scores = classes.map((c, i) => {
     const counts = state.tokens[c] ?? {};
-    const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    let score = Math.log(state.docs[c]! / totalDocs);
-    for (const t of known) score += Math.log(((counts[t] ?? 0) + 1) / (total + vocabulary.size));
+    let score = m.logPrior[i]!;
+    for (const t of known) score += Math.log(((counts[t] ?? 0) + 1) / m.denominator[i]!);
     return score;
   });
+  // One class alone would always win: weigh it against an unseen class whose prior shrinks
+  // as examples come (Laplace's rule of succession), so certainty grows with evidence.
   if (classes.length === 1) {
-    scores.push(Math.log(1) + known.length * Math.log(1 / (vocabulary.size + 1)));
+    const docs = state.docs[classes[0]!]!;
+    scores[0] = Math.log(docs / (docs + 1)) + scores[0]! - m.logPrior[0]!;
+    scores.push(Math.log(1 / (docs + 1)) + known.length * Math.log(1 / (m.vocabulary.size + 1)));
     classes.push('');
   }
   const max = Math.max(...scores);

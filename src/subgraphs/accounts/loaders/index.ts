@@ -5,6 +5,8 @@ import type { Account, Balance } from '../schema/account.type.ts';
 import type { TransactionBounds } from '../services/access.ts';
 import type { AccountService } from '../services/account.service.ts';
 import type { BankDataService, Presence } from '../services/bank-data.service.ts';
+import type { CategoryService, PsuTeaching } from '../services/category.service.ts';
+import type { Category } from '../enrichment/index.ts';
 import type {
   PageArgs,
   TransactionPage,
@@ -15,6 +17,7 @@ export interface LoaderServices {
   accounts: AccountService;
   bankData: BankDataService;
   transactions: TransactionService;
+  categories: CategoryService;
 }
 
 export interface PageKey {
@@ -54,6 +57,13 @@ export function createAccountLoaders(s: LoaderServices, base: SubgraphContext, p
       const synced = await s.accounts.transactionsSyncedAt(ids);
       return ids.map((id, i) => failed.get(id) ?? synced[i] ?? null);
     }, wholeRequest),
+    /** The PSU's rules and models: one read per request, whatever the number of rows. */
+    psuTeaching: new DataLoader<string, PsuTeaching>((psuIds) => s.categories.teaching(psuIds)),
+    /** The consent's PSU's corrections of these transactions. */
+    categoryCorrection: new DataLoader<string, Category | null>((ids) => {
+      if (!base.grant) return Promise.resolve(ids.map(() => null));
+      return s.categories.corrections(base.grant.psuId, ids);
+    }),
     transactionPage: new DataLoader<PageKey, TransactionPage, string>(
       (keys) => Promise.all(keys.map((k) => s.transactions.page(k.accountId, k.bounds, k.args))),
       { cacheKeyFn: (k) => JSON.stringify(k) },

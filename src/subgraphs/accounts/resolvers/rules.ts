@@ -7,6 +7,11 @@ const listAccounts = requireAnyScope(Permission.ReadAccountsBasic, PlatformScope
 const psuOnly = allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise));
 const transactions = requireScope(Permission.ReadTransactionsBasic);
 const transactionDetail = requireScope(Permission.ReadTransactionsDetail);
+/**
+ * Corrections: a client app under the PSU's consent, with the Detail view (a correction is
+ * made by looking at the merchant and the statement line). The service bounds the rows.
+ */
+const correct = allOf(requireKind('consent'), transactionDetail);
 
 /** Basic vs Detail is a per-field decision; rows are bounded by the services. */
 export const accountRules: IRules = {
@@ -15,8 +20,16 @@ export const accountRules: IRules = {
     account: listAccounts,
     bankConnections: psuOnly,
     transactionsSync: transactions,
+    categoryRules: correct,
   },
-  Mutation: { connectBank: psuOnly, completeBankConnection: psuOnly, disconnectBank: psuOnly },
+  Mutation: {
+    connectBank: psuOnly,
+    completeBankConnection: psuOnly,
+    disconnectBank: psuOnly,
+    setTransactionCategory: correct,
+    createCategoryRule: correct,
+    deleteCategoryRule: correct,
+  },
   Account: {
     identification: requireScope(Permission.ReadAccountsDetail),
     balances: requireScope(Permission.ReadBalances),
@@ -26,6 +39,8 @@ export const accountRules: IRules = {
     description: transactionDetail,
     counterparty: transactionDetail,
     merchant: transactionDetail,
+    // Basic sees the bank-code category; the resolver gives more only with Detail.
+    category: transactions,
   },
   Consent: { accounts: requireScope(Permission.ReadAccountsBasic) },
   Psu: {

@@ -1,16 +1,48 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { Field, Float, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import type { Enrichment, EnrichmentInput } from '../enrichment/index.ts';
 
-@ObjectType({ description: 'Where a card payment was made' })
+@ObjectType({ description: 'Who was paid: named by the bank (card payments) or found in the statement line' })
 export class Merchant {
-  @Field(() => String, { nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Stable across spellings ("TESCO STORES 3297 LONDON" and "TESCO EXPRESS" share one); null when no merchant is named',
+  })
+  id!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Readable: card-network prefixes, store numbers, towns and references removed',
+  })
   name!: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 18245 merchant category code' })
   categoryCode!: string | null;
 }
 
+@ObjectType({ description: 'A category of our two-level taxonomy (see Query.categories)' })
+export class TransactionCategory {
+  @Field(() => String, { description: 'e.g. FOOD_AND_DRINK' })
+  primary!: string;
+
+  @Field(() => String, { description: 'e.g. FOOD_AND_DRINK_GROCERIES; starts with primary' })
+  detailed!: string;
+
+  @Field(() => Float, { description: '0 to 1: how much to trust the category' })
+  confidence!: number;
+
+  @Field(() => String, {
+    description:
+      'Why: PSU_CORRECTION, PSU_RULE, MODEL (the PSU’s own corrections), MERCHANT_DICTIONARY, MERCHANT_CATEGORY_CODE, BANK_TRANSACTION_CODE or DEFAULT',
+  })
+  reason!: string;
+}
+
 @ObjectType({ description: 'A booked or pending entry on an account, as the bank reported it' })
 export class Transaction {
+  /** Not a field: what the category resolver personalises (the bank's data, stored defaults). */
+  enrichment!: { input: EnrichmentInput; defaults: Enrichment };
+
   @Field(() => ID, { description: 'Opaque and stable; pending and booked entries may differ' })
   id!: string;
 

@@ -3,6 +3,7 @@ import type { BankTransaction } from '../connectors/index.ts';
 import { transactionIdOf } from '../crypto/ids.ts';
 import { insertChanges, insertTransactions } from '../db/bulk.ts';
 import { providerOfDb, type AccountsDb } from '../db/client.ts';
+import { enrichmentVersion, toStored } from '../enrichment/stored.ts';
 
 export type ChangeKind = 'added' | 'modified' | 'removed';
 
@@ -59,17 +60,20 @@ export async function applyBankTransactions(
           contentHash: true,
           removedAt: true,
           bookingDateTime: true,
+          enrichmentVersion: true,
         },
       });
       const known = new Map(existing.map((e) => [e.id, e]));
       const created: Row[] = [];
       const revived: Row[] = [];
       const modified: Row[] = [];
+      const reEnriched: Row[] = [];
       for (const row of incoming.values()) {
         const before = known.get(row.id);
         if (!before) created.push(row);
         else if (before.removedAt) revived.push(row);
         else if (before.contentHash !== row.contentHash) modified.push(row);
+        else if (before.enrichmentVersion !== enrichmentVersion) reEnriched.push(row);
       }
       const removed = existing.filter(
         (e) =>
@@ -88,6 +92,17 @@ export async function applyBankTransactions(
         await tx.transaction.update({
           where: { id },
           data: { ...fields, removedAt: null, updatedAt: now },
+        });
+      }
+      // Enrichment is derived, not the bank's content: recomputing it is no change to report.
+      for (const r of reEnriched) {
+        await tx.transaction.update({
+          where: { id: r.id },
+          data: {
+            bankTransactionCode: r.bankTransactionCode,
+            bankProprietaryCode: r.bankProprietaryCode,
+            ...toStored(r),
+          },
         });
       }
       const removedIds = removed.map((r) => r.id);
@@ -148,5 +163,18 @@ function toRow(accountId: string, t: BankTransaction) {
     .update(JSON.stringify(fields))
     .digest('base64url')
     .slice(0, 22);
-  return { id: transactionIdOf(accountId, t.bankTransactionId), accountId, ...fields, contentHash };
+  // The codes stay out of the hash: they came later, and rows stored before must not all
+  // turn "modified" at once.
+  const codes = {
+    bankTransactionCode: t.bankTransactionCode ?? null,
+    bankProprietaryCode: t.proprietaryBankTransactionCode ?? null,
+  };
+  return {
+    id: transactionIdOf(accountId, t.bankTransactionId),
+    accountId,
+    ...fields,
+    contentHash,
+    ...codes,
+    ...toStored({ ...fields, ...codes }),
+  };
 }

@@ -1,5 +1,6 @@
 import { badInput } from '../../../shared/errors/index.ts';
 import type { AccountsDb } from '../db/client.ts';
+import { fromStored, inputOf } from '../enrichment/stored.ts';
 import { Merchant, Transaction } from '../schema/transaction.type.ts';
 import type { TransactionBounds } from './access.ts';
 
@@ -48,7 +49,7 @@ export class TransactionService {
       where: {
         accountId,
         removedAt: null,
-        ...this.boundsWhere(bounds),
+        ...boundsWhere(bounds),
         ...(after
           ? {
               OR: [
@@ -67,6 +68,11 @@ export class TransactionService {
         .map((r) => ({ cursor: pageCursor(r), node: toTransaction(r) })),
       hasNextPage: rows.length > args.first,
     };
+  }
+
+  /** One transaction the caller was just allowed to touch (the service checked its bounds). */
+  async byId(id: string): Promise<Transaction> {
+    return toTransaction(await this.db.transaction.findUniqueOrThrow({ where: { id } }));
   }
 
   /**
@@ -98,7 +104,7 @@ export class TransactionService {
     const rows = bounds.empty
       ? []
       : await this.db.transaction.findMany({
-          where: { id: { in: [...firstKind.keys()] }, ...this.boundsWhere(bounds) },
+          where: { id: { in: [...firstKind.keys()] }, ...boundsWhere(bounds) },
         });
     const result: SyncChanges = {
       added: [],
@@ -116,18 +122,18 @@ export class TransactionService {
     }
     return result;
   }
-
-  private boundsWhere(bounds: TransactionBounds) {
-    return {
-      creditDebit: { in: bounds.directions },
-      ...(bounds.from || bounds.to
-        ? { bookingDateTime: { gte: bounds.from, lte: bounds.to } }
-        : {}),
-    };
-  }
 }
 
-function toTransaction(r: TransactionRow): Transaction {
+/** The consent's bounds as a query condition: rows outside them are never loaded. */
+export function boundsWhere(bounds: TransactionBounds) {
+  return {
+    creditDebit: { in: bounds.directions },
+    ...(bounds.from || bounds.to ? { bookingDateTime: { gte: bounds.from, lte: bounds.to } } : {}),
+  };
+}
+
+export function toTransaction(r: TransactionRow): Transaction {
+  const enriched = fromStored(r);
   return Object.assign(new Transaction(), {
     id: r.id,
     accountId: r.accountId,
@@ -140,12 +146,14 @@ function toTransaction(r: TransactionRow): Transaction {
     description: r.description,
     counterparty: r.counterpartyName,
     merchant:
-      r.merchantName || r.merchantCategoryCode
+      enriched.merchant || r.merchantCategoryCode
         ? Object.assign(new Merchant(), {
-            name: r.merchantName,
+            id: enriched.merchant?.id ?? null,
+            name: enriched.merchant?.name ?? r.merchantName,
             categoryCode: r.merchantCategoryCode,
           })
         : null,
+    enrichment: { input: inputOf(r), defaults: enriched },
   });
 }
 

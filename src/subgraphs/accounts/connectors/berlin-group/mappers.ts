@@ -102,6 +102,7 @@ export function fromTransaction(
     valueDateTime: t.valueDate === undefined ? undefined : dateToIsoUtc(t.valueDate),
     description,
     counterpartyName: counterparty,
+    bankTransactionCode: t.bankTransactionCode || undefined,
     ...(day === undefined ? { datedByFetch: true } : {}),
   };
 }

@@ -70,6 +70,8 @@ export const transaction = z.object({
   remittanceInformationUnstructured: text(140),
   remittanceInformationUnstructuredArray: z.array(z.string().max(140)).optional(),
   additionalInformation: text(500),
+  // Only helps categorise: a malformed code is dropped, not the whole entry.
+  bankTransactionCode: z.string().max(35).optional().catch(undefined),
 });
 
 export const berlinGroupSchemas = {

@@ -112,6 +112,10 @@ export function fromTransaction(
     counterpartyName: counterparty,
     merchantName: t.MerchantDetails?.MerchantName,
     merchantCategoryCode: t.MerchantDetails?.MerchantCategoryCode,
+    bankTransactionCode: t.BankTransactionCode
+      ? `${t.BankTransactionCode.Code}/${t.BankTransactionCode.SubCode}`
+      : undefined,
+    proprietaryBankTransactionCode: t.ProprietaryBankTransactionCode?.Code,
   };
 }
 

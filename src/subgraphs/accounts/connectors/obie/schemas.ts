@@ -151,6 +151,15 @@ export const transaction = (statuses: readonly [string, ...string[]]) =>
         MerchantCategoryCode: z.string().min(3).max(4).optional(),
       })
       .optional(),
+    // Codes only help categorise: a malformed one is dropped, not the whole entry.
+    BankTransactionCode: z
+      .object({ Code: z.string().min(1).max(64), SubCode: z.string().min(1).max(64) })
+      .optional()
+      .catch(undefined),
+    ProprietaryBankTransactionCode: z
+      .object({ Code: z.string().min(1).max(35) })
+      .optional()
+      .catch(undefined),
     CreditorAccount: party.optional(),
     DebtorAccount: party.optional(),
     UltimateCreditor: party.optional(),
