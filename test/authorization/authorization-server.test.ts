@@ -3,7 +3,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { chromium } from 'playwright-core';
+import { allPermissions } from '../../src/shared/auth/permissions.ts';
+import { hashSecret } from '../../src/subgraphs/consent/services/secret-hash.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit } from '../../src/shared/audit/index.ts';
 import { startTestSystem, expectNoErrors, type TestSystem } from '../support/system.ts';
@@ -36,7 +39,7 @@ async function createConsent(permissions = ['ReadAccountsDetail', 'ReadBalances'
 
 async function push(
   params: Record<string, string>,
-  auth: string | undefined = basicAuth(client.id, client.secret),
+  auth: string | null = basicAuth(client.id, client.secret),
 ) {
   const res = await fetch(`${as}/oauth/par`, {
     method: 'POST',
@@ -503,5 +506,84 @@ describe.skipIf(!existsSync(executablePath) && !inCi)('hosted pages in headless 
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('private_key_jwt client authentication (a client with a registered JWKS)', () => {
+  const fapi = { id: 'fapi-test-app', secret: 'fapi-test-secret' };
+  let key: CryptoKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    key = pair.privateKey as CryptoKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    await t.system.db.consent.clientApp.create({
+      data: {
+        id: fapi.id,
+        name: 'FAPI Test App',
+        secretHash: await hashSecret(fapi.secret),
+        allowedPermissions: allPermissions.join(' '),
+        platformScopes: 'consents:manage',
+        redirectUris: JSON.stringify(['https://fapi.example/cb']),
+        jwks: JSON.stringify({ keys: [jwk] }),
+      },
+    });
+  });
+
+  const assertion = (signer: CryptoKey = key, aud = issuer) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(fapi.id)
+      .setSubject(fapi.id)
+      .setAudience(aud)
+      .setJti(randomBytes(12).toString('hex'))
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime('60s')
+      .sign(signer);
+
+  async function pushAs(auth: 'jwt' | 'basic' | 'foreign-key') {
+    const token = await t.tokens.client(fapi.id, fapi.secret);
+    const created = await t.execute<{ requestConsent: { id: string } }>(
+      token,
+      'mutation { requestConsent(input: { permissions: [ReadAccountsBasic, ReadBalances] }) { id } }',
+    );
+    expectNoErrors(created);
+    const params: Record<string, string> = {
+      client_id: fapi.id,
+      response_type: 'code',
+      scope: 'accounts',
+      redirect_uri: 'https://fapi.example/cb',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+      consent_id: created.data!.requestConsent.id,
+    };
+    if (auth !== 'basic') {
+      const signer =
+        auth === 'jwt'
+          ? key
+          : ((await generateKeyPair('ES256', { extractable: true })).privateKey as CryptoKey);
+      params.client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+      params.client_assertion = await assertion(signer);
+    }
+    return push(params, auth === 'basic' ? basicAuth(fapi.id, fapi.secret) : null);
+  }
+
+  it('a pushed request signed with the registered key is accepted', async () => {
+    const p = await pushAs('jwt');
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    expect(p.body.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+  });
+
+  it('an assertion signed with another key is invalid_client', async () => {
+    const p = await pushAs('foreign-key');
+    expect(p.status).toBe(401);
+    expect(p.body.error).toBe('invalid_client');
+  });
+
+  it('a client registered for private_key_jwt cannot fall back to its secret', async () => {
+    const p = await pushAs('basic');
+    expect(p.status).toBe(401);
+    expect(p.body.error).toBe('invalid_client');
   });
 });
