@@ -72,6 +72,11 @@ export async function startSystem(
       sandboxCredentials: sandboxCredentials(),
     });
     started.push(gateway);
+    // The default return-URL allow-list names the consent service's and the gateway's
+    // origins; with random ports (tests) they are only known now.
+    const ownOrigins = [consent.url, gateway.url];
+    accounts.services.link?.returnUrls.allow(ownOrigins);
+    payments.services.payments.bankAuthorisation.allowReturnOrigins(ownOrigins);
 
     return {
       gatewayUrl: gateway.url,

@@ -181,6 +181,15 @@ describe('linking a bank through its own login', () => {
       );
       expect(errorCodes(res), bad).toEqual(['BAD_USER_INPUT']);
     }
+    // The gateway's and the consent service's own origins are always allowed.
+    for (const own of [t.url, t.system.subgraphUrls.consent]) {
+      const res = await t.execute(
+        psu,
+        'mutation($r: String) { connectBank(bankId: "sandbox-bg", returnUrl: $r) { state } }',
+        { r: `${own}/after-bank` },
+      );
+      expectNoErrors(res);
+    }
   });
 
   it('denied at the bank: the connection ends Rejected and the PSU is told why', async () => {

@@ -54,6 +54,11 @@ export class BankAuthorisationService {
     this.callback = url;
   }
 
+  /** The embedded default learns the consent service's and gateway's ports after they listen. */
+  allowReturnOrigins(origins: readonly string[]): void {
+    for (const origin of origins) this.origins.add(new URL(origin).origin);
+  }
+
   async start(
     caller: Caller,
     id: string,
