@@ -85,12 +85,16 @@ const namedAreas = [
 ];
 const minShare = 0.01;
 
-/** Areas side by side: ms of main-thread CPU per request and share, per variant. */
+/**
+ * Areas side by side, per variant: share of the main thread's busy samples, and that share of
+ * the process CPU per request. Samples are taken on the wall clock, so on a shared machine the
+ * profile's own milliseconds include time the thread waited for a core; its shares do not
+ * (a preempted thread is preempted wherever it is), and process CPU counts only time run.
+ */
 function areaTable(ms: Measured[]): string {
   const all = [...new Set(ms.flatMap((m) => m.profile.areas.map((a) => a.area)))];
   const cost = (m: Measured, area: string) => m.profile.areas.find((a) => a.area === area);
-  const perReq = (m: Measured, area: string) =>
-    (cost(m, area)?.selfMs ?? 0) / Math.max(m.load.requests, 1);
+  const perReq = (m: Measured, area: string) => (cost(m, area)?.share ?? 0) * m.load.cpuMs;
   const shown = all.filter(
     (a) => namedAreas.includes(a) || ms.some((m) => (cost(m, a)?.share ?? 0) >= minShare),
   );
@@ -98,23 +102,17 @@ function areaTable(ms: Measured[]): string {
   const rest = all.filter((a) => !shown.includes(a));
   const restOf = (m: Measured) => rest.reduce((sum, a) => sum + (cost(m, a)?.share ?? 0), 0);
   return table(
-    ['area', ...ms.flatMap((m) => [`${m.variant} ms/req`, 'share'])],
+    ['area', ...ms.flatMap((m) => [`${m.variant} share`, '≈ CPU ms/req'])],
     [
       ...shown.map((area) => [
         area,
-        ...ms.flatMap((m) => [fmt(perReq(m, area), 3), pct(cost(m, area)?.share ?? 0)]),
+        ...ms.flatMap((m) => [pct(cost(m, area)?.share ?? 0), fmt(perReq(m, area), 2)]),
       ]),
       [
         `${rest.length} other areas, each < ${pct(minShare)}`,
-        ...ms.flatMap((m) => [
-          fmt((restOf(m) * m.profile.busyMs) / Math.max(m.load.requests, 1), 3),
-          pct(restOf(m)),
-        ]),
+        ...ms.flatMap((m) => [pct(restOf(m)), fmt(restOf(m) * m.load.cpuMs, 2)]),
       ],
-      [
-        'total (busy)',
-        ...ms.flatMap((m) => [fmt(m.profile.busyMs / Math.max(m.load.requests, 1), 3), '100 %']),
-      ],
+      ['total (busy)', ...ms.flatMap((m) => ['100 %', fmt(m.load.cpuMs, 2)])],
     ],
   );
 }
@@ -173,7 +171,7 @@ main(async () => {
       console.log(`\n### ${op.name} (${connections} connections)\n`);
       console.log(
         table(
-          ['variant', 'requests', 'errors', 'req/s', 'CPU ms/req', 'profiled busy ms/req', 'idle'],
+          ['variant', 'requests', 'errors', 'req/s', 'CPU ms/req', 'sampled busy ms/req', 'idle'],
           measured.map((m) => [
             m.variant,
             m.load.requests,
@@ -185,7 +183,9 @@ main(async () => {
           ]),
         ),
       );
-      console.log(`\nSelf time by area, main thread:\n`);
+      console.log(
+        `\nSelf time by area, main thread (share of busy samples; × process CPU ms/req):\n`,
+      );
       console.log(areaTable(measured));
       for (const m of measured) {
         console.log(`\nTop ${o.top} functions by self time, ${op.name} ${m.variant}:\n`);
@@ -210,7 +210,8 @@ main(async () => {
             ...m.profile,
             areas: m.profile.areas.map((a) => ({
               ...a,
-              msPerRequest: a.selfMs / Math.max(m.load.requests, 1),
+              sampledMsPerRequest: a.selfMs / Math.max(m.load.requests, 1),
+              cpuMsPerRequest: a.share * m.load.cpuMs,
             })),
           },
         })),
