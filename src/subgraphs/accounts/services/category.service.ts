@@ -43,8 +43,8 @@ const merchantIdPattern = /^mer_[A-Za-z0-9_-]{16}$/;
 
 /**
  * The PSU's corrections, rules and per-direction models. A correction is also a training
- * example: setting or changing one updates the model in the same database transaction, so
- * model and corrections never disagree. Rules and corrections belong to the PSU and apply
+ * example: setting or changing one retrains the model in the same database transaction, so
+ * model and corrections agree. Rules and corrections belong to the PSU and apply
  * in every client's view; a client lists and deletes only the rules it made.
  */
 export class CategoryService {
@@ -85,8 +85,8 @@ export class CategoryService {
   }
 
   /**
-   * Sets a visible transaction's category and trains the model of its direction with it
-   * (a changed correction first untrains the old example). Returns the transaction's id.
+   * Sets a visible transaction's category and retrains the model of its direction with it
+   * (a changed correction replaces its old example). Returns the transaction's id.
    */
   async setTransactionCategory(
     who: Corrector,
@@ -108,21 +108,6 @@ export class CategoryService {
     const tokens = modelTokens(inputOf(row));
     const now = this.clock.now();
     await this.db.$transaction(async (tx) => {
-      const before = await tx.categoryCorrection.findUnique({
-        where: { psuId_transactionId: { psuId: who.psuId, transactionId } },
-      });
-      const stored = await tx.categoryModel.findUnique({
-        where: { psuId_creditDebit: { psuId: who.psuId, creditDebit: direction } },
-      });
-      const model = stored ? parseModel(stored.state) : emptyModel();
-      if (before) train(model, JSON.parse(before.tokens) as string[], before.categoryDetailed, -1);
-      train(model, tokens, category.detailed);
-      const state = JSON.stringify(model);
-      await tx.categoryModel.upsert({
-        where: { psuId_creditDebit: { psuId: who.psuId, creditDebit: direction } },
-        create: { psuId: who.psuId, creditDebit: direction, state, updatedAt: now },
-        update: { state, updatedAt: now },
-      });
       const fields = {
         categoryDetailed: category.detailed,
         creditDebit: direction,
@@ -135,6 +120,20 @@ export class CategoryService {
         where: { psuId_transactionId: { psuId: who.psuId, transactionId } },
         create: { psuId: who.psuId, transactionId, ...fields, createdAt: now },
         update: fields,
+      });
+      // Retrained from every correction rather than adjusted by one: two corrections at once
+      // (PostgreSQL, read committed) cannot leave an example out past the next correction.
+      const examples = await tx.categoryCorrection.findMany({
+        where: { psuId: who.psuId, creditDebit: direction },
+        select: { tokens: true, categoryDetailed: true },
+      });
+      const model = emptyModel();
+      for (const e of examples) train(model, JSON.parse(e.tokens) as string[], e.categoryDetailed);
+      const state = JSON.stringify(model);
+      await tx.categoryModel.upsert({
+        where: { psuId_creditDebit: { psuId: who.psuId, creditDebit: direction } },
+        create: { psuId: who.psuId, creditDebit: direction, state, updatedAt: now },
+        update: { state, updatedAt: now },
       });
     });
     return row.id;
