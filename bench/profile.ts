@@ -82,6 +82,7 @@ const namedAreas = [
   'node internals',
   'GC',
   'load generator',
+  'Hive gateway runtime',
 ];
 const minShare = 0.01;
 
