@@ -73,6 +73,13 @@ for (const kind of storeKinds) {
       expect(
         await replicaA.oidcPayload.count({ where: { key: 'PushedAuthorizationRequest:par-exp' } }),
       ).toBe(0);
+      // Without a scheduler: every so many writes prune on their own.
+      const Pruning = prismaAdapter(replicaA, clock, 2);
+      await new Pruning('Interaction').upsert('i-old', {}, 10);
+      clock.at = new Date(clock.at.getTime() + 11_000);
+      await new Pruning('Interaction').upsert('i-new', {}, 10);
+      expect(await replicaA.oidcPayload.count({ where: { key: 'Interaction:i-old' } })).toBe(0);
+      expect(await replicaA.oidcPayload.count({ where: { key: 'Interaction:i-new' } })).toBe(1);
     });
 
     it.skipIf(!available)('a code is consumed once, whichever replica consumes it', async () => {

@@ -5,9 +5,11 @@ import type { ConsentDb } from '../db/client.ts';
 /**
  * oidc-provider's storage in the consent store (SQLite or PostgreSQL): sessions,
  * interactions, pushed requests, codes, grants and refresh tokens outlive a restart and are
- * seen by every replica. Expired rows read as absent and are pruned by `pruneExpired`.
+ * seen by every replica. Expired rows read as absent; every `pruneEvery` writes of this
+ * process delete them (`pruneExpired`), so the table does not grow without a scheduler.
  */
-export function prismaAdapter(db: ConsentDb, clock: Clock) {
+export function prismaAdapter(db: ConsentDb, clock: Clock, pruneEvery = 500) {
+  let writes = 0;
   return class PrismaAdapter implements Adapter {
     constructor(readonly model: string) {}
 
@@ -28,6 +30,8 @@ export function prismaAdapter(db: ConsentDb, clock: Clock) {
         create: { key: this.key(id), model: this.model, id, ...data },
         update: data,
       });
+      // Expired rows read as absent already; every so many writes, one replica clears them.
+      if (++writes % pruneEvery === 0) await pruneExpired(db, clock);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
