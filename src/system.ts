@@ -9,6 +9,8 @@ import { startAccountsService } from './subgraphs/accounts/service.ts';
 import { startConsentService } from './subgraphs/consent/service.ts';
 import { sandboxCredentials } from './subgraphs/consent/db/seed.ts';
 import { startPaymentsService } from './subgraphs/payments/service.ts';
+import { InProcessTransport } from './shared/events/in-process.ts';
+import { natsTransportOf } from './shared/events/nats/from-config.ts';
 
 export interface SystemOptions {
   /** graphql-shield; only the shield-on-vs-off benchmark turns it off. */
@@ -41,7 +43,11 @@ export async function startSystem(
     const banks = [...(sandbox?.banks ?? []), ...config.banks];
     const audit = await openServiceAudit(config, log.child({ service: 'audit' }));
     started.push({ stop: () => audit.store.close() });
-    const deps = { log, clock, audit, shield: options.shield };
+    // NATS JetStream when configured; else every outbox is relayed straight to the consent
+    // service's router in this process.
+    const events = (await natsTransportOf(config, 'system', log)) ?? new InProcessTransport();
+    started.push({ stop: () => events.close() });
+    const deps = { log, clock, audit, shield: options.shield, events };
     // Consent and payments ask accounts about a PSU's accounts, so it starts first.
     const accounts = await startAccountsService(config, { ...deps, banks });
     started.push(accounts);

@@ -251,6 +251,23 @@ export const envSchema = z.object({
   PAYMENTS_STATUS_FRESHNESS_SECONDS: z.coerce.number().int().min(0).default(30),
   PAYMENTS_BANK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PAYMENTS_TPP_IP_ADDRESS: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  // Events and webhooks (docs/ARCHITECTURE.md "Events and webhooks").
+  EVENT_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).default(3_600_000),
+  // Standard Webhooks: retried for at least 24 hours before a delivery is given up.
+  WEBHOOK_RETRY_HOURS: z.coerce
+    .number()
+    .min(24, 'must be at least 24')
+    .max(24 * 30)
+    .default(25),
+  // Unset: on only when HOST is a loopback address (loopback and private receivers allowed).
+  WEBHOOK_SANDBOX_MODE: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
 });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuer>;
@@ -344,6 +361,8 @@ export interface Config {
     /** Where the embedded default keeps a generated key while encryptionKey is unset. */
     encryptionKeyFile: string;
   };
+  /** Outboxes, relays and webhook delivery (src/shared/events, the consent service). */
+  events: EventsConfig;
   /**
    * State shared by replicas: the gateways' rate-limit budget and the consent-change signals
    * that invalidate their grant caches. Unset: each process counts alone and caches nothing.
@@ -389,6 +408,24 @@ export interface PaymentsConfig {
   bankTimeoutMs: number;
   /** Sent as PSU-IP-Address to Berlin Group banks when the PSU's own is not known. */
   tppIpAddress: string;
+}
+
+export interface EventsConfig {
+  /** How often outboxes are relayed and due webhook deliveries looked for. */
+  pollIntervalMs: number;
+  /** Client events stay replayable this long; published outbox rows are pruned after it. */
+  retentionDays: number;
+  webhooks: {
+    /** Per delivery attempt. */
+    timeoutMs: number;
+    /** Backoff: base × 2^(attempt-1), with full jitter, at most maxDelayMs. */
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+    /** A delivery is retried this long before it is given up and its endpoint disabled. */
+    retryWindowMs: number;
+    /** Loopback/private receivers and http:// to loopback allowed (development only). */
+    sandboxMode: boolean;
+  };
 }
 
 /** Request limits and developer surfaces of the gateway. */
@@ -552,6 +589,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       statusFreshnessSeconds: e.PAYMENTS_STATUS_FRESHNESS_SECONDS,
       bankTimeoutMs: e.PAYMENTS_BANK_TIMEOUT_MS,
       tppIpAddress: e.PAYMENTS_TPP_IP_ADDRESS,
+    },
+    events: {
+      pollIntervalMs: e.EVENT_POLL_INTERVAL_MS,
+      retentionDays: e.EVENT_RETENTION_DAYS,
+      webhooks: {
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+        retryMaxDelayMs: e.WEBHOOK_RETRY_MAX_DELAY_MS,
+        retryWindowMs: Math.round(e.WEBHOOK_RETRY_HOURS * 3_600_000),
+        sandboxMode: e.WEBHOOK_SANDBOX_MODE ?? isLoopbackHost(e.HOST),
+      },
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     nats: { url: e.NATS_URL, prefix: e.NATS_PREFIX },

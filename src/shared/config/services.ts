@@ -19,6 +19,9 @@ const nats = ['NATS_URL', 'NATS_PREFIX'] as const;
 /** Where accounts and payments find the banks: configured ones and the sandbox service's. */
 const bankDirectory = ['BANKS', 'SANDBOX_BANKS', 'SANDBOX_BANK_BASE_PORT'] as const;
 
+/** Every subgraph relays its outbox and prunes what it published. */
+const events = ['EVENT_POLL_INTERVAL_MS', 'EVENT_RETENTION_DAYS'] as const;
+
 /**
  * The variables each service reads. A process validates only its own, so a payments
  * replica neither needs nor sees the accounts key. A test checks that every variable in
@@ -87,6 +90,13 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'CONSENT_ENCRYPTION_PREVIOUS_KEYS',
     'REDIS_URL',
     'REDIS_KEY_PREFIX',
+    // Routing, replay and webhook delivery of every service's events.
+    ...events,
+    'WEBHOOK_TIMEOUT_MS',
+    'WEBHOOK_RETRY_BASE_MS',
+    'WEBHOOK_RETRY_MAX_DELAY_MS',
+    'WEBHOOK_RETRY_HOURS',
+    'WEBHOOK_SANDBOX_MODE',
   ],
   accounts: [
     ...subgraph,
@@ -107,6 +117,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'PUBLIC_URL',
     'CONSENT_URL',
     'CONSENT_PORT',
+    ...events,
   ],
   payments: [
     ...subgraph,
@@ -140,6 +151,7 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'PUBLIC_URL',
     'CONSENT_URL',
     'CONSENT_PORT',
+    ...events,
   ],
   banks: [
     ...common,

@@ -44,3 +44,17 @@ export interface EventTransport {
 export interface EventConsumer {
   stop(): Promise<void>;
 }
+
+/**
+ * The consent service's outbox as a scheduler outside it writes CONSENT_EXPIRING through:
+ * which Authorised consents end before an instant, and the event for one of them, written
+ * at most once per consent and expiry (a second call, from any replica, writes nothing).
+ */
+export interface ConsentExpiryOutbox {
+  expiringBefore(
+    before: Date,
+    limit?: number,
+  ): Promise<{ consentId: string; clientId: string; expiresAt: Date }[]>;
+  /** True when this call wrote the event; false when it was written before or is moot. */
+  consentExpiring(consentId: string): Promise<boolean>;
+}

@@ -1,6 +1,9 @@
 import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { startServiceRelay } from '../../shared/events/service-relay.ts';
+import { natsTransportOf } from '../../shared/events/nats/from-config.ts';
+import type { EventTransport } from '../../shared/events/types.ts';
 import { setupTracing } from '../../shared/tracing/index.ts';
 import { connectionKeyFromFile } from './crypto/key-file.ts';
 import { bankDirectoryOf } from '../../shared/service/banks.ts';
@@ -20,6 +23,8 @@ import { BackgroundSync } from './services/background-sync.ts';
 export interface AccountsServiceDeps extends ServiceDeps {
   /** The bank directory; default: the configured banks and the banks service's sandbox. */
   banks?: readonly BankDefinition[];
+  /** Where this service's outbox goes (NATS, or one shared in process); default: consent. */
+  events?: EventTransport;
 }
 
 /**
@@ -61,6 +66,15 @@ export async function startAccountsService(config: Config, deps: AccountsService
     log,
     { 'db:accounts': async () => void (await db.$queryRaw`SELECT 1`) },
   );
+  // Events written with each change leave the store from here, at least once: to NATS
+  // when configured, else to the consent service.
+  const nats = deps.events ? undefined : await natsTransportOf(config, 'accounts', log);
+  const relay = startServiceRelay(config, 'accounts', db.outboxEvent, {
+    transport: deps.events ?? nats,
+    internalSecret: internalSecretOf(config),
+    clock: deps.clock ?? systemClock,
+    log,
+  });
   accounts.services.link?.setCallbackUrl(
     config.accounts.bankCallbackUrl ?? `${listening.url}${bankCallbackPath}`,
   );
@@ -80,7 +94,10 @@ export async function startAccountsService(config: Config, deps: AccountsService
     sdl: accounts.sdl,
     services: accounts.services,
     db,
+    relay,
     async stop() {
+      await relay.stop();
+      await nats?.close();
       await backgroundSync.stop();
       await listening.close();
       await stopTracing();

@@ -25,6 +25,12 @@ import { AuditReadService } from './services/audit.service.ts';
 import { ConsentService, type AccountOwnership } from './services/consent.service.ts';
 import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
 import { TokenService } from './services/token.service.ts';
+import { WebhookResolver } from './resolvers/webhook.resolver.ts';
+import { createConsentEvents } from './services/events/index.ts';
+import { defaultEventsConfig } from './services/events/defaults.ts';
+import type { EventsConfig } from '../../shared/config/index.ts';
+import type { EventTransport } from '../../shared/events/types.ts';
+import { InProcessTransport } from '../../shared/events/in-process.ts';
 
 export const consentGrantAudience = 'consent:grant';
 
@@ -46,6 +52,8 @@ export interface ConsentSubgraphOptions {
   signals?: SignalPublisher;
   /** Which account ids are a PSU's (the accounts service); checked at authorisation. */
   accounts?: AccountOwnership;
+  /** Where every service's events arrive, and delivery settings; default: in process. */
+  events?: { transport: EventTransport; config: EventsConfig };
   /** The authorization server (PAR, hosted sign-in and consent pages); unset: none. */
   authorization?: {
     /** Seals PSUs' TOTP secrets. */
@@ -81,12 +89,21 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
   );
   const tokens = new TokenService(o.db, consents, keys, o.clock, o.tokens);
   await keys.current();
+  const events = createConsentEvents({
+    db: o.db,
+    clock: o.clock,
+    transport: o.events?.transport ?? new InProcessTransport(),
+    config: o.events?.config ?? defaultEventsConfig,
+    internalSecret: o.internalSecret,
+    log: o.log,
+  });
 
   const { schema, sdl } = await buildSubgraph(consentSubgraph, {
     instances: [
       new ConsentResolver(consents),
       new PsuResolver(consents),
       new AuditResolver(new AuditReadService(o.auditStore, o.db)),
+      new WebhookResolver(events),
     ],
     references: consentReferences(consents),
     shield: o.shield,
@@ -135,7 +152,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     schema,
     sdl,
     server,
-    services: { consents, keys, tokens },
+    services: { consents, keys, tokens, events },
     routes: {
       ...routes,
       ...authorization,
@@ -143,6 +160,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
       'GET /jwks': async (_req, res) =>
         sendJson(res, 200, await keys.jwks(), { 'cache-control': 'max-age=60' }),
       'GET /internal/consent-grant': grant,
+      ...events.routes,
     } as Record<string, Route>,
   };
 }

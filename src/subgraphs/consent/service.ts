@@ -18,12 +18,18 @@ import { seedConsentDb } from './db/seed.ts';
 import { createConsentSubgraph } from './index.ts';
 import { closeRedis, redisConnection } from '../../shared/signals/redis.ts';
 import { credentialThrottles } from './http/credential-guard.ts';
+import type { EventTransport } from '../../shared/events/types.ts';
+import { InProcessTransport } from '../../shared/events/in-process.ts';
+import { natsTransportOf } from '../../shared/events/nats/from-config.ts';
+import { ExpiryNotices } from './services/expiry-notices.ts';
 import { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { keyFromFile } from '../../shared/crypto/key-file.ts';
 
 export interface ConsentServiceDeps extends ServiceDeps {
   /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
   accountsUrl?: string;
+  /** Where every service's events arrive (NATS, or one shared in process); default: its own. */
+  events?: EventTransport;
 }
 
 /**
@@ -66,6 +72,8 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
         maxRetriesPerRequest: 0,
       })
     : undefined;
+  // Every service's events arrive here: from NATS when configured, else in process.
+  const nats = deps.events ? undefined : await natsTransportOf(config, 'consent', log);
   const consent = await createConsentSubgraph({
     db,
     signals,
@@ -76,6 +84,7 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     auditStore: audit.store,
     accounts,
     tokens: config.tokens,
+    events: { transport: deps.events ?? nats ?? new InProcessTransport(), config: config.events },
     authorization: { box, accountsGraphqlUrl: `${accountsUrl}/graphql` },
     // The configured throttles, audited lockouts and the address the gateway forwards.
     tokenEndpoint: {
@@ -103,6 +112,14 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   const listening = await serveService(config, config.subgraphPorts.consent, consent.routes, log, {
     'db:consent': async () => void (await db.$queryRaw`SELECT 1`),
   });
+  // Events flow once the routes that receive them listen.
+  await consent.services.events.start();
+  const expiryNotices = new ExpiryNotices({
+    outbox: consent.services.events.expiry,
+    clock,
+    noticeDays: config.consentExpiryNoticeDays,
+    log,
+  }).start();
   return {
     name: 'consent' as const,
     url: listening.url,
@@ -111,7 +128,11 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     db,
     audit: audit.store,
     retention,
+    events: consent.services.events,
     async stop() {
+      await expiryNotices.stop();
+      await consent.services.events.stop();
+      await nats?.close();
       await listening.close();
       await stopTracing();
       await retention?.stop();

@@ -1,6 +1,9 @@
 import type { BankDefinition } from '../../shared/banks.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Config } from '../../shared/config/index.ts';
+import { startServiceRelay } from '../../shared/events/service-relay.ts';
+import { natsTransportOf } from '../../shared/events/nats/from-config.ts';
+import type { EventTransport } from '../../shared/events/types.ts';
 import { setupTracing } from '../../shared/tracing/index.ts';
 import { AccountsClient } from '../../shared/internal-api/accounts.ts';
 import { serviceBaseUrl } from '../../shared/internal-api/call.ts';
@@ -19,6 +22,8 @@ import { createPaymentsSubgraph } from './index.ts';
 export interface PaymentsServiceDeps extends ServiceDeps {
   /** The bank directory; default: the configured banks and the banks service's sandbox. */
   banks?: readonly BankDefinition[];
+  /** Where this service's outbox goes (NATS, or one shared in process); default: consent. */
+  events?: EventTransport;
   /** Where the accounts service listens; default: ACCOUNTS_URL without `/graphql`. */
   accountsUrl?: string;
 }
@@ -61,13 +66,25 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
   payments.services.payments.bankAuthorisation.setCallbackUrl(
     `${listening.url}${paymentCallbackPath}`,
   );
+  // Events written with each change leave the store from here, at least once: to NATS
+  // when configured, else to the consent service.
+  const nats = deps.events ? undefined : await natsTransportOf(config, 'payments', log);
+  const relay = startServiceRelay(config, 'payments', db.outboxEvent, {
+    transport: deps.events ?? nats,
+    internalSecret: internalSecretOf(config),
+    clock: deps.clock ?? systemClock,
+    log,
+  });
   return {
     name: 'payments' as const,
     url: listening.url,
     sdl: payments.sdl,
     services: payments.services,
     db,
+    relay,
     async stop() {
+      await relay.stop();
+      await nats?.close();
       await listening.close();
       await stopTracing();
       await payments.server.stop();

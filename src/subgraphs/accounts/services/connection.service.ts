@@ -20,6 +20,7 @@ import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';
 import { linkOutcome, type BankLink, type LinkOutcome, type PendingLink } from './bank-link.ts';
 import { openBankAccountId, openIdentification, sealAccount } from './sealed.ts';
+import { outboxEvents } from '../../../shared/events/subjects.ts';
 
 export const ConnectionStatus = {
   AwaitingAuthorisation: 'AwaitingAuthorisation',
@@ -385,9 +386,29 @@ export class ConnectionService {
   }
 
   private async markForReauthorisation(row: ConnectionRow): Promise<void> {
-    await this.o.db.connection.updateMany({
-      where: { id: row.id, status: ConnectionStatus.Active },
-      data: { status: ConnectionStatus.ReauthorisationRequired, updatedAt: this.o.clock.now() },
+    const now = this.o.clock.now();
+    await this.o.db.$transaction(async (tx) => {
+      const { count } = await tx.connection.updateMany({
+        where: { id: row.id, status: ConnectionStatus.Active },
+        data: { status: ConnectionStatus.ReauthorisationRequired, updatedAt: now },
+      });
+      // Whoever changed the status first wrote the event.
+      if (count !== 1) return;
+      const accounts = await tx.account.findMany({
+        where: { connectionId: row.id },
+        select: { id: true },
+      });
+      await tx.outboxEvent.create({
+        data: outboxEvents.connectionReauthorisationRequired(
+          {
+            connectionId: row.id,
+            psuId: row.psuId,
+            bankId: row.bankId,
+            accountIds: accounts.map((a) => a.id),
+          },
+          now,
+        ),
+      });
     });
   }
 

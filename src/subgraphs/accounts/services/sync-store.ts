@@ -4,6 +4,7 @@ import { transactionIdOf } from '../crypto/ids.ts';
 import { insertChanges, insertTransactions } from '../db/bulk.ts';
 import { providerOfDb, type AccountsDb } from '../db/client.ts';
 import { enrichmentVersion, toStored } from '../enrichment/stored.ts';
+import { outboxEvents } from '../../../shared/events/subjects.ts';
 
 export type ChangeKind = 'added' | 'modified' | 'removed';
 
@@ -118,6 +119,7 @@ export async function applyBankTransactions(
         ...removed.map((r) => change(r, 'removed', now)),
       ];
       await insertChanges(tx, provider, changes);
+      await writeEvents(tx, changes, now);
       for (const accountId of accountIds) {
         const account = await tx.account.findUniqueOrThrow({
           where: { id: accountId },
@@ -140,6 +142,33 @@ export async function applyBankTransactions(
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+}
+
+/**
+ * TRANSACTIONS_UPDATED per account that changed, in the sync's own transaction: a client
+ * hears of exactly what was stored, and of nothing a rolled-back sync found.
+ */
+async function writeEvents(
+  tx: Parameters<Parameters<AccountsDb['$transaction']>[0]>[0],
+  changes: readonly { accountId: string; kind: ChangeKind }[],
+  at: Date,
+): Promise<void> {
+  const counts = new Map<string, Record<ChangeKind, number>>();
+  for (const c of changes) {
+    const n = counts.get(c.accountId) ?? { added: 0, modified: 0, removed: 0 };
+    n[c.kind]++;
+    counts.set(c.accountId, n);
+  }
+  if (counts.size === 0) return;
+  const owners = await tx.account.findMany({
+    where: { id: { in: [...counts.keys()] } },
+    select: { id: true, psuId: true },
+  });
+  for (const { id, psuId } of owners) {
+    await tx.outboxEvent.create({
+      data: outboxEvents.transactionsUpdated({ accountId: id, psuId, ...counts.get(id)! }, at),
+    });
+  }
 }
 
 function change(row: { id: string; accountId: string }, kind: ChangeKind, at: Date) {

@@ -8,6 +8,9 @@ import {
   requireScope,
 } from '../../../shared/auth/shield.ts';
 
+/** A client app with its own token manages its webhooks and reads its events. */
+const clientEvents = allOf(requireKind('client'), requireScope(PlatformScope.ConsentsManage));
+
 /** Field scopes of the consent subgraph; row-level checks live in ConsentService. */
 export const consentRules: IRules = {
   Query: {
@@ -16,12 +19,18 @@ export const consentRules: IRules = {
     me: requireKind('psu', 'consent'),
     auditRecords: requireScope(PlatformScope.AuditRead),
     consentReview: requireScope(PlatformScope.AuditRead),
+    webhookEndpoints: clientEvents,
+    events: clientEvents,
+    webhookDeliveries: clientEvents,
   },
   Mutation: {
     requestConsent: allOf(requireKind('client'), requireScope(PlatformScope.ConsentsManage)),
     authoriseConsent: allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise)),
     rejectConsent: allOf(requireKind('psu'), requireScope(PlatformScope.ConsentsAuthorise)),
     revokeConsent: requireKind('psu', 'client'),
+    createWebhookEndpoint: clientEvents,
+    rotateWebhookEndpointSecret: clientEvents,
+    disableWebhookEndpoint: clientEvents,
   },
   ConsentReview: { accesses: requireScope(PlatformScope.AuditRead) },
   Psu: {

@@ -19,6 +19,7 @@ import {
   validatePermissions,
   validateWindow,
 } from './consent-rules.ts';
+import { statusChangedRow } from './events/consent-outbox.ts';
 
 export type ConsentRecord = NonNullable<Awaited<ReturnType<ConsentDb['consent']['findUnique']>>>;
 export type Actor = 'PSU' | 'CLIENT' | 'SYSTEM';
@@ -240,6 +241,8 @@ export class ConsentService {
       await tx.consentStatusChange.create({
         data: { consentId: consent.id, fromStatus: from, toStatus: to, actor, reason, at },
       });
+      // The client app hears of it exactly when it happened: the event commits with it.
+      await tx.outboxEvent.create({ data: statusChangedRow(consent, from, to, at) });
       return tx.consent.findUniqueOrThrow({ where: { id: consent.id } });
     });
     await this.onStatusChanged?.({ consentId: consent.id, status: to });

@@ -5,6 +5,7 @@ import { finalStatuses, type PaymentStatus } from '../connectors/status.ts';
 import type { PaymentRow, PaymentStatusChangeRow, PaymentsDb } from '../db/client.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import { ownedBy, type Caller } from './caller.ts';
+import { outboxEvents } from '../../../shared/events/subjects.ts';
 
 export interface PaymentReadDeps {
   db: PaymentsDb;
@@ -124,6 +125,19 @@ export class PaymentService {
           reason,
           at: now,
         },
+      }),
+      db.outboxEvent.create({
+        data: outboxEvents.paymentStatusChanged(
+          {
+            paymentId: row.id,
+            paymentConsentId: row.paymentConsentId,
+            consentId: row.consentId,
+            clientId: row.clientAppId,
+            status: state.status,
+            previousStatus: row.status,
+          },
+          now,
+        ),
       }),
     ]);
     return updated;

@@ -9,6 +9,7 @@ import { bankIdempotencyKey, orderForBank, sessionBox } from './orders.ts';
 import { newId, type PaymentConsentService, type PaymentsDeps } from './payment-consent.service.ts';
 import type { PisSession } from '../connectors/connector.ts';
 import { anomalyFlags, checkVelocity, scaReasons } from './risk.ts';
+import { outboxEvents } from '../../../shared/events/subjects.ts';
 
 /** The bank refused the payment itself: retrying the same request would not change that. */
 const definitiveRefusals = new Set(['bank_rejected_request', 'consent_invalid']);
@@ -173,6 +174,19 @@ export class SubmissionService {
           reason: payment.statusReason,
           at: now,
         },
+      }),
+      // The client hears of the payment's first status with the payment itself.
+      db.outboxEvent.create({
+        data: outboxEvents.paymentStatusChanged(
+          {
+            paymentId: payment.id,
+            paymentConsentId: payment.paymentConsentId,
+            consentId: payment.consentId,
+            clientId: payment.clientAppId,
+            status: payment.status,
+          },
+          now,
+        ),
       }),
       db.domesticPaymentConsent.update({
         where: { id: consent.id },

@@ -1,0 +1,94 @@
+-- CreateTable
+CREATE TABLE "OutboxEvent" (
+    "seq" SERIAL NOT NULL,
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "subject" TEXT NOT NULL,
+    "publishedAt" TIMESTAMP(3),
+    "dedupeKey" TEXT,
+
+    CONSTRAINT "OutboxEvent_pkey" PRIMARY KEY ("seq")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookEndpoint" (
+    "id" TEXT NOT NULL,
+    "clientAppId" TEXT NOT NULL,
+    "url" TEXT NOT NULL,
+    "eventTypes" TEXT NOT NULL,
+    "secret" TEXT NOT NULL,
+    "previousSecret" TEXT,
+    "previousSecretUntil" TIMESTAMP(3),
+    "status" TEXT NOT NULL,
+    "disabledReason" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WebhookEndpoint_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ClientEvent" (
+    "seq" SERIAL NOT NULL,
+    "id" TEXT NOT NULL,
+    "sourceEventId" TEXT NOT NULL,
+    "clientAppId" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "data" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ClientEvent_pkey" PRIMARY KEY ("seq")
+);
+
+-- CreateTable
+CREATE TABLE "WebhookDelivery" (
+    "id" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "endpointId" TEXT NOT NULL,
+    "clientAppId" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" TIMESTAMP(3) NOT NULL,
+    "leaseUntil" TIMESTAMP(3),
+    "lastAttemptAt" TIMESTAMP(3),
+    "lastStatusCode" INTEGER,
+    "lastError" TEXT,
+    "responseExcerpt" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "WebhookDelivery_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OutboxEvent_id_key" ON "OutboxEvent"("id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OutboxEvent_dedupeKey_key" ON "OutboxEvent"("dedupeKey");
+
+-- CreateIndex
+CREATE INDEX "OutboxEvent_publishedAt_seq_idx" ON "OutboxEvent"("publishedAt", "seq");
+
+-- CreateIndex
+CREATE INDEX "WebhookEndpoint_clientAppId_idx" ON "WebhookEndpoint"("clientAppId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ClientEvent_id_key" ON "ClientEvent"("id");
+
+-- CreateIndex
+CREATE INDEX "ClientEvent_clientAppId_seq_idx" ON "ClientEvent"("clientAppId", "seq");
+
+-- CreateIndex
+CREATE INDEX "ClientEvent_createdAt_idx" ON "ClientEvent"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_status_nextAttemptAt_idx" ON "WebhookDelivery"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_clientAppId_createdAt_idx" ON "WebhookDelivery"("clientAppId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WebhookDelivery_eventId_endpointId_key" ON "WebhookDelivery"("eventId", "endpointId");
+
