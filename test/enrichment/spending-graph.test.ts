@@ -189,4 +189,50 @@ describe('recurring streams and spending through the graph', () => {
       errorCodes(await t.execute(none.token, '{ me { spending(groupBy: MONTH) { key } } }')),
     ).toEqual(['FORBIDDEN']);
   });
+  it('totals by category as Transaction.category shows them, the PSU’s corrections included', async () => {
+    const txs = await transactionsOf(c.token, c.accountIds.slice(0, 1));
+    const tx = txs.find((x) => x.status === 'Booked' && x.creditDebit === 'Debit')!;
+    const corrected = await t.execute(
+      c.token,
+      'mutation($id: ID!) { setTransactionCategory(transactionId: $id, category: "ENTERTAINMENT_GAMES") { id } }',
+      { id: tx.id },
+    );
+    expectNoErrors(corrected);
+    const res = await t.execute<{ me: { spending: Total[] } }>(
+      c.token,
+      '{ me { spending(groupBy: DETAILED_CATEGORY) { key currency amount count } } }',
+    );
+    expectNoErrors(res);
+    // The PSU's model learns from the correction too: the same rows Transaction.category
+    // now files under the corrected category, and no others.
+    const shown: (Tx & { category: { detailed: string } })[] = [];
+    for (const id of c.accountIds) {
+      const page = await t.execute<{
+        account: { transactions: { edges: { node: (typeof shown)[number] }[] } };
+      }>(
+        c.token,
+        `query($id: ID!) { account(id: $id) { transactions(first: 500) {
+          edges { node { id status amount currency creditDebit bookingDateTime category { detailed } } } } } }`,
+        { id },
+      );
+      expectNoErrors(page);
+      shown.push(...page.data!.account.transactions.edges.map((e) => e.node));
+    }
+    const games = shown.filter(
+      (x) =>
+        x.status === 'Booked' &&
+        x.creditDebit === 'Debit' &&
+        x.category.detailed === 'ENTERTAINMENT_GAMES',
+    );
+    expect(games.map((x) => x.id)).toContain(tx.id);
+    const expected = new Map<string, { sum: number; count: number }>();
+    for (const x of games) {
+      const e = expected.get(x.currency) ?? { sum: 0, count: 0 };
+      expected.set(x.currency, { sum: e.sum + cents(x.amount), count: e.count + 1 });
+    }
+    const rows = res.data!.me.spending.filter((r) => r.key === 'ENTERTAINMENT_GAMES');
+    expect(
+      new Map(rows.map((r) => [r.currency, { sum: cents(r.amount), count: r.count }])),
+    ).toEqual(expected);
+  });
 });

@@ -36,7 +36,7 @@ export class EnrichmentReadResolver {
     if (principal.psuId !== psu.id) return [];
     const bounds = transactionBounds(principal, ctx.grant);
     const accounts = await this.accountIds(ctx);
-    const streams = await this.reads.streams(accounts, bounds);
+    const streams = await this.reads.streams(accounts, bounds, psu.id);
     return streams
       .filter((s) => !status || s.status === status)
       .map((s) => Object.assign(new RecurringStream(), s));
@@ -63,7 +63,10 @@ export class EnrichmentReadResolver {
     const bounds = transactionBounds(principal, ctx.grant, { from, to });
     const { detail } = spendingAccess(ctx.grant, groupBy, direction);
     const accounts = await this.accountIds(ctx);
-    const totals = await this.reads.spending(accounts, bounds, groupBy, direction, detail);
+    const totals = await this.reads.spending(accounts, bounds, groupBy, direction, {
+      detail,
+      psuId: psu.id,
+    });
     return totals.map((t) => Object.assign(new SpendingTotal(), t));
   }
 
