@@ -1,31 +1,25 @@
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
 import { bearerToken, type Issuer } from '../shared/auth/verify.ts';
-import type { GatewayConfig } from '../shared/config/index.ts';
 import { disableVendorTelemetry } from '../shared/config/vendor-telemetry.ts';
 import { AppError, ErrorCode } from '../shared/errors/index.ts';
-import { handleGraphQL, readBody } from '../shared/http/graphql-handler.ts';
+import { sendGraphQLError } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
-import { silentLogger, type Logger } from '../shared/log/index.ts';
 import { createAuthenticator } from './authenticate.ts';
-import { gatewayFormatError, refuse } from './errors.ts';
-import { checkInput, costPlugin, createConcurrencyCap, limitRules } from './limits/index.ts';
-import { logMaskedErrors } from './masked-errors.ts';
+import { refuse } from './errors.ts';
+import type { GatewayConfig } from '../shared/config/index.ts';
+import { silentLogger, type Logger } from '../shared/log/index.ts';
+import type { SandboxCredentials } from './playground/sandbox-token.ts';
+import { createConcurrencyCap } from './limits/index.ts';
 import { graphqlErrors, inFlight } from './metrics.ts';
-import { operationPlugin } from './operation.ts';
 import { opsRoutes, subgraphCheck, subgraphsOf, type ReadinessCheck } from './ops.ts';
 import { playgroundRoutes } from './playground/index.ts';
-import type { SandboxCredentials } from './playground/sandbox-token.ts';
-import { markMissingToken, markRefused, refusalPlugin } from './refusals.ts';
+import { markMissingToken, markRefused } from './refusals.ts';
 import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
-import { SignedContextSource, type GatewayContext } from './subgraph-source.ts';
 import { tokenProxy } from './token-proxy.ts';
+import { proxyTo } from './proxy.ts';
+import { readOperation } from './engine/http.ts';
+import { createEngine } from './engine/index.ts';
+import { inputChecker } from './engine/input.ts';
 
 export { interactionId } from './request.ts';
 export { playgroundPath } from './playground/index.ts';
@@ -53,38 +47,22 @@ export interface GatewayOptions {
 
 const graphqlPath = '/graphql';
 
+/**
+ * The gateway's routes. A GraphQL request goes through the capacity cap, one Authorization
+ * header, the authenticator, the client's rate, then the operation as sent (body limit,
+ * input checks) to the engine (engine/), which plans it over the subgraphs.
+ */
 export async function createGateway(o: GatewayOptions) {
   const log = o.log ?? silentLogger;
   const s = o.settings;
   disableVendorTelemetry();
-  const gateway = new ApolloGateway({
+  const engine = createEngine({
     supergraphSdl: o.supergraphSdl,
-    buildService: ({ name, url }) => new SignedContextSource(name, url ?? '', o.internalSecret),
+    internalSecret: o.internalSecret,
+    limits: s.limits,
+    allowIntrospection: s.allowIntrospection,
+    log,
   });
-  const server = new ApolloServer<GatewayContext>({
-    gateway,
-    formatError: gatewayFormatError({ hideSchemaDetails: !s.allowIntrospection }),
-    // No "Did you mean …" naming fields to a caller who may not see the schema otherwise.
-    hideSchemaDetailsFromClientErrors: !s.allowIntrospection,
-    includeStacktraceInErrorResponses: false,
-    // Always on for Apollo: limitRules refuses it, with our own code, where it is not allowed.
-    introspection: true,
-    validationRules: limitRules(s.limits, s.allowIntrospection),
-    parseOptions: { maxTokens: s.limits.maxTokens },
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      // Nothing is reported to Apollo's servers, whatever APOLLO_KEY the environment holds.
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
-      // Before cost, which has nothing to weigh without an operation.
-      operationPlugin,
-      costPlugin(s.limits),
-      refusalPlugin,
-      logMaskedErrors(log),
-      observePlugin,
-    ],
-  });
-  await server.start();
   const shared = connectSharedState({
     redisUrl: o.redisUrl,
     prefix: o.redisPrefix,
@@ -101,9 +79,11 @@ export async function createGateway(o: GatewayOptions) {
   });
   const { takeToken } = shared;
   const capacity = createConcurrencyCap(s.maxConcurrentRequests, inFlight);
+  const checkInput = inputChecker(s.limits);
 
   const graphql: Route = async (req, res) => {
     const info = requestInfo(req);
+    const accept = req.headers.accept;
     try {
       const release = capacity.acquire();
       res.once('close', release);
@@ -116,15 +96,26 @@ export async function createGateway(o: GatewayOptions) {
       );
       info.clientId = internal.principal.clientId;
       await takeToken(internal.principal.clientId);
-      await handleGraphQL(server, req, res, {
-        maxBodyBytes: o.maxBodyBytes,
-        context: async () => ({ internal, request: info }),
-        inspect: (request) => checkInput(request, s.limits),
-        onError: (e) => {
-          graphqlErrors.inc({ code: e.code });
-          markRefused(info, e);
-        },
-      });
+      let operation;
+      try {
+        operation = await readOperation(req, o.maxBodyBytes);
+        checkInput(operation);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        graphqlErrors.inc({ code: e.code });
+        markRefused(info, e);
+        // An oversize body may still be arriving: do not offer the connection for reuse.
+        const close: Record<string, string> = e.details.http === 413 ? { connection: 'close' } : {};
+        return sendGraphQLError(res, e, close, accept);
+      }
+      const method = req.method === 'GET' ? 'GET' : 'POST';
+      const errors = await engine.respond(
+        res,
+        operation,
+        { internal, request: info },
+        { method, accept },
+      );
+      for (const e of errors) graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // The body is not read: drain it so the connection can be reused.
@@ -132,21 +123,16 @@ export async function createGateway(o: GatewayOptions) {
       if (e.code === ErrorCode.UNAUTHENTICATED && !bearerToken(req.headers.authorization))
         markMissingToken(info);
       markRefused(info, e);
-      refuse(res, e, challengeFor(e), req.headers.accept);
+      refuse(res, e, challengeFor(e), accept);
     }
   };
 
   /** Runs an operation in-process as the holder of `token` (the sandbox flow). */
   const runAs = async (token: string, query: string, variables?: Record<string, unknown>) => {
     const internal = await authenticate(`Bearer ${token}`, 'playground-sandbox');
-    const result = await server.executeOperation(
-      { query, variables },
-      { contextValue: { internal } },
-    );
-    if (result.body.kind !== 'single') throw new Error('unexpected incremental result');
-    const { data, errors } = result.body.singleResult;
-    if (errors?.length || !data) throw new Error(errors?.[0]?.message ?? 'no data');
-    return data;
+    const { body } = await engine.execute({ query, variables }, { internal });
+    if (body.errors?.length || !body.data) throw new Error(body.errors?.[0]?.message ?? 'no data');
+    return body.data as Record<string, unknown>;
   };
 
   const checks: Record<string, ReadinessCheck> = {
@@ -170,7 +156,6 @@ export async function createGateway(o: GatewayOptions) {
   };
   const quiet = new Set(['/health', '/ready', '/metrics']);
   return {
-    server,
     routes: Object.fromEntries(
       Object.entries(routes).map(([key, route]) => {
         const path = key.slice(key.indexOf(' ') + 1);
@@ -181,29 +166,11 @@ export async function createGateway(o: GatewayOptions) {
       }),
     ),
     async stop() {
-      await server.stop();
+      await engine.stop();
       await shared.close();
     },
   };
 }
-
-/** Operation names for the request log; error codes for the metrics. */
-const observePlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation(rc) {
-        if (rc.contextValue.request) rc.contextValue.request.operationName = rc.operationName;
-      },
-      async willSendResponse(rc) {
-        const body = rc.response.body;
-        const errors =
-          body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
-        for (const e of errors ?? [])
-          graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
-      },
-    };
-  },
-};
 
 function challengeFor(e: AppError): Record<string, string> {
   if (e.code === ErrorCode.UNAUTHENTICATED)
@@ -211,36 +178,4 @@ function challengeFor(e: AppError): Record<string, string> {
   if (e.details.reason === 'authorizationHeader')
     return { 'www-authenticate': 'Bearer realm="ledgergraph", error="invalid_request"' };
   return {};
-}
-
-/** The token endpoint and JWKS belong to the consent service; the gateway is their front door. */
-function proxyTo(target: string): Route {
-  return async (req, res) => {
-    let body: string | undefined;
-    try {
-      body = req.method === 'POST' ? await readBody(req, 16_384) : undefined;
-    } catch (e) {
-      if (e instanceof AppError) return refuse(res, e, { connection: 'close' });
-      throw e;
-    }
-    const headers: Record<string, string> = {};
-    for (const h of ['content-type', 'authorization', 'x-fapi-interaction-id']) {
-      const v = req.headers[h];
-      if (typeof v === 'string') headers[h] = v;
-    }
-    const upstream = await fetch(target, {
-      method: req.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(5_000),
-    });
-    const text = await upstream.text();
-    const out: Record<string, string> = {};
-    for (const h of ['content-type', 'cache-control', 'pragma', 'www-authenticate']) {
-      const v = upstream.headers.get(h);
-      if (v) out[h] = v;
-    }
-    res.writeHead(upstream.status, out);
-    res.end(text);
-  };
 }

@@ -1,10 +1,7 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { AppError, ErrorCode } from '../shared/errors/index.ts';
 import type { Logger } from '../shared/log/index.ts';
-import { tokenLimitError } from './errors.ts';
 import { refusals } from './metrics.ts';
 import type { RequestInfo } from './request.ts';
-import type { GatewayContext } from './subgraph-source.ts';
 
 /**
  * Why the gateway turned a request away: no bearer token (missingToken), a token that does
@@ -65,27 +62,3 @@ export function recordRefusal(log: Logger, info: RequestInfo, route: string, sta
     remoteAddress: info.remoteAddress,
   });
 }
-
-/**
- * Document limits refused inside Apollo: validation rules (depth, aliases, introspection),
- * cost, and graphql's maxTokens, which its parser reports as a syntax error.
- */
-export const refusalPlugin: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return listener;
-  },
-};
-
-const listener: GraphQLRequestListener<GatewayContext> = {
-  async didEncounterErrors({ errors, contextValue }) {
-    for (const error of errors) {
-      const original = error.originalError;
-      if (original instanceof AppError && typeof original.details.limit === 'string') {
-        markRefused(contextValue.request, original);
-      } else {
-        const tokens = tokenLimitError(error);
-        if (tokens) markRefused(contextValue.request, tokens);
-      }
-    }
-  },
-};

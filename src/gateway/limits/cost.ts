@@ -22,6 +22,8 @@ const pageSizeArguments = new Set(['first', 'last', 'limit', 'pageSize', 'take']
 export interface CostOptions {
   /** The weight of a list field with no page-size argument. */
   defaultListSize: number;
+  /** Set when a page size came from the variables: the cost is then not the document's own. */
+  readVariables?: { value: boolean };
 }
 
 /**
@@ -51,7 +53,7 @@ export function operationCost(
     let size: number | undefined;
     for (const arg of field.arguments ?? []) {
       if (!pageSizeArguments.has(arg.name.value)) continue;
-      const value = numberOf(arg.value, variables, operation);
+      const value = numberOf(arg.value, variables, operation, o.readVariables);
       if (value !== undefined) size = Math.max(size ?? 0, value);
     }
     return size;
@@ -116,9 +118,11 @@ function numberOf(
   value: ValueNode,
   variables: Record<string, unknown>,
   operation: OperationDefinitionNode,
+  readVariables?: { value: boolean },
 ): number | undefined {
   if (value.kind === 'IntValue') return Number(value.value);
   if (value.kind !== 'Variable') return undefined;
+  if (readVariables) readVariables.value = true;
   const name = value.name.value;
   const given = variables[name];
   if (typeof given === 'number') return given;
@@ -126,4 +130,29 @@ function numberOf(
   return declared?.defaultValue?.kind === 'IntValue'
     ? Number(declared.defaultValue.value)
     : undefined;
+}
+
+/**
+ * operationCost, remembered per parsed document and operation when no page size comes from
+ * the variables (the engine's parser cache hands back the same document for the same text).
+ */
+export function cachedCost(
+  cache: WeakMap<DocumentNode, Map<string, number>>,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  o: CostOptions,
+): number {
+  const key = operation.name?.value ?? '';
+  const known = cache.get(document)?.get(key);
+  if (known !== undefined) return known;
+  const readVariables = { value: false };
+  const cost = operationCost(schema, document, operation, variables, { ...o, readVariables });
+  if (!readVariables.value) {
+    let perOperation = cache.get(document);
+    if (!perOperation) cache.set(document, (perOperation = new Map()));
+    perOperation.set(key, cost);
+  }
+  return cost;
 }

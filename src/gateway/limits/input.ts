@@ -20,22 +20,36 @@ export function checkInput(
   request: { query?: unknown; variables?: unknown },
   limits: GatewayConfig['limits'],
 ): void {
+  if (typeof request.query === 'string') checkDocument(request.query, limits);
+  checkVariables(request.variables, limits);
+}
+
+/** What the document's text alone decides: nesting and the token limit. */
+export function checkDocument(query: string, limits: GatewayConfig['limits']): void {
   const maxInput = limits.maxInputDepth;
-  if (typeof request.query === 'string') {
-    const nesting = documentNesting(request.query, limits.maxTokens);
-    if (nesting.input > maxInput) {
-      throw inputDepthError('The document nests input values', nesting.input, maxInput);
-    }
-    const maxSelection = maxSelectionNesting(limits.maxDepth);
-    if (nesting.selection > maxSelection) {
-      throw limitAppError(
-        'depth',
-        `Selection sets nest ${nesting.selection} levels deep (inline fragments included); the maximum is ${maxSelection}`,
-        { nesting: nesting.selection, max: maxSelection },
-      );
-    }
+  const nesting = documentNesting(query, limits.maxTokens);
+  if (nesting.input > maxInput) {
+    throw inputDepthError('The document nests input values', nesting.input, maxInput);
   }
-  const variables = request.variables;
+  const maxSelection = maxSelectionNesting(limits.maxDepth);
+  if (nesting.selection > maxSelection) {
+    throw limitAppError(
+      'depth',
+      `Selection sets nest ${nesting.selection} levels deep (inline fragments included); the maximum is ${maxSelection}`,
+      { nesting: nesting.selection, max: maxSelection },
+    );
+  }
+  // graphql's parser would stop there with a syntax error; it is a limit to the client.
+  if (nesting.tokens > limits.maxTokens) {
+    throw limitAppError('tokens', `The document has more than ${limits.maxTokens} tokens`, {
+      max: limits.maxTokens,
+    });
+  }
+}
+
+/** Variables nested no deeper than maxInputDepth, and well-formed Unicode. */
+export function checkVariables(variables: unknown, limits: GatewayConfig['limits']): void {
+  const maxInput = limits.maxInputDepth;
   if (variables === null || typeof variables !== 'object') return;
   for (const [name, value] of Object.entries(variables)) {
     const shape = valueShape(value);

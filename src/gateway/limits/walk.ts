@@ -58,6 +58,8 @@ export interface Nesting {
   input: number;
   /** `{` and `[` outside parentheses: selection sets, inline fragments included. */
   selection: number;
+  /** Lexical tokens read: more than maxTokens means the parser would refuse the document. */
+  tokens: number;
 }
 
 /**
@@ -65,18 +67,20 @@ export interface Nesting {
  * per level, so a deep enough document overflows the stack ("Maximum call stack size
  * exceeded") before any validation rule sees it. Parentheses never nest, and selection sets
  * never occur inside them, so brackets inside are exactly the input values' nesting. Reads
- * at most `maxTokens` tokens (the parser refuses longer documents) and stops at the first
+ * at most `maxTokens` tokens, and one more to tell that the parser would refuse it, and stops at the first
  * lexical error (the parser reports it, and recursed no deeper than counted so far).
  */
 export function documentNesting(source: string, maxTokens: number): Nesting {
   const lexer = new Lexer(new Source(source));
-  const deepest: Nesting = { input: 0, selection: 0 };
-  const open: Nesting = { input: 0, selection: 0 };
+  const deepest: Nesting = { input: 0, selection: 0, tokens: 0 };
+  const open = { input: 0, selection: 0 };
   let inParentheses = false;
   try {
-    for (let n = 0; n < maxTokens; n++) {
+    while (deepest.tokens <= maxTokens) {
       const { kind } = lexer.advance();
       if (kind === TokenKind.EOF) break;
+      deepest.tokens += 1;
+      if (deepest.tokens > maxTokens) break;
       const where = inParentheses ? 'input' : 'selection';
       if (kind === TokenKind.PAREN_L) inParentheses = true;
       else if (kind === TokenKind.PAREN_R) inParentheses = false;
