@@ -1,6 +1,6 @@
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { operationCost } from '../../src/gateway/limits/cost.ts';
+import { cachedCost, operationCost } from '../../src/gateway/limits/cost.ts';
 import { maxAliasesRule, maxDepthRule } from '../../src/gateway/limits/rules.ts';
 
 const schema = buildSchema(`
@@ -106,5 +106,30 @@ describe('depth and alias rules', () => {
     expect(errors('{ me { ...P } again: me { ...P } } fragment P on Psu { x: id }')).toEqual([
       'aliases',
     ]);
+  });
+});
+
+describe('cost remembered per document', () => {
+  const operationOf = (document: ReturnType<typeof parse>) =>
+    document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+    )!;
+
+  it('keeps the cost of a document whose page sizes are literals', () => {
+    const cache = new WeakMap();
+    const document = parse('{ accounts(first: 5) { id } }');
+    const options = { defaultListSize: 10 };
+    expect(cachedCost(cache, schema, document, operationOf(document), {}, options)).toBe(5);
+    expect(cache.get(document)?.get('')).toBe(5);
+  });
+
+  it('weighs again when a page size comes from the variables', () => {
+    const cache = new WeakMap();
+    const document = parse('query($n: Int) { accounts(first: $n) { id } }');
+    const operation = operationOf(document);
+    const options = { defaultListSize: 10 };
+    expect(cachedCost(cache, schema, document, operation, { n: 2 }, options)).toBe(2);
+    expect(cachedCost(cache, schema, document, operation, { n: 900 }, options)).toBe(900);
+    expect(cache.has(document)).toBe(false);
   });
 });
