@@ -1,5 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import {
+  createGatewayRuntime,
+  Logger as HiveLogger,
+  type GatewayPlugin,
+} from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { graphqlMediaType } from '../../shared/http/media-type.ts';
@@ -48,6 +52,21 @@ const handOver: GatewayPlugin = {
 };
 
 /**
+ * Hive's logger reads LOG_LEVEL on construction and throws on a level it does not know, and
+ * ours has 'silent'. Our own logger writes the gateway's lines, so Hive's is built muted,
+ * without looking at the variable; the runtime hands it to everything it creates per request.
+ */
+function mutedHiveLogger(): HiveLogger {
+  const ours = process.env.LOG_LEVEL;
+  delete process.env.LOG_LEVEL;
+  try {
+    return new HiveLogger({ level: false });
+  } finally {
+    if (ours !== undefined) process.env.LOG_LEVEL = ours;
+  }
+}
+
+/**
  * The GraphQL engine: Hive's gateway runtime with the Rust query planner, over a supergraph
  * composed once by the caller. It plans and runs operations; the gateway's limits, error
  * codes, masking and signed subgraph contexts are plugins of ours (docs/DECISIONS.md,
@@ -58,7 +77,11 @@ export function createEngine(o: EngineOptions) {
     // Given, not fetched: nothing is polled, no registry, no usage reporting.
     supergraph: o.supergraphSdl,
     unifiedGraphHandler,
-    logging: false,
+    // The HTTP executor merges identical in-flight subgraph queries, keyed before our fetch
+    // hook signs the caller into them: two callers' identical queries would share one answer
+    // fetched under the first one's identity and grant, and only one audit record.
+    transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
+    logging: mutedHiveLogger(),
     maskedErrors: false,
     landingPage: false,
     graphiql: false,
