@@ -82,7 +82,14 @@ for (const kind of storeKinds) {
           await repair();
           await sleep(300);
           phase = 'after';
-          await sleep(400);
+          // Recovery is bounded, not instant: the store's pool reconnects on demand.
+          const recoveredBy = Date.now() + 15_000;
+          while (
+            Date.now() < recoveredBy &&
+            !seen.some((s) => s.phase === 'after' && s.res.data?.consent?.accounts)
+          )
+            await sleep(100);
+          await sleep(200);
           phase = 'done';
           await load;
 

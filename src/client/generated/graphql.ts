@@ -73,6 +73,22 @@ export type CreatePaymentConsentInput = {
   reference: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  eventTypes: Array<EventType>;
+  /** https (http to loopback only in sandbox mode) */
+  url: Scalars['String']['input'];
+};
+
+/** What happened; details are read through the graph under the consent */
+export type EventType =
+  | 'CONNECTION_REAUTHORISATION_REQUIRED'
+  | 'CONSENT_EXPIRING'
+  | 'CONSENT_STATUS_CHANGED'
+  | 'PAYMENT_STATUS_CHANGED'
+  | 'TRANSACTIONS_UPDATED';
+
+export type MoneyDirection = 'Credit' | 'Debit';
+
 /** An account by scheme and identification */
 export type PaymentAccountInput = {
   /** 14 digits (sort code + account number) or an IBAN */
@@ -99,6 +115,11 @@ export type PaymentStatus =
   | 'Pending'
   | 'Rejected';
 
+export type RecurringFrequency = 'FORTNIGHTLY' | 'MONTHLY' | 'WEEKLY' | 'YEARLY';
+
+/** ACTIVE: the next payment is not overdue; LATE: one expected payment is missing; ENDED: two are */
+export type RecurringStatus = 'ACTIVE' | 'ENDED' | 'LATE';
+
 export type RequestConsentInput = {
   expiresAt?: InputMaybe<Scalars['DateTimeISO']['input']>;
   permissions: Array<ConsentPermission>;
@@ -108,6 +129,9 @@ export type RequestConsentInput = {
 
 /** Why a payment needs strong customer authentication before submission */
 export type ScaReason = 'AmountAboveThreshold' | 'NewCreditor';
+
+/** MONTH keys are YYYY-MM (UTC); CATEGORY keys primary codes, DETAILED_CATEGORY detailed ones */
+export type SpendingGroupBy = 'CATEGORY' | 'DETAILED_CATEGORY' | 'MERCHANT' | 'MONTH';
 
 export type Join__Graph = 'ACCOUNTS' | 'CONSENT' | 'PAYMENTS';
 

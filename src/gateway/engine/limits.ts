@@ -73,6 +73,8 @@ export function limitsPlugin(
       }
       const context = args.contextValue as Partial<GatewayContext>;
       if (context.request) context.request.operationName = operation.name?.value ?? null;
+      // Signed into each subgraph's context, so the audit log names what the client ran.
+      if (context.internal && operation.name) context.internal.operationName = operation.name.value;
       if (operation.operation === 'subscription') {
         return refuse(
           refusalError(

@@ -66,7 +66,9 @@ class RequestAudit {
       clientId: p?.clientId ?? null,
       psuId: p?.psuId ?? ctx.grant?.psuId ?? null,
       consentId: p?.consentId ?? ctx.grant?.consentId ?? null,
-      operationName: operationName ?? null,
+      // The client's operation as the gateway saw it; the subgraph's own name when called
+      // directly.
+      operationName: ctx.operationName ?? operationName ?? null,
       operationType: operation?.operation ?? null,
       records,
     };

@@ -8,6 +8,8 @@ export interface SubgraphContext {
   grant?: ConsentGrant;
   /** Set when the PSU is present (see InternalContext.psuIpAddress). */
   psuIpAddress?: string;
+  /** The client's operation at the gateway (see InternalContext.operationName). */
+  operationName?: string;
 }
 
 /**

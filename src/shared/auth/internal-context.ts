@@ -19,6 +19,11 @@ export interface InternalContext {
    * PSU is present. PSD2 limits unattended reads; reads with the PSU present are not.
    */
   psuIpAddress?: string;
+  /**
+   * The name of the operation the client ran at the gateway. The query planner's subgraph
+   * operations are anonymous, and the audit log records what the client asked for.
+   */
+  operationName?: string;
 }
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);

@@ -74,6 +74,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
             principal: verified?.principal,
             grant: verified?.grant,
             psuIpAddress: verified?.psuIpAddress,
+            operationName: verified?.operationName,
           });
         } catch (e) {
           // Apollo masks this too, and no request listener sees it.
