@@ -43,8 +43,15 @@ export async function seedConsent(gatewayUrl: string) {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: T; errors?: unknown[] };
-    if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
+    const text = await res.text();
+    let body: { data?: T; errors?: unknown[] } = {};
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // Not GraphQL: reported below with the status.
+    }
+    if (body.errors?.length || !body.data)
+      throw new Error(`graphql: ${res.status} ${text.slice(0, 500)}`);
     return body.data;
   };
   const client = () => token('demo-pfm', 'demo-pfm-secret', { grant_type: 'client_credentials' });

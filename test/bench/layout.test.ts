@@ -32,7 +32,13 @@ describe('bench:layout (smoke run)', () => {
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', 'bench/layout.ts', '--smoke', '--json', json],
-      { cwd: process.cwd(), timeout: 400_000, maxBuffer: 4 * 1024 * 1024 },
+      {
+        cwd: process.cwd(),
+        timeout: 400_000,
+        maxBuffer: 4 * 1024 * 1024,
+        // A failure then shows the services' own error lines, not only the bench's.
+        env: { ...process.env, BENCH_LOG_LEVEL: 'error' },
+      },
     );
     const lines = stdout.split('\n');
     for (const op of operations) {
