@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAudit } from '../../src/shared/audit/index.ts';
 import { startTestSystem, expectNoErrors, type TestSystem } from '../support/system.ts';
 import { Browser, hidden, totpFor } from './as-client.ts';
 
@@ -132,6 +133,36 @@ describe('access dashboard and compliance console refuse what they must', () => 
   });
 });
 
+describe('bank links on the dashboard', () => {
+  it('unlinking one goes through the accounts service: it shows Disconnected and its accounts leave the API', async () => {
+    const carol = await signedIn('carol', 'carol-sandbox');
+    const html = await (await carol.go(`${as}/account/access`)).text();
+    const connection = hidden(html, 'connection');
+    expect(connection).toMatch(/\S/);
+    const before = await t.system.db.accounts.connection.count({
+      where: { psuId: 'psu_carol', status: 'Active' },
+    });
+    const res = await carol.go(
+      `${as}/account/access/banks/disconnect`,
+      carol.postForm({ connection, csrf: hidden(html, 'csrf') }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/account/access?done=unlinked');
+    const row = await t.system.db.accounts.connection.findUniqueOrThrow({
+      where: { id: connection },
+    });
+    expect(row.status).toBe('Disconnected');
+    expect(
+      await t.system.db.accounts.connection.count({
+        where: { psuId: 'psu_carol', status: 'Active' },
+      }),
+    ).toBe(before - 1);
+    const after = await (await carol.go(`${as}/account/access?done=unlinked`)).text();
+    expect(after).toContain('Bank unlinked.');
+    expect(after).not.toContain(`name="connection" value="${connection}"`);
+  });
+});
+
 const executablePath = '/usr/bin/chromium';
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const shots = resolve(import.meta.dirname, '..', '..', 'test-results', 'access-pages');
@@ -207,6 +238,16 @@ describe.skipIf(!existsSync(executablePath) && !inCi)('access pages in headless 
       expect(review).toMatch(/Authorised\s+Revoked\s+PSU/);
       expect(review).toContain('Query.accounts');
       await page.screenshot({ path: join(shots, 'review.png'), fullPage: true });
+      // The officer's own read is in the audit log, under the officer's id.
+      const reads = await searchAudit(
+        t.system.audit.db,
+        { fieldPath: 'Security.complianceConsentReview' },
+        { first: 10 },
+      );
+      expect(reads.records.map((r) => [r.principalId, r.clientId])).toContainEqual([
+        'staff_olivia',
+        'compliance-console',
+      ]);
 
       // Audit search with the API's filters and paging, then the export of the same filter.
       await page.goto(`${as}/compliance`);
