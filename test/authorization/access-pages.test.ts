@@ -58,6 +58,24 @@ describe('access dashboard and compliance console refuse what they must', () => 
     expect(await status(pfm.consentId)).toBe('Authorised');
   });
 
+  it('a wrong one-time code is refused like at the consent screen: no session', async () => {
+    const b = new Browser();
+    const html = await (await b.go(`${as}/account/signin`)).text();
+    const wrong = totpFor('carol') === '000000' ? '111111' : '000000';
+    const res = await b.go(
+      `${as}/account/signin`,
+      b.postForm({
+        csrf: hidden(html, 'csrf'),
+        username: 'carol',
+        password: 'carol-sandbox',
+        otp: wrong,
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('The username, password or code is not right.');
+    expect((await b.go(`${as}/account/access`)).status).toBe(303);
+  });
+
   it('sign-in goes back only to our own pages (no open redirect)', async () => {
     const b = await signedIn('alice', 'alice-sandbox').catch(() => undefined);
     expect(b).toBeDefined();
