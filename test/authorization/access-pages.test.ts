@@ -72,6 +72,7 @@ describe('access dashboard and compliance console refuse what they must', () => 
       }),
     );
     expect(res.status).toBe(400);
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await res.text()).toContain('The username, password or code is not right.');
     expect((await b.go(`${as}/account/access`)).status).toBe(303);
   });
