@@ -1,6 +1,6 @@
 import type { Config } from '../shared/config/index.ts';
 import { totpUri } from '../subgraphs/consent/authorization/totp.ts';
-import { demoClientApps, demoPsus } from '../subgraphs/consent/db/seed.ts';
+import { demoClientApps, demoPsus, demoStaff } from '../subgraphs/consent/db/seed.ts';
 import { startSystem } from '../system.ts';
 
 /** Runs everything in this process until SIGINT/SIGTERM. */
@@ -19,13 +19,16 @@ Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
   Metrics           ${shown}/metrics
   Authorization     ${system.subgraphUrls.consent}/.well-known/oauth-authorization-server
                     (PAR, sign-in and consent pages on the consent service)
+  Access dashboard  ${system.subgraphUrls.consent}/account/access (a PSU's consents and banks)
+  Compliance        ${system.subgraphUrls.consent}/compliance (staff with audit:read)
 
 Demo client apps (client_id / secret):
 ${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}
 Demo PSUs (username / password): ${demoPsus.map((p) => `${p.username} / ${p.password}`).join(', ')}
+Demo compliance officer: ${demoStaff.map((p) => `${p.username} / ${p.password}`).join(', ')}
 Their sign-in one-time codes: \`npm run cli -- totp <username>\` prints the current one, or add
 the URI to an authenticator app:
-${demoPsus.map((p) => `  ${p.username.padEnd(8)} ${totpUri(p.totpSecret, p.username)}`).join('\n')}
+${[...demoPsus, ...demoStaff].map((p) => `  ${p.username.padEnd(8)} ${totpUri(p.totpSecret, p.username)}`).join('\n')}
 
 Banks:
 ${system.banks.map((b) => `  ${b.id.padEnd(24)} ${b.name.padEnd(36)} ${b.baseUrl}${b.sandbox ? '  (sandbox)' : ''}`).join('\n') || '  (none: set BANKS or SANDBOX_BANKS=true)'}

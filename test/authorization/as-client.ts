@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { currentTotpCode } from '../../src/subgraphs/consent/authorization/totp.ts';
-import { demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
+import { demoPsus, demoStaff } from '../../src/subgraphs/consent/db/seed.ts';
 
 /** A browser without a browser: fetch with a cookie jar and hand-followed redirects. */
 export class Browser {
@@ -63,6 +63,6 @@ export const accountValues = (html: string) =>
   [...html.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]!);
 
 export function totpFor(username: string): string {
-  const psu = demoPsus.find((p) => p.username === username)!;
+  const psu = [...demoPsus, ...demoStaff].find((p) => p.username === username)!;
   return currentTotpCode(psu.totpSecret);
 }

@@ -22,6 +22,7 @@ import { ConsentResolver } from './resolvers/consent.resolver.ts';
 import { PsuResolver } from './resolvers/psu.resolver.ts';
 import { consentReferences } from './resolvers/references.ts';
 import { AuditReadService } from './services/audit.service.ts';
+import { ConsentUsage } from './services/consent-usage.ts';
 import { ConsentService, type AccountOwnership } from './services/consent.service.ts';
 import { SigningKeyService, type SigningAlg } from './services/signing-keys.service.ts';
 import { TokenService } from './services/token.service.ts';
@@ -98,11 +99,12 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     log: o.log,
   });
 
+  const auditRead = new AuditReadService(o.auditStore, o.db);
   const { schema, sdl } = await buildSubgraph(consentSubgraph, {
     instances: [
       new ConsentResolver(consents),
       new PsuResolver(consents),
-      new AuditResolver(new AuditReadService(o.auditStore, o.db)),
+      new AuditResolver(auditRead),
       new WebhookResolver(events),
     ],
     references: consentReferences(consents),
@@ -139,6 +141,8 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
           accountsGraphqlUrl: o.authorization.accountsGraphqlUrl,
           secret: o.internalSecret,
         }),
+        auditRead,
+        usage: new ConsentUsage(o.auditStore),
         box: o.authorization.box,
         ...(o.tokenEndpoint?.throttles ? { throttles: o.tokenEndpoint.throttles } : {}),
         guard: o.tokenEndpoint ?? {},

@@ -14,7 +14,12 @@ import {
   type CredentialThrottles,
 } from '../http/credential-guard.ts';
 import { sendStylesheet, stylesheetPath } from '../pages/layout.ts';
+import type { AuditReadService } from '../services/audit.service.ts';
 import type { ConsentService } from '../services/consent.service.ts';
+import type { ConsentUsage } from '../services/consent-usage.ts';
+import { accountPages } from './account-pages.ts';
+import { AccountSessions } from './account-session.ts';
+import { compliancePages } from './compliance-pages.ts';
 import type { SigningKeyService } from '../services/signing-keys.service.ts';
 import { OAuthError, type TokenService } from '../services/token.service.ts';
 import { interactionRoutes } from './interactions.ts';
@@ -38,6 +43,10 @@ export interface AuthorizationServerOptions {
   keys: SigningKeyService;
   consents: ConsentService;
   accounts: PsuAccountLister;
+  /** The compliance read side the API's audit fields use; the console calls it too. */
+  auditRead: AuditReadService;
+  /** When each consent was last used, for the access dashboard. */
+  usage: ConsentUsage;
   /** Seals and opens PSUs' TOTP secrets. */
   box: SecretBox;
   throttles?: CredentialThrottles;
@@ -53,7 +62,8 @@ const derive = (secret: string, purpose: string) =>
 
 /**
  * The authorization server's routes on the consent service: oidc-provider under /oauth/,
- * its metadata under /.well-known/, the hosted sign-in and consent pages under /signin/.
+ * its metadata under /.well-known/, the hosted sign-in and consent pages under /signin/,
+ * the PSU's access dashboard under /account/ and the compliance console under /compliance.
  */
 export async function createAuthorizationServer(
   o: AuthorizationServerOptions,
@@ -112,7 +122,36 @@ export async function createAuthorizationServer(
     return callback(req, res);
   };
 
+  const csrfKey = derive(o.secret, 'csrf');
+  const sessions = new AccountSessions(o.db, o.clock, {
+    csrfKey,
+    secure: o.issuer.startsWith('https:'),
+  });
+  const credentials = {
+    db: o.db,
+    box: o.box,
+    clock: o.clock,
+    throttles,
+    guard,
+    ...(o.internalSecret ? { internalSecret: o.internalSecret } : {}),
+  };
+
   return {
+    ...accountPages({
+      ...credentials,
+      sessions,
+      consents: o.consents,
+      usage: o.usage,
+      accounts: o.accounts,
+      csrfKey,
+    }),
+    ...compliancePages({
+      db: o.db,
+      clock: o.clock,
+      sessions,
+      audit: o.auditRead,
+      ...(guard.audit ? { sink: guard.audit } : {}),
+    }),
     'GET /oauth/*': oauth,
     'POST /oauth/*': oauth,
     'GET /.well-known/oauth-authorization-server': metadata,
@@ -127,7 +166,7 @@ export async function createAuthorizationServer(
       clock: o.clock,
       throttles,
       guard,
-      csrfKey: derive(o.secret, 'csrf'),
+      csrfKey,
       ...(o.internalSecret ? { internalSecret: o.internalSecret } : {}),
     }),
   };

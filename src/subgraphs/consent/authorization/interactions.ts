@@ -9,19 +9,17 @@ import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { isAppError } from '../../../shared/errors/index.ts';
 import { readBody } from '../../../shared/http/graphql-handler.ts';
 import type { Route } from '../../../shared/http/server.ts';
-import { clientAddressOf, CredentialThrottled } from '../../../shared/throttle/index.ts';
+import { CredentialThrottled } from '../../../shared/throttle/index.ts';
 import type { ConsentDb } from '../db/client.ts';
 import type { CredentialGuardOptions, CredentialThrottles } from '../http/credential-guard.ts';
-import { credentialGuard } from '../http/credential-guard.ts';
 import { consentPage } from '../pages/consent.ts';
 import { errorPage, sendPage } from '../pages/layout.ts';
 import { signInPage } from '../pages/signin.ts';
 import type { ConsentService } from '../services/consent.service.ts';
-import { verifySecret } from '../services/secret-hash.ts';
 import { OAuthError } from '../services/token.service.ts';
 import { consentIdParam, interactionPath } from './provider.ts';
 import { consentScreenClientId, type PsuAccountLister } from './psu-accounts.ts';
-import { verifyTotp } from './totp.ts';
+import { psuCredentialCheck } from './psu-credentials.ts';
 
 export interface InteractionOptions {
   provider: Provider;
@@ -39,7 +37,6 @@ export interface InteractionOptions {
 }
 
 const uidPattern = /^\/signin\/([\w-]{10,64})(?:\/(login|consent))?$/;
-const dummyHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 /**
  * The hosted pages of an authorization request: sign-in (password and TOTP, throttled per
@@ -47,7 +44,7 @@ const dummyHash = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
  * step hands its result to oidc-provider, which resumes the request.
  */
 export function interactionRoutes(o: InteractionOptions): Record<string, Route> {
-  const guarded = credentialGuard(o.guard);
+  const checkCredentials = psuCredentialCheck(o);
   const csrfOf = (uid: string) =>
     createHmac('sha256', o.csrfKey).update(`csrf:${uid}`).digest('base64url');
   const csrfOk = (uid: string, sent: string | null) => {
@@ -154,28 +151,14 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     form: URLSearchParams,
   ) {
     const username = (form.get('username') ?? '').trim().slice(0, 100);
-    const password = form.get('password') ?? '';
-    const otp = (form.get('otp') ?? '').trim();
     const view = {
       action: `${interactionPath(details.uid)}/login`,
       csrf: csrfOf(details.uid),
       clientName: await clientName(details),
       username,
     };
-    const ctx = {
-      address: await clientAddressOf(req, o.internalSecret),
-      requestId: randomUUID(),
-    };
     try {
-      const psu = await guarded(o.throttles.psu, username || undefined, ctx, async () => {
-        const found = username ? await o.db.psu.findUnique({ where: { username } }) : null;
-        // Hash even for an unknown name, so timing does not tell which names exist.
-        const passwordOk = await verifySecret(password, found?.passwordHash ?? dummyHash);
-        if (!found || !passwordOk || !verifyTotp(o.box, found, otp, o.clock)) {
-          throw new OAuthError('invalid_grant', 'Wrong credentials', 400, found?.id);
-        }
-        return found;
-      });
+      const psu = await checkCredentials(req, form);
       const returnTo = await o.provider.interactionResult(
         req,
         res,

@@ -10,8 +10,28 @@ import type { AccountChoice } from '../pages/consent.ts';
 /** The first-party client the consent screen acts as (seeded with consents:authorise). */
 export const consentScreenClientId = 'ledgergraph-consent-ui';
 
-interface Answer {
-  data?: { accounts?: AccountRow[] | null; banks?: { id: string; name: string }[] | null };
+interface Answer<T> {
+  data?: T | null;
+  errors?: { message: string }[];
+}
+
+interface BankLinkRow {
+  id: string;
+  status: string;
+  createdAt: string;
+  sessionExpiresAt: string | null;
+  bank: { name: string } | null;
+  accounts: { id: string; nickname: string | null; accountSubType: string | null }[] | null;
+}
+
+/** A bank link as the access dashboard shows it. */
+export interface BankLink {
+  id: string;
+  status: string;
+  bankName: string;
+  createdAt: Date;
+  sessionExpiresAt: Date | null;
+  accounts: string[];
 }
 
 interface AccountRow {
@@ -23,7 +43,8 @@ interface AccountRow {
 }
 
 /**
- * The signed-in PSU's connected accounts, for the consent screen to offer. Only the accounts
+ * The signed-in PSU's connected accounts (for the consent screen) and bank links (for the
+ * access dashboard, which can also unlink one). Only the accounts
  * service knows them, and its internal routes answer questions about given ids, not "which
  * are there": so this asks its GraphQL API the way the gateway does for a PSU signed in to
  * the consent screen (same signed internal context, same rules, an audit record there).
@@ -34,6 +55,69 @@ export class PsuAccountLister {
   ) {}
 
   async list(psuId: string, requestId: string): Promise<AccountChoice[]> {
+    const data = await this.ask<{
+      accounts?: AccountRow[] | null;
+      banks?: { id: string; name: string }[] | null;
+    }>(
+      psuId,
+      requestId,
+      '{ accounts { id bankId nickname accountSubType currency } banks { id name } }',
+    );
+    const rows = data.accounts;
+    if (!rows) throw upstreamUnavailable('The accounts service did not answer');
+    const banks = new Map((data.banks ?? []).map((b) => [b.id, b.name]));
+    return rows
+      .map((a) => ({
+        id: a.id,
+        label: a.nickname ?? a.accountSubType ?? 'Account',
+        detail: [banks.get(a.bankId) ?? a.bankId, a.accountSubType, a.currency]
+          .filter(Boolean)
+          .join(' · '),
+      }))
+      .sort((x, y) => x.detail.localeCompare(y.detail) || x.label.localeCompare(y.label));
+  }
+
+  /** The PSU's bank links, for the access dashboard (Disconnected ones included: history). */
+  async connections(psuId: string, requestId: string): Promise<BankLink[]> {
+    const data = await this.ask<{ bankConnections?: BankLinkRow[] | null }>(
+      psuId,
+      requestId,
+      '{ bankConnections { id status createdAt sessionExpiresAt bank { name } accounts { id nickname accountSubType } } }',
+    );
+    if (!data.bankConnections) throw upstreamUnavailable('The accounts service did not answer');
+    return data.bankConnections.map((c) => ({
+      id: c.id,
+      status: c.status,
+      bankName: c.bank?.name ?? 'A bank',
+      createdAt: new Date(c.createdAt),
+      sessionExpiresAt: c.sessionExpiresAt ? new Date(c.sessionExpiresAt) : null,
+      accounts: (c.accounts ?? []).map((a) => a.nickname ?? a.accountSubType ?? 'Account'),
+    }));
+  }
+
+  /**
+   * Unlinks a bank as the PSU would through the API: the accounts service checks the link is
+   * theirs (NOT_FOUND otherwise), deletes its session and records the call in its audit.
+   */
+  async disconnect(psuId: string, connectionId: string, requestId: string): Promise<boolean> {
+    const data = await this.ask<{ disconnectBank?: { status: string } | null }>(
+      psuId,
+      requestId,
+      'mutation($id: ID!) { disconnectBank(connectionId: $id) { status } }',
+      { id: connectionId },
+      true,
+    );
+    return data.disconnectBank?.status === 'Disconnected';
+  }
+
+  private async ask<T>(
+    psuId: string,
+    requestId: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    /** A mutation's refusal (not the PSU's link) is an answer, not an outage. */
+    errorsAnswer = false,
+  ): Promise<T> {
     const context = await signInternalContext(
       {
         requestId,
@@ -54,23 +138,13 @@ export class PsuAccountLister {
     const res = await fetch(this.o.accountsGraphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [internalContextHeader]: context },
-      body: JSON.stringify({
-        query: '{ accounts { id bankId nickname accountSubType currency } banks { id name } }',
-      }),
+      body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
     }).catch(() => undefined);
-    const body = (await res?.json().catch(() => undefined)) as Answer | undefined;
-    const rows = body?.data?.accounts;
-    if (!res?.ok || !rows) throw upstreamUnavailable('The accounts service did not answer');
-    const banks = new Map((body.data?.banks ?? []).map((b) => [b.id, b.name]));
-    return rows
-      .map((a) => ({
-        id: a.id,
-        label: a.nickname ?? a.accountSubType ?? 'Account',
-        detail: [banks.get(a.bankId) ?? a.bankId, a.accountSubType, a.currency]
-          .filter(Boolean)
-          .join(' · '),
-      }))
-      .sort((x, y) => x.detail.localeCompare(y.detail) || x.label.localeCompare(y.label));
+    const body = (await res?.json().catch(() => undefined)) as Answer<T> | undefined;
+    if (!res?.ok || !body?.data || (body.errors?.length && !errorsAnswer)) {
+      throw upstreamUnavailable('The accounts service did not answer');
+    }
+    return body.data;
   }
 }

@@ -30,6 +30,21 @@ export const demoPsus = [
   },
 ];
 
+/**
+ * Demo staff: signs in like a PSU (password and TOTP) and holds staff scopes instead of bank
+ * links. `audit:read` opens the compliance console (/compliance).
+ */
+export const demoStaff = [
+  {
+    id: 'staff_olivia',
+    username: 'olivia',
+    displayName: 'Olivia Officer (compliance)',
+    password: 'olivia-sandbox',
+    totpSecret: 'JBSWY3DPEHPK3PXPOLIVIA23',
+    staffScopes: [PlatformScope.AuditRead],
+  },
+];
+
 const basic = [
   Permission.ReadAccountsBasic,
   Permission.ReadBalances,
@@ -78,7 +93,11 @@ export const demoClientApps = [
  * (lifecycle tests that never sign in) the PSUs have no second factor.
  */
 export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<void> {
-  for (const p of demoPsus) {
+  const people: ((typeof demoPsus)[number] & { staffScopes?: string[] })[] = [
+    ...demoPsus,
+    ...demoStaff,
+  ];
+  for (const p of people) {
     const existing = await db.psu.findUnique({ where: { id: p.id } });
     // A store seeded before the second factor existed gets the demo secret now.
     if (box && existing && existing.totpSecret === null) {
@@ -95,6 +114,7 @@ export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<voi
         displayName: p.displayName,
         passwordHash: await hashSecret(p.password),
         totpSecret: box ? sealTotpSecret(box, p.id, p.totpSecret) : null,
+        staffScopes: (p.staffScopes ?? []).join(' '),
       },
     });
   }

@@ -30,7 +30,8 @@ export function esc(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-export function page(title: string, body: string): string {
+/** `wide`: the dashboard and console, whose tables need the room. */
+export function page(title: string, body: string, o: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -41,7 +42,7 @@ export function page(title: string, body: string): string {
 </head>
 <body>
 <header class="brand"><span aria-hidden="true" class="logo">◆</span> Ledgergraph</header>
-<main id="main">
+<main id="main"${o.wide ? ' class="wide"' : ''}>
 ${body}
 </main>
 </body>
@@ -63,11 +64,28 @@ export function sendStylesheet(res: ServerResponse): void {
 }
 
 /** The one error page: what went wrong in words, never a stack or a token. */
-export function errorPage(title: string, message: string): string {
+export function errorPage(
+  title: string,
+  message: string,
+  next = 'Return to the app you came from and start again.',
+): string {
   return page(
     title,
     `<h1>${esc(title)}</h1>
 <p role="alert">${esc(message)}</p>
-<p>Return to the app you came from and start again.</p>`,
+<p>${esc(next)}</p>`,
   );
 }
+
+/** A date and time as people read it, in UTC (said so). */
+export const when = (d: Date | null | undefined, none = '—'): string =>
+  d
+    ? `${d.toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'UTC',
+      })} UTC`
+    : none;

@@ -6,6 +6,8 @@ export interface SignInView {
   clientName: string;
   username?: string;
   error?: string;
+  /** Why to sign in, when not for a client app's request (the dashboard, the console). */
+  lead?: string;
 }
 
 /** PSU sign-in: username, password and the authenticator app's one-time code, on one form. */
@@ -17,8 +19,12 @@ export function signInPage(v: SignInView): string {
   return page(
     'Sign in',
     `<h1>Sign in</h1>
-<p class="lead"><strong>${esc(v.clientName)}</strong> asks to see some of your bank data.
-Sign in to Ledgergraph to review the request.</p>
+<p class="lead">${
+      v.lead
+        ? esc(v.lead)
+        : `<strong>${esc(v.clientName)}</strong> asks to see some of your bank data.
+Sign in to Ledgergraph to review the request.`
+    }</p>
 ${error}
 <form method="post" action="${esc(v.action)}" novalidate>
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">

@@ -1,8 +1,10 @@
 import {
+  allRecords,
   InvalidCursorError,
   searchAudit,
   type AuditFilter,
   type AuditPage,
+  type AuditRecordView,
   type AuditStore,
 } from '../../../shared/audit/index.ts';
 import type { Principal } from '../../../shared/auth/principal.ts';
@@ -43,6 +45,27 @@ export class AuditReadService {
       if (e instanceof InvalidCursorError) throw badInput('Invalid cursor');
       throw e;
     }
+  }
+
+  /**
+   * Every matching record, oldest first, for the compliance console's export: the same
+   * filter and scope check as search, without its page limit.
+   */
+  export(principal: Principal, filter: AuditFilter): AsyncGenerator<AuditRecordView> {
+    this.assertAuditor(principal);
+    if (!this.store) throw upstreamUnavailable('The audit store is not configured in this service');
+    if (filter.from && filter.to && filter.from >= filter.to)
+      throw badInput('from must be before to');
+    return allRecords(this.store.db, filter);
+  }
+
+  /** A consent's status changes, oldest first (what `Consent.statusHistory` answers). */
+  async history(principal: Principal, id: string) {
+    this.assertAuditor(principal);
+    return this.db.consentStatusChange.findMany({
+      where: { consentId: id },
+      orderBy: { id: 'asc' },
+    });
   }
 
   /** A consent as granted, whoever its parties are. */
