@@ -54,10 +54,10 @@ export interface ConsentSubgraphOptions {
   accounts?: AccountOwnership;
   /** Where every service's events arrive, and delivery settings; default: in process. */
   events?: { transport: EventTransport; config: EventsConfig };
+  /** Consent's own key: seals PSUs' TOTP secrets and webhook signing secrets. */
+  box: SecretBox;
   /** The authorization server (PAR, hosted sign-in and consent pages); unset: none. */
   authorization?: {
-    /** Seals PSUs' TOTP secrets. */
-    box: SecretBox;
     /** The accounts subgraph, asked for the PSU's accounts on the consent screen. */
     accountsGraphqlUrl: string;
     ttl?: Partial<AuthorizationTtl>;
@@ -95,6 +95,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     transport: o.events?.transport ?? new InProcessTransport(),
     config: o.events?.config ?? defaultEventsConfig,
     internalSecret: o.internalSecret,
+    box: o.box,
     log: o.log,
   });
 
@@ -139,7 +140,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
           accountsGraphqlUrl: o.authorization.accountsGraphqlUrl,
           secret: o.internalSecret,
         }),
-        box: o.authorization.box,
+        box: o.box,
         ...(o.tokenEndpoint?.throttles ? { throttles: o.tokenEndpoint.throttles } : {}),
         guard: o.tokenEndpoint ?? {},
         internalSecret: o.tokenEndpoint?.internalSecret ?? o.internalSecret,
