@@ -15,7 +15,12 @@ import { systemClock } from '../../src/shared/clock.ts';
 import { SecretBox } from '../../src/shared/crypto/secret-box.ts';
 import { NatsTransport } from '../../src/shared/events/nats/transport.ts';
 import { newEvent } from '../../src/shared/events/outbox.ts';
-import { openConsentDb, type ConsentDb } from '../../src/subgraphs/consent/db/client.ts';
+import { newWebhookSecret } from '../../src/shared/events/signature.ts';
+import {
+  migrateConsentDb,
+  openConsentDb,
+  type ConsentDb,
+} from '../../src/subgraphs/consent/db/client.ts';
 import { routingGroup } from '../../src/subgraphs/consent/services/events/index.ts';
 import { WebhookEndpointService } from '../../src/subgraphs/consent/services/events/webhook-endpoints.service.ts';
 import { WebhookSecrets } from '../../src/subgraphs/consent/services/events/webhook-secrets.ts';
@@ -45,6 +50,7 @@ describe.skipIf(!available)('consent replicas sharing events over NATS', () => {
   let receiver: Receiver;
   let payments: NatsTransport;
   const replicas: ServiceProcess[] = [];
+  const legacy = { id: 'whe_legacy', sealedSecret: newWebhookSecret() };
 
   const start = async () =>
     startServiceProcess('consent', { ...env, CONSENT_PORT: String(await freePort()) });
@@ -103,10 +109,24 @@ describe.skipIf(!available)('consent replicas sharing events over NATS', () => {
       WEBHOOK_SANDBOX_MODE: 'true',
     };
     receiver = await startReceiver();
-    // The first migrates and seeds; the second starts beside it on the same store.
-    replicas.push(await start());
-    replicas.push(await start());
+    // An endpoint as migration 0004 leaves an earlier version's: its secret in the clear.
+    await migrateConsentDb(store.url);
     db = openConsentDb(store.url);
+    const now = new Date();
+    await db.webhookEndpoint.create({
+      data: {
+        ...legacy,
+        clientAppId: 'demo-pfm',
+        url: 'https://example.com/legacy',
+        eventTypes: 'CONSENT_STATUS_CHANGED',
+        status: 'Disabled',
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    // The first seeds; the second starts beside it on the same store.
+    replicas.push(await start());
+    replicas.push(await start());
     payments = await NatsTransport.connect({ url: natsUrl, prefix });
   }, 120_000);
 
@@ -123,6 +143,13 @@ describe.skipIf(!available)('consent replicas sharing events over NATS', () => {
     await nc.close();
     await store?.drop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a replica seals at start what an earlier version stored in the clear', async () => {
+    const row = await db.webhookEndpoint.findUniqueOrThrow({ where: { id: legacy.id } });
+    expect(row.sealedSecret).not.toContain(legacy.sealedSecret.replace(/^whsec_/, ''));
+    const secrets = new WebhookSecrets(SecretBox.fromBase64(key));
+    expect(secrets.open(row, false)).toEqual([legacy.sealedSecret]);
   });
 
   it('two replicas share 100 events: each delivered once, both delivering at once', async () => {
