@@ -37,7 +37,7 @@ export async function startSystem(
   try {
     let sandbox: BanksServiceHandle | undefined;
     if (config.sandbox.enabled) {
-      sandbox = await startBanksService(config, { log });
+      sandbox = await startBanksService(config, { log, clock });
       started.push(sandbox);
     }
     const banks = [...(sandbox?.banks ?? []), ...config.banks];

@@ -10,6 +10,8 @@ export interface EmbeddedSandboxOptions {
   accountsPerPsu?: number;
   /** Each bank keeps its state in `<stateDir>/<bank id>`; default: in memory only. */
   stateDir?: string;
+  /** The banks' clock (consent and token expiry, daily access limits); default Date.now. */
+  now?: () => number;
 }
 
 /** Starts the sandbox banks and describes them as the aggregator's bank directory. */
@@ -32,6 +34,7 @@ export async function startEmbeddedSandbox(o: EmbeddedSandboxOptions): Promise<{
           transactionsPerAccount: o.transactionsPerAccount,
           ...(o.accountsPerPsu ? { accountsPerPsu: o.accountsPerPsu } : {}),
           ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+          ...(o.now ? { now: o.now } : {}),
         }),
       );
     }

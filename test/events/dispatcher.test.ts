@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.ts';
@@ -14,9 +15,13 @@ import {
 } from '../../src/subgraphs/consent/services/events/dispatcher.ts';
 import { EventRouter } from '../../src/subgraphs/consent/services/events/router.ts';
 import { WebhookEndpointService } from '../../src/subgraphs/consent/services/events/webhook-endpoints.service.ts';
+import { WebhookSecrets } from '../../src/subgraphs/consent/services/events/webhook-secrets.ts';
 import { newEvent } from '../../src/shared/events/outbox.ts';
+import { SecretBox } from '../../src/shared/crypto/secret-box.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { eventually, startReceiver, type Receiver } from './support/receiver.ts';
+
+const secrets = new WebhookSecrets(new SecretBox(randomBytes(32)));
 
 const client = {
   kind: 'client' as const,
@@ -37,11 +42,16 @@ for (const kind of storeKinds) {
     let receiver: Receiver;
     let consentSeq = 0;
     const endpoints = () =>
-      new WebhookEndpointService(db, systemClock, { sandboxMode: true, rotationOverlapMs: 60_000 });
+      new WebhookEndpointService(db, systemClock, {
+        secrets,
+        sandboxMode: true,
+        rotationOverlapMs: 60_000,
+      });
     const dispatcher = (o: Partial<DispatcherOptions> = {}) =>
       new WebhookDispatcher({
         db,
         clock: systemClock,
+        secrets,
         pollIntervalMs: 20,
         timeoutMs: 2_000,
         retryBaseMs: 20,
@@ -238,6 +248,7 @@ for (const kind of storeKinds) {
 describe('webhook endpoint registration outside sandbox mode', () => {
   const service = (answers: Record<string, string[]> = {}) =>
     new WebhookEndpointService({} as ConsentDb, systemClock, {
+      secrets,
       sandboxMode: false,
       resolve: async (host) => answers[host] ?? [host],
     });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { createGrantCache, type GrantCache } from '../../src/gateway/grant-cache
 import type { Principal } from '../../src/shared/auth/principal.ts';
 import { remoteIssuer } from '../../src/shared/auth/verify.ts';
 import type { Clock } from '../../src/shared/clock.ts';
+import { SecretBox } from '../../src/shared/crypto/secret-box.ts';
 import { AppError } from '../../src/shared/errors/index.ts';
 import { createRouter, listen, type Listening, type Route } from '../../src/shared/http/server.ts';
 import { silentLogger } from '../../src/shared/log/index.ts';
@@ -89,6 +90,7 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
       clock,
       internalSecret,
       maxBodyBytes: 100_000,
+      box: new SecretBox(randomBytes(32)),
       tokens,
     });
     const counted =

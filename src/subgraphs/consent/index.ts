@@ -55,10 +55,10 @@ export interface ConsentSubgraphOptions {
   accounts?: AccountOwnership;
   /** Where every service's events arrive, and delivery settings; default: in process. */
   events?: { transport: EventTransport; config: EventsConfig };
+  /** Consent's own key: seals PSUs' TOTP secrets and webhook signing secrets. */
+  box: SecretBox;
   /** The authorization server (PAR, hosted sign-in and consent pages); unset: none. */
   authorization?: {
-    /** Seals PSUs' TOTP secrets. */
-    box: SecretBox;
     /** The accounts subgraph, asked for the PSU's accounts on the consent screen. */
     accountsGraphqlUrl: string;
     ttl?: Partial<AuthorizationTtl>;
@@ -96,6 +96,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
     transport: o.events?.transport ?? new InProcessTransport(),
     config: o.events?.config ?? defaultEventsConfig,
     internalSecret: o.internalSecret,
+    box: o.box,
     log: o.log,
   });
 
@@ -143,7 +144,7 @@ export async function createConsentSubgraph(o: ConsentSubgraphOptions) {
         }),
         auditRead,
         usage: new ConsentUsage(o.auditStore),
-        box: o.authorization.box,
+        box: o.box,
         ...(o.tokenEndpoint?.throttles ? { throttles: o.tokenEndpoint.throttles } : {}),
         guard: o.tokenEndpoint ?? {},
         internalSecret: o.tokenEndpoint?.internalSecret ?? o.internalSecret,

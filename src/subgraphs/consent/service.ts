@@ -47,7 +47,8 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
   await migrateConsentDb(config.databases.consent);
   const db = openConsentDb(config.databases.consent);
   const audit = deps.audit ?? (await openServiceAudit(config, log));
-  // PSUs' TOTP secrets are sealed under consent's own key (the embedded default: a key file).
+  // PSUs' TOTP secrets and webhook signing secrets are sealed under consent's own key (the
+  // embedded default: a key file).
   const box = SecretBox.fromBase64(
     config.consent.encryptionKey ?? keyFromFile(config.consent.encryptionKeyFile),
     config.consent.previousEncryptionKeys,
@@ -85,7 +86,8 @@ export async function startConsentService(config: Config, deps: ConsentServiceDe
     accounts,
     tokens: config.tokens,
     events: { transport: deps.events ?? nats ?? new InProcessTransport(), config: config.events },
-    authorization: { box, accountsGraphqlUrl: `${accountsUrl}/graphql` },
+    box,
+    authorization: { accountsGraphqlUrl: `${accountsUrl}/graphql` },
     // The configured throttles, audited lockouts and the address the gateway forwards.
     tokenEndpoint: {
       throttles: credentialThrottles(

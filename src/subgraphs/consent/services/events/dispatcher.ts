@@ -3,10 +3,14 @@ import { webhookSignature } from '../../../../shared/events/signature.ts';
 import { postWebhook, type WebhookAnswer } from '../../../../shared/events/webhook-post.ts';
 import type { Logger } from '../../../../shared/log/index.ts';
 import type { ConsentDb } from '../../db/client.ts';
+import { SealedValueError } from '../../../../shared/crypto/secret-box.ts';
+import type { WebhookSecrets } from './webhook-secrets.ts';
 
 export interface DispatcherOptions {
   db: ConsentDb;
   clock: Clock;
+  /** Opens the endpoints' sealed signing secrets. */
+  secrets: WebhookSecrets;
   pollIntervalMs: number;
   timeoutMs: number;
   retryBaseMs: number;
@@ -148,13 +152,20 @@ export class WebhookDispatcher {
     });
     const now = clock.now();
     const timestamp = Math.floor(now.getTime() / 1000);
-    const secrets = [endpoint.secret];
-    if (
-      endpoint.previousSecret &&
-      endpoint.previousSecretUntil &&
-      endpoint.previousSecretUntil > now
-    )
-      secrets.push(endpoint.previousSecret);
+    let secrets: string[];
+    try {
+      secrets = this.o.secrets.open(
+        endpoint,
+        !!endpoint.previousSecretUntil && endpoint.previousSecretUntil > now,
+      );
+    } catch (e) {
+      if (!(e instanceof SealedValueError)) throw e;
+      // Nothing can sign for it: retrying would not help, a new registration does.
+      const reason = 'The signing secret is sealed under a key this installation no longer has';
+      await this.record(d, 'Failed', { error: reason }, false);
+      await this.disable(endpoint.id, `${reason}; register the endpoint again`);
+      return;
+    }
     const answer = await postWebhook({
       url: endpoint.url,
       body,
@@ -177,12 +188,16 @@ export class WebhookDispatcher {
       const reason = `Deliveries failed for longer than the retry window; last: ${
         answer.status !== undefined ? `HTTP ${answer.status}` : (answer.error ?? 'no answer')
       }`;
-      await db.webhookEndpoint.updateMany({
-        where: { id: endpoint.id, status: 'Enabled' },
-        data: { status: 'Disabled', disabledReason: reason, updatedAt: clock.now() },
-      });
-      this.o.log?.warn('webhook endpoint disabled', { endpointId: endpoint.id, reason });
+      await this.disable(endpoint.id, reason);
     }
+  }
+
+  private async disable(endpointId: string, reason: string): Promise<void> {
+    await this.o.db.webhookEndpoint.updateMany({
+      where: { id: endpointId, status: 'Enabled' },
+      data: { status: 'Disabled', disabledReason: reason, updatedAt: this.o.clock.now() },
+    });
+    this.o.log?.warn('webhook endpoint disabled', { endpointId, reason });
   }
 
   private async record(

@@ -11,6 +11,8 @@ import { WebhookDispatcher } from './dispatcher.ts';
 import { EventLogService } from './event-log.service.ts';
 import { EventRouter } from './router.ts';
 import { WebhookEndpointService } from './webhook-endpoints.service.ts';
+import { WebhookSecrets } from './webhook-secrets.ts';
+import type { SecretBox } from '../../../../shared/crypto/secret-box.ts';
 
 export interface ConsentEventsOptions {
   db: ConsentDb;
@@ -19,6 +21,8 @@ export interface ConsentEventsOptions {
   /** Where every service's events arrive: in process by default, NATS when configured. */
   transport: EventTransport;
   internalSecret: string;
+  /** Consent's own key: seals the endpoints' signing secrets. */
+  box: SecretBox;
   log?: Logger;
 }
 
@@ -33,9 +37,11 @@ export const routingGroup = 'client-events';
 export function createConsentEvents(o: ConsentEventsOptions) {
   const retentionMs = o.config.retentionDays * 86_400_000;
   const router = new EventRouter(o.db, o.clock);
+  const secrets = new WebhookSecrets(o.box);
   const dispatcher = new WebhookDispatcher({
     db: o.db,
     clock: o.clock,
+    secrets,
     pollIntervalMs: o.config.pollIntervalMs,
     ...o.config.webhooks,
     log: o.log?.child({ component: 'webhooks' }),
@@ -59,6 +65,7 @@ export function createConsentEvents(o: ConsentEventsOptions) {
     relay,
     log,
     endpoints: new WebhookEndpointService(o.db, o.clock, {
+      secrets,
       sandboxMode: o.config.webhooks.sandboxMode,
     }),
     expiry: new ConsentExpiryEvents(o.db, o.clock),
@@ -66,6 +73,10 @@ export function createConsentEvents(o: ConsentEventsOptions) {
       'POST /internal/events': eventsIngestRoute(o.transport, o.internalSecret, o.log),
     } as Record<string, Route>,
     async start() {
+      // Before any delivery: secrets an earlier version stored in the clear, or a rotated-out
+      // key sealed, are sealed under the current key.
+      const sealed = await secrets.sealAtRest(o.db);
+      if (sealed > 0) o.log?.info('webhook secrets sealed at rest', { endpoints: sealed });
       consumer = await o.transport.consume(routingGroup, async (event) => {
         if ((await router.ingest(event)) > 0) void dispatcher.nudge();
       });

@@ -7,12 +7,15 @@ import { isPublicAddress, resolveAll } from '../../../../shared/events/address-g
 import { newWebhookSecret } from '../../../../shared/events/signature.ts';
 import { eventTypes, type EventType } from '../../../../shared/events/types.ts';
 import type { ConsentDb } from '../../db/client.ts';
+import type { WebhookSecrets } from './webhook-secrets.ts';
 
 export type WebhookEndpointRow = NonNullable<
   Awaited<ReturnType<ConsentDb['webhookEndpoint']['findUnique']>>
 >;
 
 export interface EndpointOptions {
+  /** Seals the signing secrets at rest. */
+  secrets: WebhookSecrets;
   /** Loopback and private receivers, and http:// to loopback, allowed (development only). */
   sandboxMode: boolean;
   /** How long the secret before a rotation still signs beside the new one. */
@@ -27,7 +30,8 @@ const dayMs = 86_400_000;
 
 /**
  * A client app's webhook endpoints: registered, rotated and disabled with its own client
- * token, never another's. The secret is shown once, at creation or rotation.
+ * token, never another's. The secret is shown once, at creation or rotation, and stored only
+ * sealed.
  */
 export class WebhookEndpointService {
   constructor(
@@ -57,13 +61,14 @@ export class WebhookEndpointService {
     }
     const secret = newWebhookSecret();
     const now = this.clock.now();
+    const id = `whe_${randomUUID()}`;
     const endpoint = await this.db.webhookEndpoint.create({
       data: {
-        id: `whe_${randomUUID()}`,
+        id,
         clientAppId: client.clientId,
         url,
         eventTypes: types.join(' '),
-        secret,
+        sealedSecret: this.o.secrets.seal(id, secret, 'current'),
         status: 'Enabled',
         createdAt: now,
         updatedAt: now,
@@ -78,13 +83,14 @@ export class WebhookEndpointService {
     id: string,
   ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
     const current = await this.owned(client, id);
+    const old = this.o.secrets.openCurrent(current);
     const secret = newWebhookSecret();
     const now = this.clock.now();
     const endpoint = await this.db.webhookEndpoint.update({
       where: { id: current.id },
       data: {
-        secret,
-        previousSecret: current.secret,
+        sealedSecret: this.o.secrets.seal(current.id, secret, 'current'),
+        sealedPreviousSecret: old && this.o.secrets.seal(current.id, old, 'previous'),
         previousSecretUntil: new Date(now.getTime() + (this.o.rotationOverlapMs ?? dayMs)),
         updatedAt: now,
       },
