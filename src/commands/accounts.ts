@@ -78,6 +78,7 @@ export function formatReport(figures: readonly ReconcileFigures[]): string {
     'expected offset',
     'offset',
     'difference',
+    'running gaps',
     'quarantined',
   ];
   const rows = figures.map((f) => [
@@ -89,6 +90,7 @@ export function formatReport(figures: readonly ReconcileFigures[]): string {
     f.expectedOffset ?? '-',
     f.actualOffset ?? '-',
     f.difference ?? '-',
+    String(f.runningBalanceGaps),
     f.quarantined ? 'yes' : 'no',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

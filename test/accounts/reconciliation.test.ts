@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/commands/accounts.ts';
-import { compareOffsets } from '../../src/subgraphs/accounts/services/reconciliation.ts';
+import {
+  compareOffsets,
+  runningBalanceGaps,
+  type RunningEntry,
+} from '../../src/subgraphs/accounts/services/reconciliation.ts';
 import { storeKinds } from '../support/stores.ts';
 import { startStoreSystem, type StoreSystem } from './support/store-system.ts';
 
@@ -27,6 +31,35 @@ describe('compareOffsets', () => {
       difference: '0.01',
       clean: false,
     });
+  });
+});
+
+describe('runningBalanceGaps', () => {
+  const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
+  const e = (h: number, amount: string, cd: string, after: string | null): RunningEntry => ({
+    amount,
+    creditDebit: cd,
+    bookingDateTime: at(h),
+    balanceAfter: after,
+  });
+  const ledger = [
+    e(1, '10.00', 'Credit', '110.00'),
+    e(2, '5.5', 'Debit', '104.50'),
+    e(2, '4.50', 'Debit', '100.00'), // same instant: the order does not matter
+    e(3, '200.00', 'Debit', '-100.00'),
+    e(4, '100.00', 'Credit', '0.00'),
+  ];
+  it('finds none where every balance before is another entry’s balance after', () => {
+    expect(runningBalanceGaps(ledger)).toBe(0);
+    expect(runningBalanceGaps([...ledger].reverse())).toBe(0);
+  });
+  it('counts an entry missing from the middle', () => {
+    expect(runningBalanceGaps(ledger.filter((_, i) => i !== 3))).toBe(1);
+  });
+  it('looks only after the newest entry without a running balance', () => {
+    const partial = [e(1, '10.00', 'Credit', null), ...ledger.slice(2)];
+    expect(runningBalanceGaps(partial)).toBe(0);
+    expect(runningBalanceGaps([...ledger.slice(0, 3), e(3, '200.00', 'Debit', null)])).toBe(0);
   });
 });
 
@@ -125,6 +158,41 @@ for (const kind of storeKinds) {
         await sync();
         expect(await quarantined()).toEqual([second]);
         expect(await s.services.reconciliation.release('acc_nope', 'ops')).toBeUndefined();
+      },
+    );
+
+    it.skipIf(!available)(
+      'a gap in the running balance quarantines even on the first sync',
+      async () => {
+        await s.connect('psu_bob', 'bob', 'bank-obie');
+        const bob = await s.accountIds('psu_bob', 'bank-obie');
+        s.clock.advance(10 * 60_000);
+        expect(await s.services.bankData.refresh('balances', bob)).toEqual(new Map());
+        // The bank's own answer, less one booked entry from the middle of the history.
+        const connectionId = (await s.db.account.findUniqueOrThrow({ where: { id: bob[0]! } }))
+          .connectionId;
+        const session = await s.services.connections.session(connectionId);
+        const res = await fetch(
+          `${s.obie.url}/open-banking/v3.1/aisp/transactions?fromBookingDateTime=2000-01-01T00:00:00`,
+          { headers: { authorization: `Bearer ${session.accessToken}` } },
+        );
+        const body = (await res.json()) as {
+          Data: { Transaction: { AccountId: string; Status: string; Balance?: unknown }[] };
+        };
+        const list = body.Data.Transaction;
+        const booked = list.filter((t) => t.Status === 'Booked' && t.Balance);
+        const middle = booked[Math.floor(booked.length / 2)]!;
+        body.Data.Transaction = list.filter((t) => t !== middle);
+        s.obie.setFaults({ failNext: [{ status: 200, body }] });
+        expect(await s.services.bankData.refresh('transactions', bob)).toEqual(new Map());
+        const records = await s.db.reconciliationDiscrepancy.findMany({
+          where: { accountId: { in: bob } },
+        });
+        expect(records).toHaveLength(1);
+        expect(records[0]!.runningBalanceGaps).toBe(1);
+        expect(await s.services.reconciliation.quarantined(bob)).toEqual([records[0]!.accountId]);
+        const report = formatReport(await s.services.reconciliation.report());
+        expect(report).toMatch(new RegExp(`${records[0]!.accountId}.* 1 +yes`));
       },
     );
   });

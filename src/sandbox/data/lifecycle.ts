@@ -3,9 +3,10 @@ import type { Ledger, LedgerEntry } from './model.js';
 /** What has happened at the bank since the history was generated (admin-driven, in memory). */
 export interface LedgerEvents {
   /**
-   * The bank books every pending entry under a new id (`<id>-B`), as most banks do. The
-   * oldest pending card payment of each account is booked `tipPercent` higher (a tip added
-   * after the authorisation); the others at the authorised amount.
+   * The bank books every pending entry under a new id (`<id>-B`), as most banks do, one
+   * second apart after everything already booked. The oldest pending card payment of each
+   * account at a merchant no other pending entry names is booked `tipPercent` higher (a tip
+   * added after the authorisation); the others at the authorised amount.
    */
   settled?: { tipPercent: number };
   /**
@@ -32,22 +33,30 @@ function settle(ledger: Ledger, tipPercent: number): Ledger {
       e.amountMinor < 0 &&
       pending.every((o) => o === e || merchantOf(o) !== merchantOf(e)),
   );
-  let booked = ledger.openingBalanceMinor;
-  let lastBookedTime = ledger.lastBookedTime;
-  const entries = ledger.entries.map((e): LedgerEntry => {
-    let entry = e;
-    if (e.status === 'pending') {
-      const amountMinor =
-        e === tipTo
-          ? e.amountMinor - Math.round((-e.amountMinor * tipPercent) / 100)
-          : e.amountMinor;
-      entry = { ...e, transactionId: `${e.transactionId}-B`, status: 'booked', amountMinor };
-    }
-    booked += entry.amountMinor;
-    lastBookedTime = Math.max(lastBookedTime, entry.bookingTime);
-    return { ...entry, balanceAfterMinor: booked };
+  // Booked now, after everything already on the books, as a bank books a card payment when
+  // it clears: the running balances already reported do not change.
+  const end = Math.max(ledger.lastBookedTime, ...ledger.entries.map((e) => e.bookingTime));
+  let booked = ledger.bookedBalanceMinor;
+  const settled = pending.map((e, i): LedgerEntry => {
+    const amountMinor =
+      e === tipTo ? e.amountMinor - Math.round((-e.amountMinor * tipPercent) / 100) : e.amountMinor;
+    booked += amountMinor;
+    return {
+      ...e,
+      transactionId: `${e.transactionId}-B`,
+      status: 'booked',
+      bookingTime: end + (i + 1) * 1000,
+      amountMinor,
+      balanceAfterMinor: booked,
+    };
   });
-  return { ...ledger, entries, bookedBalanceMinor: booked, pendingMinor: 0, lastBookedTime };
+  return {
+    ...ledger,
+    entries: [...ledger.entries.filter((e) => e.status !== 'pending'), ...settled],
+    bookedBalanceMinor: booked,
+    pendingMinor: 0,
+    lastBookedTime: settled.at(-1)?.bookingTime ?? ledger.lastBookedTime,
+  };
 }
 
 function dropNewestBooked(ledger: Ledger, count: number): Ledger {

@@ -20,6 +20,8 @@ export interface ReconcileFigures {
   actualOffset: string | null;
   /** actual − expected: money the bank's balance has that its transactions do not explain. */
   difference: string | null;
+  /** Gaps in the running balance the bank reports per entry (0 where it reports none). */
+  runningBalanceGaps: number;
   quarantined: boolean;
 }
 
@@ -37,6 +39,44 @@ export function compareOffsets(
   if (expected === null) return { actual, difference: null, clean: true };
   const difference = subtract(actual, expected);
   return { actual, difference, clean: isZero(difference) };
+}
+
+export interface RunningEntry {
+  amount: string;
+  creditDebit: string;
+  bookingDateTime: Date;
+  balanceAfter: string | null;
+}
+
+/**
+ * Booked entries whose balance before (balance after − amount) is no entry's balance after:
+ * each is an entry missing, or one the bank counted and did not list. Order-free, so entries
+ * booked at the same instant need no tie-break. Only entries after the newest one without a
+ * running balance are looked at, and those at the earliest instant of them are not counted
+ * (what came before them is outside what is checked).
+ */
+export function runningBalanceGaps(entries: readonly RunningEntry[]): number {
+  const cutoff = Math.max(
+    -Infinity,
+    ...entries.filter((e) => e.balanceAfter === null).map((e) => e.bookingDateTime.getTime()),
+  );
+  const checked = entries.filter(
+    (e): e is RunningEntry & { balanceAfter: string } =>
+      e.balanceAfter !== null && e.bookingDateTime.getTime() > cutoff,
+  );
+  if (checked.length === 0) return 0;
+  const first = Math.min(...checked.map((e) => e.bookingDateTime.getTime()));
+  const afters = new Set(checked.map((e) => canonical(e.balanceAfter)));
+  let gaps = 0;
+  for (const e of checked) {
+    if (e.bookingDateTime.getTime() === first) continue;
+    const before = signedSum([
+      unsigned(e.balanceAfter),
+      { ...e, creditDebit: flip(e.creditDebit) },
+    ]);
+    if (!afters.has(before)) gaps++;
+  }
+  return gaps;
 }
 
 /**
@@ -95,20 +135,21 @@ export class ReconciliationService {
         expectedOffset: account.reconcileOffset,
         actualOffset: null,
         difference: null,
+        runningBalanceGaps: 0,
         quarantined: account.quarantinedAt !== null,
       };
       if (!balance || !account.transactionsSyncedAt) return figures;
       const booked = await tx.transaction.findMany({
         where: { accountId, status: 'Booked', removedAt: null },
-        select: { amount: true, creditDebit: true },
+        select: { amount: true, creditDebit: true, bookingDateTime: true, balanceAfter: true },
       });
       const bookedBalance = signedSum([balance]);
       const transactionsSum = signedSum(booked);
-      const { actual, difference, clean } = compareOffsets(
-        account.reconcileOffset,
-        bookedBalance,
-        transactionsSum,
-      );
+      const gaps = runningBalanceGaps(booked);
+      const offsets = compareOffsets(account.reconcileOffset, bookedBalance, transactionsSum);
+      const { actual, difference } = offsets;
+      const clean = offsets.clean && gaps === 0;
+      // A release accepts the figures as they were: the same offset, no new running gaps.
       const accepted = !clean && account.releasedOffset === actual;
       Object.assign(figures, {
         bookedBalance,
@@ -116,8 +157,9 @@ export class ReconciliationService {
         transactionsSum,
         actualOffset: actual,
         difference,
+        runningBalanceGaps: gaps,
         status:
-          account.reconcileOffset === null
+          account.reconcileOffset === null && clean
             ? 'baseline'
             : clean
               ? 'clean'
@@ -151,14 +193,17 @@ export class ReconciliationService {
           bookedBalance,
           balanceDateTime: balance.dateTime,
           transactionsSum,
-          expectedOffset: account.reconcileOffset!,
+          expectedOffset: account.reconcileOffset ?? actual,
           actualOffset: actual,
-          difference: difference!,
+          difference: difference ?? '0.00',
+          runningBalanceGaps: gaps,
         },
       });
       await tx.account.update({
         where: { id: accountId },
         data: {
+          // A first check with gaps still fixes the baseline: the offset itself is all we have.
+          reconcileOffset: account.reconcileOffset ?? actual,
           reconciledAt: now,
           quarantinedAt: account.quarantinedAt ?? now,
           releasedOffset: null,
@@ -236,4 +281,5 @@ function unsigned(signed: string): { amount: string; creditDebit: string } {
 }
 
 const flip = (cd: string) => (cd === 'Debit' ? 'Credit' : 'Debit');
+const canonical = (signed: string) => signedSum([unsigned(signed)]);
 const isZero = (s: string) => /^-?0(\.0*)?$/.test(s);

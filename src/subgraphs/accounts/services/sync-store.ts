@@ -168,6 +168,7 @@ export async function applyBankTransactions(
           data: {
             bankTransactionCode: r.bankTransactionCode,
             bankProprietaryCode: r.bankProprietaryCode,
+            balanceAfter: r.balanceAfter,
             ...toStored(r),
           },
         });
@@ -258,18 +259,20 @@ function toRow(accountId: string, t: BankTransaction) {
     .update(JSON.stringify(fields))
     .digest('base64url')
     .slice(0, 22);
-  // The codes stay out of the hash: they came later, and rows stored before must not all
-  // turn "modified" at once.
+  // The codes and the running balance stay out of the hash: they came later, and rows
+  // stored before must not all turn "modified" at once.
   const codes = {
     bankTransactionCode: t.bankTransactionCode ?? null,
     bankProprietaryCode: t.proprietaryBankTransactionCode ?? null,
   };
+  const balanceAfter = t.balanceAfter ?? null;
   return {
     id: transactionIdOf(accountId, t.bankTransactionId),
     accountId,
     ...fields,
     contentHash,
     ...codes,
+    balanceAfter,
     ...toStored({ ...fields, ...codes }),
   };
 }
