@@ -108,7 +108,12 @@ for (const kind of storeKinds) {
       'a bank dropping booked entries quarantines the accounts and records why; a clean resync lifts it',
       async () => {
         s.obie.setFaults({ dropBooked: 1 });
-        await sync();
+        // Both kinds at once, as one GraphQL request reads them: one record per account.
+        s.clock.advance(10 * 60_000);
+        await Promise.all([
+          s.services.bankData.refresh('balances', ids),
+          s.services.bankData.refresh('transactions', ids),
+        ]);
         expect(await quarantined()).toEqual([...ids].sort());
         const records = await s.db.reconciliationDiscrepancy.findMany({
           where: { accountId: { in: ids } },
@@ -129,6 +134,18 @@ for (const kind of storeKinds) {
           expect(report).toContain(r.difference);
         }
         expect(report).toContain(`${ids.length} do not`);
+        // Two checks of the same accounts at once record each discrepancy once.
+        await s.db.account.updateMany({
+          where: { id: { in: ids } },
+          data: { reconciledAt: new Date(0) },
+        });
+        await Promise.all([
+          s.services.reconciliation.afterSync(ids),
+          s.services.reconciliation.afterSync(ids),
+        ]);
+        expect(
+          await s.db.reconciliationDiscrepancy.count({ where: { accountId: { in: ids } } }),
+        ).toBe(2 * ids.length);
 
         s.obie.resetFaults();
         await sync();
@@ -136,7 +153,8 @@ for (const kind of storeKinds) {
         const resolved = await s.db.reconciliationDiscrepancy.findMany({
           where: { accountId: { in: ids } },
         });
-        expect(resolved.map((r) => r.resolution)).toEqual(ids.map(() => 'clean_resync'));
+        expect(resolved.map((r) => r.resolution)).toEqual(resolved.map(() => 'clean_resync'));
+        expect(resolved).toHaveLength(2 * ids.length);
       },
     );
 

@@ -319,5 +319,57 @@ for (const kind of storeKinds) {
         }
       },
     );
+
+    it.skipIf(!available)(
+      'a booked entry two pending entries fit equally: kept apart, removed + added, and flagged with both',
+      async () => {
+        const bob = await s.accountIds('psu_bob', 'bank-obie');
+        const connection = (await s.db.account.findUniqueOrThrow({ where: { id: bob[0]! } }))
+          .connectionId;
+        const session = await s.services.connections.session(connection);
+        const res = await fetch(
+          `${s.obie.url}${obieBase}/transactions?fromBookingDateTime=2000-01-01T00:00:00`,
+          { headers: { authorization: `Bearer ${session.accessToken}` } },
+        );
+        const body = (await res.json()) as { Data: { Transaction: ObieTransaction[] } };
+        const list = body.Data.Transaction;
+        const pending = list.filter((t) => t.Status === 'Pending');
+        const account = pending[0]!.AccountId;
+        const [one, two] = pending.filter((t) => t.AccountId === account) as [
+          ObieTransaction,
+          ObieTransaction,
+        ];
+        // Two authorisations alike in all but their ids (the same coffee twice in a day)...
+        const { TransactionId: _id, ...content } = one;
+        const twin = { ...content, TransactionId: two.TransactionId };
+        const withTwins = list.map((t) => (t === two ? twin : t));
+        const feed = async (transactions: unknown[]) => {
+          s.obie.setFaults({
+            failNext: [{ status: 200, body: { ...body, Data: { Transaction: transactions } } }],
+          });
+          s.clock.advance(10 * 60_000);
+          expect(await s.services.bankData.refresh('transactions', bob)).toEqual(new Map());
+        };
+        await feed(withTwins);
+        const cursor = (await s.services.transactions.changes(bob, everything(bob), null, 500))
+          .nextCursor;
+        // ...and the bank books one of them under a new id.
+        const bookedId = `${one.TransactionId}-BOOKED`;
+        await feed([
+          ...withTwins.filter((t) => t !== one && t !== twin),
+          { ...one, Status: 'Booked', TransactionId: bookedId },
+        ]);
+        const ourId = (id: string) =>
+          transactionIdOf(accountIdOf('psu_bob', 'bank-obie', account), id);
+        const sync = await s.services.transactions.changes(bob, everything(bob), cursor, 500);
+        expect(sync.modified).toEqual([]);
+        expect(sync.removed.map((r) => r.id).sort()).toEqual(
+          [ourId(one.TransactionId), ourId(two.TransactionId)].sort(),
+        );
+        expect(sync.added.map((t) => [t.id, t.matchedFrom, t.pendingCandidates])).toEqual([
+          [ourId(bookedId), null, [ourId(one.TransactionId), ourId(two.TransactionId)].sort()],
+        ]);
+      },
+    );
   });
 }

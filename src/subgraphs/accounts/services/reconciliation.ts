@@ -91,8 +91,26 @@ export class ReconciliationService {
     private readonly clock: Clock,
   ) {}
 
-  /** After a sync: checks the accounts whose balances and transactions are both new. */
-  async afterSync(accountIds: readonly string[]): Promise<ReconcileFigures[]> {
+  /** The last check of each account in progress: the next one waits for it. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  /**
+   * After a sync: checks the accounts whose balances and transactions are both new. One
+   * request's balances and transactions syncs finish together; one at a time, the second
+   * finds the account checked already instead of recording the same discrepancy twice.
+   */
+  afterSync(accountIds: readonly string[]): Promise<ReconcileFigures[]> {
+    const before = Promise.all(accountIds.map((id) => this.running.get(id)));
+    const run = before.then(() => this.checkDue(accountIds));
+    const done = run.catch(() => undefined);
+    for (const id of accountIds) this.running.set(id, done);
+    void done.then(() => {
+      for (const id of accountIds) if (this.running.get(id) === done) this.running.delete(id);
+    });
+    return run;
+  }
+
+  private async checkDue(accountIds: readonly string[]): Promise<ReconcileFigures[]> {
     const rows = await this.db.account.findMany({
       where: { id: { in: [...accountIds] } },
       select: { id: true, balancesFetchedAt: true, transactionsSyncedAt: true, reconciledAt: true },
