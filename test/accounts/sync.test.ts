@@ -187,6 +187,19 @@ for (const kind of storeKinds) {
             `removed ${ourId(dropped)}`,
           ].sort(),
         );
+
+        // The bank lists the pending entry again beside the booked one: they part.
+        body.Data.Transaction = [...reported, reissued];
+        s.obie.setFaults({ failNext: [{ status: 200, body }] });
+        s.clock.advance(10 * 60_000);
+        expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
+        const parted = await s.services.transactions.changes(alice, everything(alice), next, 500);
+        expect(parted.modified.map((t) => [t.id, t.status, t.matchedFrom])).toEqual([
+          [ourId(reissued), 'Pending', null],
+        ]);
+        expect(parted.added.map((t) => [t.id, t.status])).toEqual([
+          [ourId(reissued, newId), 'Booked'],
+        ]);
       },
     );
 

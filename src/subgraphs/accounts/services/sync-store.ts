@@ -21,12 +21,19 @@ export interface SyncOutcome {
 }
 
 type Row = ReturnType<typeof toRow> & {
-  reportedId?: string;
-  matchConfidence?: number;
-  pendingAmount?: string;
-  pendingDateTime?: Date;
-  matchedAt?: Date;
+  reportedId?: string | null;
+  matchConfidence?: number | null;
+  pendingAmount?: string | null;
+  pendingDateTime?: Date | null;
+  matchedAt?: Date | null;
   matchCandidates?: string;
+};
+const unmatched = {
+  reportedId: null,
+  matchConfidence: null,
+  pendingAmount: null,
+  pendingDateTime: null,
+  matchedAt: null,
 };
 const chunk = 500;
 
@@ -87,8 +94,13 @@ export async function applyBankTransactions(
       const settledAs = new Map(existing.flatMap((e) => (e.reportedId ? [[e.reportedId, e]] : [])));
       const arrived: Row[] = [];
       for (const row of incoming.values()) {
-        const owner = known.has(row.id) ? undefined : settledAs.get(row.id);
-        arrived.push(owner ? { ...row, id: owner.id } : row);
+        const settled = known.has(row.id) ? undefined : settledAs.get(row.id);
+        // The bank reporting the pending entry again beside the booked one undoes the match:
+        // the row follows its own id, the booked entry is a transaction of its own.
+        const owner = settled && !incoming.has(settled.id) ? settled : undefined;
+        const parted =
+          known.get(row.id)?.reportedId && incoming.has(known.get(row.id)!.reportedId!);
+        arrived.push(owner ? { ...row, id: owner.id } : parted ? { ...row, ...unmatched } : row);
       }
       const arrivedIds = new Set(arrived.map((r) => r.id));
       let created: Row[] = [];
