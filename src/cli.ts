@@ -47,6 +47,14 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
     help: "totp <username>: a demo PSU's current one-time code (sign-in second factor)",
     load: async () => withConfig((await import('./commands/totp.ts')).totp),
   },
+  reconcile: {
+    help: "reconcile: every account's booked balance against its booked transactions, with figures",
+    load: async () => withConfig((await import('./commands/accounts.ts')).reconcile),
+  },
+  accounts: {
+    help: "accounts release <accountId> [--by <name>]: lift an account's quarantine",
+    load: async () => withConfig((await import('./commands/accounts.ts')).accounts),
+  },
   audit: {
     help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
     load: async () => withConfig((await import('./commands/audit.ts')).audit),

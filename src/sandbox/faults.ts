@@ -20,6 +20,8 @@ export const faultsSchema = z
     hang: z.boolean().optional(),
     malformed: z.boolean().optional(),
     failNext: z.array(cannedAnswerSchema).optional(),
+    /** Leave the newest N booked entries of each account out of listings (balances keep them). */
+    dropBooked: z.number().int().min(0).max(1000).optional(),
   })
   .strict();
 

@@ -47,6 +47,7 @@ export interface SandboxFaults {
   hang?: boolean; // accept the request, never answer (for timeout tests)
   malformed?: boolean; // answer 200 with broken/invalid JSON bodies
   failNext?: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>; // queue of canned answers for the next calls
+  dropBooked?: number; // leave the newest N booked entries of each account out of listings; balances keep them
 }
 
 export interface SandboxBank {
@@ -55,6 +56,10 @@ export interface SandboxBank {
   readonly url: string; // base origin, e.g. http://127.0.0.1:12345
   setFaults(f: SandboxFaults): void;
   resetFaults(): void;
+  /** The bank books every pending entry under a new id; the first card payment with a tip. */
+  settlePending(o?: { tipPercent?: number }): void;
+  /** Back to the generated history (pending entries pending again). */
+  unsettle(): void;
   callCount(filter?: { pathPrefix?: string; method?: string }): number; // data-API calls received
   resetCallCount(): void;
   close(): Promise<void>;
@@ -114,7 +119,13 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     transactionsPerAccount: options.transactionsPerAccount,
     pageSize: options.pageSize,
   };
-  const admin = adminRouter({ info, data, faults, calls, api });
+  // dropBooked is served by the data, the other faults by the server.
+  const setFaults = (f: SandboxFaults) => {
+    faults.set(f);
+    data.setEvents({ ...data.currentEvents(), dropBooked: f.dropBooked ?? 0 });
+  };
+  const resetFaults = () => setFaults(initialFaults);
+  const admin = adminRouter({ info, data, faults, setFaults, resetFaults, calls, api });
   const login = loginRouter({
     bankName: options.standard === 'obie' ? 'Sandbox Bank UK' : 'Sandbox Bank DE',
     standard: options.standard,
@@ -146,8 +157,11 @@ export async function startSandboxBank(o: SandboxBankOptions): Promise<SandboxBa
     id: options.id,
     standard: options.standard,
     url,
-    setFaults: (f) => faults.set(f),
-    resetFaults: () => faults.reset(),
+    setFaults,
+    resetFaults,
+    settlePending: (o = {}) =>
+      data.setEvents({ ...data.currentEvents(), settled: { tipPercent: o.tipPercent ?? 10 } }),
+    unsettle: () => data.setEvents({ dropBooked: data.currentEvents().dropBooked ?? 0 }),
     callCount: (filter) => calls.count(filter),
     resetCallCount: () => calls.reset(),
     close: () => running.close().finally(() => state.close()),

@@ -100,7 +100,7 @@ for (const kind of storeKinds) {
     );
 
     it.skipIf(!available)(
-      'pending → booked: modified when the bank keeps the id, removed + added when it issues a new one',
+      'pending → booked: modified when the bank keeps the id and when it books under a new id; a vanished pending entry is removed',
       async () => {
         const cursor = (await s.services.transactions.changes(alice, everything(alice), null, 500))
           .nextCursor;
@@ -122,7 +122,7 @@ for (const kind of storeKinds) {
           ObieTransaction,
         ];
         const newId = `${reissued.TransactionId}-BOOKED`;
-        body.Data.Transaction = list
+        const reported = list
           .filter((t) => t !== dropped)
           .map((t) =>
             t === kept
@@ -131,6 +131,7 @@ for (const kind of storeKinds) {
                 ? { ...t, Status: 'Booked', TransactionId: newId }
                 : t,
           );
+        body.Data.Transaction = reported;
         s.obie.setFaults({ failNext: [{ status: 200, body }] });
         s.clock.advance(10 * 60_000); // past the freshness window
         expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
@@ -138,16 +139,34 @@ for (const kind of storeKinds) {
         const ourId = (t: ObieTransaction, id = t.TransactionId) =>
           transactionIdOf(accountIdOf('psu_alice', 'bank-obie', t.AccountId), id);
         const sync = await s.services.transactions.changes(alice, everything(alice), cursor, 500);
-        expect(sync.modified.map((t) => [t.id, t.status])).toEqual([[ourId(kept), 'Booked']]);
-        expect(sync.added.map((t) => [t.id, t.status])).toEqual([
-          [ourId(reissued, newId), 'Booked'],
-        ]);
-        expect(sync.removed.map((r) => r.id).sort()).toEqual(
-          [ourId(reissued), ourId(dropped)].sort(),
+        expect(sync.modified.map((t) => [t.id, t.status]).sort()).toEqual(
+          [
+            [ourId(kept), 'Booked'],
+            [ourId(reissued), 'Booked'],
+          ].sort(),
         );
+        expect(sync.added).toEqual([]);
+        expect(sync.removed.map((r) => r.id)).toEqual([ourId(dropped)]);
+        const settled = sync.modified.find((t) => t.id === ourId(reissued))!;
+        expect(settled.matchedFrom).toMatchObject({ confidence: 1, pendingAmount: settled.amount });
+        expect(sync.modified.find((t) => t.id === ourId(kept))!.matchedFrom).toBeNull();
         expect(
           await s.db.transaction.count({ where: { accountId: { in: alice }, removedAt: null } }),
         ).toBe(2 * transactionsPerAccount - 1);
+
+        // The next sync finds the settled row by the bank's new id: nothing changes.
+        body.Data.Transaction = reported;
+        s.obie.setFaults({ failNext: [{ status: 200, body }] });
+        s.clock.advance(10 * 60_000);
+        expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
+        const quiet = await s.services.transactions.changes(
+          alice,
+          everything(alice),
+          sync.nextCursor,
+          500,
+        );
+        expect([quiet.added, quiet.modified, quiet.removed]).toEqual([[], [], []]);
+
         // Paging through the log in small steps gives the same answer.
         const steps: string[] = [];
         let next = cursor;
@@ -164,11 +183,23 @@ for (const kind of storeKinds) {
         expect(steps.sort()).toEqual(
           [
             `modified ${ourId(kept)}`,
-            `added ${ourId(reissued, newId)}`,
-            `removed ${ourId(reissued)}`,
+            `modified ${ourId(reissued)}`,
             `removed ${ourId(dropped)}`,
           ].sort(),
         );
+
+        // The bank lists the pending entry again beside the booked one: they part.
+        body.Data.Transaction = [...reported, reissued];
+        s.obie.setFaults({ failNext: [{ status: 200, body }] });
+        s.clock.advance(10 * 60_000);
+        expect(await s.services.bankData.refresh('transactions', alice)).toEqual(new Map());
+        const parted = await s.services.transactions.changes(alice, everything(alice), next, 500);
+        expect(parted.modified.map((t) => [t.id, t.status, t.matchedFrom])).toEqual([
+          [ourId(reissued), 'Pending', null],
+        ]);
+        expect(parted.added.map((t) => [t.id, t.status])).toEqual([
+          [ourId(reissued, newId), 'Booked'],
+        ]);
       },
     );
 
@@ -261,6 +292,96 @@ for (const kind of storeKinds) {
         s.clock.advance(24 * 3600_000 + 1000);
         expect(await limited.bankData.refresh('balances', [first])).toEqual(new Map());
         expect(reads()).toBe(4);
+      },
+    );
+
+    it.skipIf(!available)(
+      'a sandbox bank books its pending entries under new ids, one with a tip: each keeps its id and moves to Booked',
+      async () => {
+        const ids = await s.accountIds('psu_alice', 'bank-bg');
+        s.clock.advance(10 * 60_000);
+        expect(await s.services.bankData.refresh('transactions', ids)).toEqual(new Map());
+        const before = await s.services.transactions.changes(ids, everything(ids), null, 500);
+        const pendingIds = before.added.filter((t) => t.status === 'Pending').map((t) => t.id);
+        expect(pendingIds.length).toBeGreaterThanOrEqual(3);
+        s.bg.settlePending({ tipPercent: 10 });
+        try {
+          s.clock.advance(10 * 60_000);
+          expect(await s.services.bankData.refresh('transactions', ids)).toEqual(new Map());
+          const sync = await s.services.transactions.changes(
+            ids,
+            everything(ids),
+            before.nextCursor,
+            500,
+          );
+          expect([sync.added, sync.removed]).toEqual([[], []]);
+          expect(sync.modified.map((t) => t.id).sort()).toEqual([...pendingIds].sort());
+          for (const t of sync.modified) {
+            expect(t.status).toBe('Booked');
+            expect(t.matchedFrom!.confidence).toBeGreaterThanOrEqual(0.35);
+          }
+          const tipped = sync.modified.filter((t) => t.matchedFrom!.pendingAmount !== t.amount);
+          expect(tipped.length).toBeGreaterThanOrEqual(1);
+          for (const t of tipped) {
+            const ratio = Number(t.amount) / Number(t.matchedFrom!.pendingAmount);
+            expect(ratio).toBeCloseTo(1.1, 2);
+            expect(t.matchedFrom!.confidence).toBeLessThan(1);
+          }
+        } finally {
+          s.bg.unsettle();
+        }
+      },
+    );
+
+    it.skipIf(!available)(
+      'a booked entry two pending entries fit equally: kept apart, removed + added, and flagged with both',
+      async () => {
+        const bob = await s.accountIds('psu_bob', 'bank-obie');
+        const connection = (await s.db.account.findUniqueOrThrow({ where: { id: bob[0]! } }))
+          .connectionId;
+        const session = await s.services.connections.session(connection);
+        const res = await fetch(
+          `${s.obie.url}${obieBase}/transactions?fromBookingDateTime=2000-01-01T00:00:00`,
+          { headers: { authorization: `Bearer ${session.accessToken}` } },
+        );
+        const body = (await res.json()) as { Data: { Transaction: ObieTransaction[] } };
+        const list = body.Data.Transaction;
+        const pending = list.filter((t) => t.Status === 'Pending');
+        const account = pending[0]!.AccountId;
+        const [one, two] = pending.filter((t) => t.AccountId === account) as [
+          ObieTransaction,
+          ObieTransaction,
+        ];
+        // Two authorisations alike in all but their ids (the same coffee twice in a day)...
+        const { TransactionId: _id, ...content } = one;
+        const twin = { ...content, TransactionId: two.TransactionId };
+        const withTwins = list.map((t) => (t === two ? twin : t));
+        const feed = async (transactions: unknown[]) => {
+          s.obie.setFaults({
+            failNext: [{ status: 200, body: { ...body, Data: { Transaction: transactions } } }],
+          });
+          s.clock.advance(10 * 60_000);
+          expect(await s.services.bankData.refresh('transactions', bob)).toEqual(new Map());
+        };
+        await feed(withTwins);
+        const cursor = (await s.services.transactions.changes(bob, everything(bob), null, 500))
+          .nextCursor;
+        // ...and the bank books one of them under a new id.
+        const bookedId = `${one.TransactionId}-BOOKED`;
+        await feed([
+          ...withTwins.filter((t) => t !== one && t !== twin),
+          { ...one, Status: 'Booked', TransactionId: bookedId },
+        ]);
+        const ourId = (id: string) =>
+          transactionIdOf(accountIdOf('psu_bob', 'bank-obie', account), id);
+        const sync = await s.services.transactions.changes(bob, everything(bob), cursor, 500);
+        expect(sync.modified).toEqual([]);
+        expect(sync.removed.map((r) => r.id).sort()).toEqual(
+          [ourId(one.TransactionId), ourId(two.TransactionId)].sort(),
+        );
+        expect(sync.added.map((t) => [t.id, t.matchedFrom, t.pendingCandidates])).toEqual([
+          [ourId(bookedId), null, [ourId(one.TransactionId), ourId(two.TransactionId)].sort()],
+        ]);
       },
     );
   });

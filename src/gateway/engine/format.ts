@@ -7,7 +7,8 @@ import { gatewayFormatError } from '../errors.ts';
 import { refusalError } from '../limits/errors.ts';
 import { markRefused } from '../refusals.ts';
 import { parseFailed, validationFailed } from './limits.ts';
-import type { GatewayContext } from './subgraph-fetch.ts';
+import { mergeWarnings } from '../../shared/errors/warnings.ts';
+import { subgraphWarnings, type GatewayContext } from './subgraph-fetch.ts';
 
 /** Codes of refusals made before execution: the request is wrong, 400. */
 const badRequestCodes = new Set([parseFailed, validationFailed, 'BAD_USER_INPUT', 'BAD_REQUEST']);
@@ -47,12 +48,17 @@ export function formatResult(o: { hideSchemaDetails: boolean; log: Logger }) {
       if (!executed) status = Math.max(status, statusOf(error, String(code ?? '')));
       return format(formatted, error);
     });
+    const warnings = mergeWarnings(subgraphWarnings(context.internal));
+    const extensions =
+      warnings.length > 0
+        ? { ...(result.extensions as Record<string, unknown> | undefined), warnings }
+        : result.extensions;
     return {
       status: status || 500,
       body: {
         ...(errors ? { errors } : {}),
         ...(executed ? { data: result.data } : {}),
-        ...(result.extensions ? { extensions: result.extensions } : {}),
+        ...(extensions ? { extensions } : {}),
       },
     };
   };

@@ -4,6 +4,7 @@ import {
   signInternalContext,
   type InternalContext,
 } from '../../shared/auth/internal-context.ts';
+import { parseWarnings, warningsHeader, type Warning } from '../../shared/errors/warnings.ts';
 import { traceClient, traceHeaders } from '../../shared/tracing/index.ts';
 import type { RequestInfo } from '../request.ts';
 import { unansweredResponse } from './unanswered.ts';
@@ -12,6 +13,13 @@ export interface GatewayContext {
   internal: InternalContext;
   /** The HTTP request's log and metrics record; absent for in-process operations. */
   request?: RequestInfo;
+}
+
+const warnings = new WeakMap<InternalContext, Warning[][]>();
+
+/** What the subgraphs warned about while answering this request (their warnings header). */
+export function subgraphWarnings(internal: InternalContext | undefined): Warning[][] {
+  return (internal && warnings.get(internal)) ?? [];
 }
 
 interface Subgraph {
@@ -69,7 +77,12 @@ export function signedContextPlugin(
             headers['x-fapi-interaction-id'] = internal.requestId;
           }
           try {
-            return await fetchFn(input, { ...init, headers }, ...rest);
+            const response = await fetchFn(input, { ...init, headers }, ...rest);
+            const warned = parseWarnings(response.headers.get(warningsHeader));
+            if (internal && warned.length > 0) {
+              warnings.set(internal, [...subgraphWarnings(internal), warned]);
+            }
+            return response;
           } catch {
             return unansweredResponse(subgraph.name, init?.body);
           }

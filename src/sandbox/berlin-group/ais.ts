@@ -1,5 +1,5 @@
 import { isCalendarDate } from '../../shared/dates.js';
-import type { LedgerEntry, SandboxAccount } from '../data/model.js';
+import type { Ledger, LedgerEntry, SandboxAccount } from '../data/model.js';
 import { header, type ApiRequest, type Reply } from '../http.js';
 import { pageUrl, readPage, slicePage, PAGE_PARAM } from '../paging.js';
 import {
@@ -233,17 +233,18 @@ function isoDate(time: number): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-const orderCache = new WeakMap<SandboxAccount, LedgerEntry[]>();
+const orderCache = new WeakMap<Ledger, LedgerEntry[]>();
 
 /** One total order for paging: pending first, then booked, newest first within each. */
 function pendingThenBookedNewestFirst(ctx: BgContext, account: SandboxAccount): LedgerEntry[] {
-  const cached = orderCache.get(account);
+  const ledger = ctx.data.ledger(account.accountId);
+  const cached = orderCache.get(ledger);
   if (cached) return cached;
-  const entries = [...ctx.data.ledger(account.accountId).entries].reverse();
+  const entries = [...ledger.entries].reverse();
   const ordered = [
     ...entries.filter((e) => e.status === 'pending'),
     ...entries.filter((e) => e.status === 'booked'),
   ];
-  orderCache.set(account, ordered);
+  orderCache.set(ledger, ordered);
   return ordered;
 }

@@ -1,5 +1,6 @@
 import { surnames, type Region } from './catalogue.js';
 import { bankCode, bicFor, germanIban, opaqueId, ukAccountNumber } from './identifiers.js';
+import { applyEvents, type LedgerEvents } from './lifecycle.js';
 import { generateLedger } from './ledger.js';
 import type { Ledger, SandboxAccount, SandboxPsu } from './model.js';
 import { hashSeed, intBetween, mulberry32, pick } from './prng.js';
@@ -30,6 +31,10 @@ export class SandboxBankData {
   private readonly byId = new Map<string, SandboxAccount>();
   private readonly byIban = new Map<string, SandboxAccount>();
   private readonly ledgers = new Map<string, Ledger>();
+  private readonly views = new Map<string, Ledger>();
+  private events: LedgerEvents = {};
+  /** Bumped whenever what the bank reports changes; callers key their caches by it. */
+  version = 0;
 
   constructor(private readonly spec: BankDataSpec) {
     this.historyEnd = Date.parse(`${spec.anchorDate}T00:00:00Z`);
@@ -66,7 +71,30 @@ export class SandboxBankData {
     return this.psus.some((p) => p.username === psu);
   }
 
+  /** The account's history as the bank reports it now (after settlements and faults). */
   ledger(accountId: string): Ledger {
+    if (!this.events.settled && !this.events.dropBooked) return this.generated(accountId);
+    let view = this.views.get(accountId);
+    if (!view)
+      this.views.set(accountId, (view = applyEvents(this.generated(accountId), this.events)));
+    return view;
+  }
+
+  currentEvents(): LedgerEvents {
+    return { ...this.events };
+  }
+
+  /** Replaces what has happened since the history was generated ({} goes back to it). */
+  setEvents(events: LedgerEvents): void {
+    if (events.settled?.tipPercent === this.events.settled?.tipPercent) {
+      if ((events.dropBooked ?? 0) === (this.events.dropBooked ?? 0)) return;
+    }
+    this.events = { ...events };
+    this.views.clear();
+    this.version++;
+  }
+
+  private generated(accountId: string): Ledger {
     const cached = this.ledgers.get(accountId);
     if (cached) return cached;
     const account = this.byId.get(accountId);

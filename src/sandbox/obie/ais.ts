@@ -184,7 +184,7 @@ const mergedCache = new WeakMap<ObieContext, Map<string, Posting[]>>();
 
 /** Newest first, ties by id: one total order, so pages never overlap or skip. */
 function newestFirst(ctx: ObieContext, accounts: readonly SandboxAccount[]): Posting[] {
-  const key = accounts.map((a) => a.accountId).join(',');
+  const key = `${ctx.data.version}:${accounts.map((a) => a.accountId).join(',')}`;
   let cache = mergedCache.get(ctx);
   if (!cache) mergedCache.set(ctx, (cache = new Map()));
   const cached = cache.get(key);

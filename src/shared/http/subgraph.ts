@@ -6,6 +6,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { AuditRecorder } from '../audit/recorder.ts';
 import type { SubgraphContext } from '../auth/context.ts';
@@ -29,6 +30,8 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   audit?: AuditRecorder;
   /** Where masked internal errors are logged with their cause; silent by default. */
   logger?: Logger;
+  /** The subgraph's own (e.g. warnings added to the answer). */
+  plugins?: ApolloServerPlugin<C>[];
 }
 
 /**
@@ -52,6 +55,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
       ApolloServerPluginCacheControlDisabled(),
       ...(o.audit ? [o.audit.plugin(o.name)] : []),
       logMaskedErrors<C>(logger),
+      ...(o.plugins ?? []),
     ],
   });
   await server.start();

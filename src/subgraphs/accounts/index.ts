@@ -20,6 +20,7 @@ import { EnrichmentReads } from './enrichment/spending-reads.ts';
 import type { AccountsContext } from './resolvers/context.ts';
 import { bankCallbackRoutes } from './http/bank-callback.ts';
 import { internalAccountRoutes } from './http/internal-routes.ts';
+import { quarantineWarning } from './http/quarantine-warning.ts';
 import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { CategoryResolver } from './resolvers/category.resolver.ts';
 import { AccountService } from './services/account.service.ts';
@@ -30,6 +31,7 @@ import { ReturnUrlRule } from './services/return-url.ts';
 import { ConnectionService } from './services/connection.service.ts';
 import { PsuAccounts } from './services/psu-accounts.ts';
 import { TransactionService } from './services/transaction.service.ts';
+import { ReconciliationService } from './services/reconciliation.ts';
 
 export interface AccountsSubgraphOptions {
   db: AccountsDb;
@@ -73,7 +75,9 @@ export function createAccountServices(
     unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
     ...(link ? { link } : {}),
   });
+  const reconciliation = new ReconciliationService(o.db, clock);
   return {
+    reconciliation,
     banks,
     connections,
     link,
@@ -90,6 +94,7 @@ export function createAccountServices(
       clock,
       freshnessSeconds: o.bankData.freshnessSeconds,
       unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+      reconciliation,
     }),
   };
 }
@@ -127,8 +132,15 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       // The PSU counts as present when the gateway vouches for their IP address
       // (x-fapi-customer-ip-address); otherwise a read is unattended and PSD2-limited.
       const presence = base.psuIpAddress ? { psuIpAddress: base.psuIpAddress } : {};
-      return { ...base, presence, loaders: createAccountLoaders(services, base, presence) };
+      const dataRead = new Set<string>();
+      return {
+        ...base,
+        presence,
+        dataRead,
+        loaders: createAccountLoaders(services, base, presence, dataRead),
+      };
     },
+    plugins: [quarantineWarning(services.reconciliation)],
   });
   const internal = internalAccountRoutes(services.psuAccounts, o.internalSecret);
   const callback = bankCallbackRoutes(services.connections);

@@ -93,6 +93,8 @@ export interface BankTransaction {
   bankTransactionCode?: string;
   /** The bank's own code (OBIE ProprietaryBankTransactionCode.Code), e.g. "DD", "BGC". */
   proprietaryBankTransactionCode?: string;
+  /** The booked balance after this entry, signed ("-12.30"), where the bank reports it. */
+  balanceAfter?: string;
 }
 
 export type BankConsentStatus =

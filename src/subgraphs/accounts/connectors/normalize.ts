@@ -35,8 +35,14 @@ export function withIds(drafts: readonly TransactionDraft[]): BankTransaction[] 
     if (draft.bankTransactionId !== undefined) {
       return { ...draft, bankTransactionId: draft.bankTransactionId };
     }
-    // The codes came later than these ids: leaving them out keeps the ids entries had.
-    const { bankTransactionCode: _c, proprietaryBankTransactionCode: _p, ...content } = draft;
+    // The codes and running balance came later than these ids: leaving them out keeps the
+    // ids entries had.
+    const {
+      bankTransactionCode: _c,
+      proprietaryBankTransactionCode: _p,
+      balanceAfter: _b,
+      ...content
+    } = draft;
     const basis = datedByFetch ? { ...content, bookingDateTime: undefined } : content;
     const hash = createHash('sha256').update(JSON.stringify(basis)).digest('hex').slice(0, 32);
     const n = (counts.get(hash) ?? 0) + 1;

@@ -35,6 +35,7 @@ export interface TransactionInsert {
   categoryReason: string | null;
   merchantId: string | null;
   merchantDisplayName: string | null;
+  balanceAfter: string | null;
 }
 
 export interface ChangeInsert {
@@ -44,7 +45,7 @@ export interface ChangeInsert {
   at: Date;
 }
 
-// 24 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
+// 25 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
 const rowsPerStatement = 500;
 
 export async function insertTransactions(
@@ -61,14 +62,15 @@ export async function insertTransactions(
           ${r.counterpartyName}, ${r.merchantName}, ${r.merchantCategoryCode}, ${r.contentHash},
           ${at(r.firstSeenAt)}, ${at(r.updatedAt)}, NULL, ${r.bankTransactionCode},
           ${r.bankProprietaryCode}, ${r.enrichmentVersion}, ${r.categoryDetailed},
-          ${r.categoryConfidence}, ${r.categoryReason}, ${r.merchantId}, ${r.merchantDisplayName})`,
+          ${r.categoryConfidence}, ${r.categoryReason}, ${r.merchantId}, ${r.merchantDisplayName},
+          ${r.balanceAfter})`,
     );
     await db.$executeRaw`INSERT INTO "Transaction" ("id", "accountId", "status", "amount",
       "currency", "creditDebit", "bookingDateTime", "valueDateTime", "description",
       "counterpartyName", "merchantName", "merchantCategoryCode", "contentHash", "firstSeenAt",
       "updatedAt", "removedAt", "bankTransactionCode", "bankProprietaryCode",
       "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
-      "merchantId", "merchantDisplayName") VALUES ${Prisma.join(values)}`;
+      "merchantId", "merchantDisplayName", "balanceAfter") VALUES ${Prisma.join(values)}`;
   }
 }
 

@@ -33,7 +33,12 @@ export interface PageKey {
  */
 const wholeRequest = { batchScheduleFn: (run: () => void) => setImmediate(run) };
 
-export function createAccountLoaders(s: LoaderServices, base: SubgraphContext, presence: Presence) {
+export function createAccountLoaders(
+  s: LoaderServices,
+  base: SubgraphContext,
+  presence: Presence,
+  dataRead: Set<string> = new Set(),
+) {
   const principal = () => {
     if (!base.principal) throw unauthenticated();
     return base.principal;
@@ -47,12 +52,14 @@ export function createAccountLoaders(s: LoaderServices, base: SubgraphContext, p
     ),
     /** Balances, refreshed from the bank where stale; a failed bank's accounts get its error. */
     balances: new DataLoader<string, Balance[]>(async (ids) => {
+      for (const id of ids) dataRead.add(id);
       const failed = await s.bankData.refresh('balances', ids, presence);
       const stored = await s.accounts.storedBalances(ids);
       return ids.map((id, i) => failed.get(id) ?? stored[i] ?? []);
     }, wholeRequest),
     /** Brings the sync store up to date; resolves to when the account was last synced. */
     transactionsSynced: new DataLoader<string, Date | null>(async (ids) => {
+      for (const id of ids) dataRead.add(id);
       const failed = await s.bankData.refresh('transactions', ids, presence);
       const synced = await s.accounts.transactionsSyncedAt(ids);
       return ids.map((id, i) => failed.get(id) ?? synced[i] ?? null);

@@ -6,4 +6,6 @@ import type { Presence } from '../services/bank-data.service.ts';
 export interface AccountsContext extends SubgraphContext {
   loaders: AccountLoaders;
   presence: Presence;
+  /** Accounts whose balances or transactions this request read (for the quarantine warning). */
+  dataRead?: Set<string>;
 }

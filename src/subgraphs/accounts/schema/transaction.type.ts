@@ -38,12 +38,35 @@ export class TransactionCategory {
   reason!: string;
 }
 
+@ObjectType({
+  description:
+    'The pending entry a booked transaction settled when the bank booked it under a new id: the transaction kept the pending id',
+})
+export class PendingMatch {
+  @Field(() => String, { description: 'The authorised amount while pending (tips, fuel, FX may change it)' })
+  pendingAmount!: string;
+
+  @Field(() => GraphQLISODateTime, { description: 'The pending entry’s booking date-time' })
+  pendingBookingDateTime!: Date;
+
+  @Field(() => Float, {
+    description: '0 to 1 (1: same amount, counterparty or description, and dates within a day)',
+  })
+  confidence!: number;
+
+  @Field(() => GraphQLISODateTime, { description: 'When the booked entry was matched' })
+  matchedAt!: Date;
+}
+
 @ObjectType({ description: 'A booked or pending entry on an account, as the bank reported it' })
 export class Transaction {
   /** Not a field: what the category resolver personalises (the bank's data, stored defaults). */
   enrichment!: { input: EnrichmentInput; defaults: Enrichment };
 
-  @Field(() => ID, { description: 'Opaque and stable; pending and booked entries may differ' })
+  @Field(() => ID, {
+    description:
+      'Opaque and stable: a pending entry keeps its id when booked, also when the bank books it under a new id and the match is clear (see matchedFrom)',
+  })
   id!: string;
 
   @Field(() => ID)
@@ -80,6 +103,19 @@ export class Transaction {
 
   @Field(() => Merchant, { nullable: true, description: 'Needs ReadTransactionsDetail' })
   merchant!: Merchant | null;
+
+  @Field(() => PendingMatch, {
+    nullable: true,
+    description:
+      'Set when the bank booked this pending entry under a new id and it was matched back to it',
+  })
+  matchedFrom!: PendingMatch | null;
+
+  @Field(() => [ID], {
+    description:
+      'Pending transactions this booked one could equally have settled: it was kept separate (removed + added) and flagged; empty otherwise',
+  })
+  pendingCandidates!: string[];
 }
 
 @ObjectType()
@@ -126,7 +162,7 @@ export class RemovedTransaction {
 
 @ObjectType({
   description:
-    'Changes since a cursor, as Plaid’s /transactions/sync: pending → booked shows as removed + added when the bank issues a new id, as modified when it keeps it',
+    'Changes since a cursor, as Plaid’s /transactions/sync. Pending → booked is modified, also when the bank issues a new id and the booked entry matches its pending one (Transaction.matchedFrom); removed + added only when no single pending entry fits (Transaction.pendingCandidates)',
 })
 export class TransactionsSync {
   @Field(() => [Transaction])

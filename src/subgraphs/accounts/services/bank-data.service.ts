@@ -7,6 +7,7 @@ import type { AccountsDb } from '../db/client.ts';
 import { countBankCall } from './bank-calls.ts';
 import type { ConnectionService } from './connection.service.ts';
 import { openBankAccountId } from './sealed.ts';
+import type { ReconciliationService } from './reconciliation.ts';
 import { applyBankTransactions } from './sync-store.ts';
 
 /** Whether the PSU is at the app right now; their IP address says so (FAPI, PSD2). */
@@ -30,6 +31,8 @@ export interface BankDataOptions {
   historyDays?: number;
   /** Later syncs fetch again from this long before the last one, to see pending → booked. */
   overlapDays?: number;
+  /** Checks balances against transactions after each sync (absent: no checks). */
+  reconciliation?: ReconciliationService;
 }
 
 interface Target {
@@ -179,6 +182,7 @@ export class BankDataService {
       session = await this.o.connections.session(connectionId, call, true);
       await run(session);
     }
+    await this.o.reconciliation?.afterSync(targets.map((t) => t.id));
   }
 
   private async fetchBalances({ bank, session, targets, call, now }: Work): Promise<void> {

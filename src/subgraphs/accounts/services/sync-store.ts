@@ -3,6 +3,7 @@ import type { BankTransaction } from '../connectors/index.ts';
 import { transactionIdOf } from '../crypto/ids.ts';
 import { insertChanges, insertTransactions } from '../db/bulk.ts';
 import { providerOfDb, type AccountsDb } from '../db/client.ts';
+import { matchPending } from './pending-match.ts';
 import { enrichmentVersion, toStored } from '../enrichment/stored.ts';
 import { outboxEvents } from '../../../shared/events/subjects.ts';
 
@@ -19,7 +20,21 @@ export interface SyncOutcome {
   removed: number;
 }
 
-type Row = ReturnType<typeof toRow>;
+type Row = ReturnType<typeof toRow> & {
+  reportedId?: string | null;
+  matchConfidence?: number | null;
+  pendingAmount?: string | null;
+  pendingDateTime?: Date | null;
+  matchedAt?: Date | null;
+  matchCandidates?: string;
+};
+const unmatched = {
+  reportedId: null,
+  matchConfidence: null,
+  pendingAmount: null,
+  pendingDateTime: null,
+  matchedAt: null,
+};
 const chunk = 500;
 
 /**
@@ -28,9 +43,11 @@ const chunk = 500;
  * - a transaction not seen before, or seen and since removed: added
  * - a known one whose content changed (status, amount, dates, details): modified
  * - a known one inside the range that the bank no longer reports: removed (row kept)
- * Pending → booked is a modification when the bank keeps the transaction id, and a removal
- * plus an addition when it issues a new one (most banks do; Berlin Group entries without an
- * id get a content hash, which changes with the status).
+ * Pending → booked is a modification when the bank keeps the transaction id. When it issues a
+ * new one (most banks do; Berlin Group entries without an id get a content hash, which
+ * changes with the status), a new booked entry is matched to the pending entry that vanished
+ * (services/pending-match.ts): the pending row keeps its id, becomes Booked and remembers the
+ * new id as reportedId. Unmatched or ambiguous ones stay a removal plus an addition.
  * It all happens in one database transaction: a sync is stored whole or not at all.
  */
 export async function applyBankTransactions(
@@ -62,33 +79,94 @@ export async function applyBankTransactions(
           removedAt: true,
           bookingDateTime: true,
           enrichmentVersion: true,
+          reportedId: true,
+          status: true,
+          amount: true,
+          currency: true,
+          creditDebit: true,
+          description: true,
+          counterpartyName: true,
+          merchantName: true,
         },
       });
       const known = new Map(existing.map((e) => [e.id, e]));
-      const created: Row[] = [];
+      // A row that settled a pending entry keeps the pending id; the bank's new id finds it.
+      const settledAs = new Map(existing.flatMap((e) => (e.reportedId ? [[e.reportedId, e]] : [])));
+      const arrived: Row[] = [];
+      for (const row of incoming.values()) {
+        const settled = known.has(row.id) ? undefined : settledAs.get(row.id);
+        // The bank reporting the pending entry again beside the booked one undoes the match:
+        // the row follows its own id, the booked entry is a transaction of its own.
+        const owner = settled && !incoming.has(settled.id) ? settled : undefined;
+        const parted =
+          known.get(row.id)?.reportedId && incoming.has(known.get(row.id)!.reportedId!);
+        arrived.push(owner ? { ...row, id: owner.id } : parted ? { ...row, ...unmatched } : row);
+      }
+      const arrivedIds = new Set(arrived.map((r) => r.id));
+      let created: Row[] = [];
       const revived: Row[] = [];
       const modified: Row[] = [];
       const reEnriched: Row[] = [];
-      for (const row of incoming.values()) {
+      for (const row of arrived) {
         const before = known.get(row.id);
         if (!before) created.push(row);
         else if (before.removedAt) revived.push(row);
         else if (before.contentHash !== row.contentHash) modified.push(row);
         else if (before.enrichmentVersion !== enrichmentVersion) reEnriched.push(row);
       }
-      const removed = existing.filter(
+      let removed = existing.filter(
         (e) =>
           !e.removedAt &&
-          !incoming.has(e.id) &&
+          !arrivedIds.has(e.id) &&
           e.bookingDateTime >= range.from &&
           e.bookingDateTime <= range.to,
       );
 
+      const { matches, ambiguous } = matchPending(
+        created.filter((r) => r.status === 'Booked'),
+        removed.filter((e) => e.status === 'Pending'),
+      );
+      const settled = new Map(matches.map((m) => [m.bookedId, m]));
+      const settledPending = new Map(matches.map((m) => [m.pendingId, m]));
+      const flagged = new Map(ambiguous.map((a) => [a.bookedId, a.pendingIds]));
+      for (const row of created) {
+        const match = settled.get(row.id);
+        if (!match) continue;
+        const pending = known.get(match.pendingId)!;
+        modified.push({
+          ...row,
+          id: pending.id,
+          reportedId: row.id,
+          matchConfidence: match.confidence,
+          pendingAmount: pending.amount,
+          pendingDateTime: pending.bookingDateTime,
+          matchedAt: now,
+        });
+      }
+      created = created
+        .filter((r) => !settled.has(r.id))
+        .map((r) =>
+          flagged.has(r.id) ? { ...r, matchCandidates: JSON.stringify(flagged.get(r.id)) } : r,
+        );
+      removed = removed.filter((e) => !settledPending.has(e.id));
+
       await insertTransactions(
         tx,
         provider,
-        created.map((r) => ({ ...r, firstSeenAt: now, updatedAt: now })),
+        created.map(({ matchCandidates: _flag, ...r }) => ({
+          ...r,
+          firstSeenAt: now,
+          updatedAt: now,
+        })),
       );
+      for (const r of created) {
+        if (r.matchCandidates) {
+          await tx.transaction.update({
+            where: { id: r.id },
+            data: { matchCandidates: r.matchCandidates },
+          });
+        }
+      }
       for (const { id, accountId: _accountId, ...fields } of [...revived, ...modified]) {
         await tx.transaction.update({
           where: { id },
@@ -102,6 +180,7 @@ export async function applyBankTransactions(
           data: {
             bankTransactionCode: r.bankTransactionCode,
             bankProprietaryCode: r.bankProprietaryCode,
+            balanceAfter: r.balanceAfter,
             ...toStored(r),
           },
         });
@@ -192,18 +271,20 @@ function toRow(accountId: string, t: BankTransaction) {
     .update(JSON.stringify(fields))
     .digest('base64url')
     .slice(0, 22);
-  // The codes stay out of the hash: they came later, and rows stored before must not all
-  // turn "modified" at once.
+  // The codes and the running balance stay out of the hash: they came later, and rows
+  // stored before must not all turn "modified" at once.
   const codes = {
     bankTransactionCode: t.bankTransactionCode ?? null,
     bankProprietaryCode: t.proprietaryBankTransactionCode ?? null,
   };
+  const balanceAfter = t.balanceAfter ?? null;
   return {
     id: transactionIdOf(accountId, t.bankTransactionId),
     accountId,
     ...fields,
     contentHash,
     ...codes,
+    balanceAfter,
     ...toStored({ ...fields, ...codes }),
   };
 }

@@ -1,7 +1,7 @@
 import { badInput } from '../../../shared/errors/index.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { fromStored, inputOf } from '../enrichment/stored.ts';
-import { Merchant, Transaction } from '../schema/transaction.type.ts';
+import { Merchant, PendingMatch, Transaction } from '../schema/transaction.type.ts';
 import type { TransactionBounds } from './access.ts';
 
 type TransactionRow = NonNullable<Awaited<ReturnType<AccountsDb['transaction']['findUnique']>>>;
@@ -154,6 +154,16 @@ export function toTransaction(r: TransactionRow): Transaction {
           })
         : null,
     enrichment: { input: inputOf(r), defaults: enriched },
+    matchedFrom:
+      r.matchConfidence !== null && r.pendingAmount && r.pendingDateTime && r.matchedAt
+        ? Object.assign(new PendingMatch(), {
+            pendingAmount: r.pendingAmount,
+            pendingBookingDateTime: r.pendingDateTime,
+            confidence: r.matchConfidence,
+            matchedAt: r.matchedAt,
+          })
+        : null,
+    pendingCandidates: r.matchCandidates ? (JSON.parse(r.matchCandidates) as string[]) : [],
   });
 }
 

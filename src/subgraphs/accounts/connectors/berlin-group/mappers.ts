@@ -103,6 +103,7 @@ export function fromTransaction(
     description,
     counterpartyName: counterparty,
     bankTransactionCode: t.bankTransactionCode || undefined,
+    balanceAfter: t.balanceAfterTransaction?.balanceAmount.amount.replace(/^\+/, ''),
     ...(day === undefined ? { datedByFetch: true } : {}),
   };
 }

@@ -72,6 +72,8 @@ export const transaction = z.object({
   additionalInformation: text(500),
   // Only helps categorise: a malformed code is dropped, not the whole entry.
   bankTransactionCode: z.string().max(35).optional().catch(undefined),
+  // Only for reconciliation: a malformed one is dropped, not the whole entry.
+  balanceAfterTransaction: z.object({ balanceAmount: amount }).optional().catch(undefined),
 });
 
 export const berlinGroupSchemas = {

@@ -116,6 +116,9 @@ export function fromTransaction(
       ? `${t.BankTransactionCode.Code}/${t.BankTransactionCode.SubCode}`
       : undefined,
     proprietaryBankTransactionCode: t.ProprietaryBankTransactionCode?.Code,
+    balanceAfter: t.Balance
+      ? `${t.Balance.CreditDebitIndicator === 'Debit' ? '-' : ''}${t.Balance.Amount.Amount}`
+      : undefined,
   };
 }
 

@@ -160,6 +160,11 @@ export const transaction = (statuses: readonly [string, ...string[]]) =>
       .object({ Code: z.string().min(1).max(35) })
       .optional()
       .catch(undefined),
+    // Only for reconciliation: a malformed one is dropped, not the whole entry.
+    Balance: z
+      .object({ CreditDebitIndicator: creditDebit, Amount: money })
+      .optional()
+      .catch(undefined),
     CreditorAccount: party.optional(),
     DebtorAccount: party.optional(),
     UltimateCreditor: party.optional(),
