@@ -1,7 +1,7 @@
 // Shield and audit on the dashboard (issue 12.4): the dashboard query straight at the
 // accounts subgraph, shield on/off × audit on/off, CPU per request over a fixed number of
 // requests each. Usage (docs/BENCHMARKS.md "Shield and audit on the dashboard"):
-//   npx tsx bench/shield-audit.ts [--requests 40] [--rounds 5] [--warmup 20]
+//   npx tsx bench/shield-audit.ts [--requests 40] [--rounds 5] [--warmup 20] [--smoke]
 // One request at a time, so each figure is one request's work; the four systems run in this
 // process, take turns in rounds (the order rotating) and only the one under load works.
 import { loadavg } from 'node:os';
@@ -39,14 +39,17 @@ function shape(body: string): string {
 main(async () => {
   const { values } = parseArgs({
     options: {
-      requests: { type: 'string', default: '40' },
-      rounds: { type: 'string', default: '5' },
-      warmup: { type: 'string', default: '20' },
+      requests: { type: 'string' },
+      rounds: { type: 'string' },
+      warmup: { type: 'string' },
+      // One request per variant: proves the bench runs (test/bench/smoke.test.ts).
+      smoke: { type: 'boolean', default: false },
     },
   });
-  const n = Number(values.requests);
-  const rounds = Number(values.rounds);
-  const warmup = Number(values.warmup);
+  const pick = (v: string | undefined, full: number) => (v ? Number(v) : values.smoke ? 1 : full);
+  const n = pick(values.requests, 40);
+  const rounds = pick(values.rounds, 5);
+  const warmup = pick(values.warmup, 20);
   const at = machineAtStart();
   const variants: { name: string; target: Target; stop: () => Promise<void> }[] = [];
   try {
