@@ -51,6 +51,20 @@ describe('benchmarks (smoke runs)', () => {
     expect(out).toMatch(/our gateway \/ Hive gateway: p50 ×/);
   }, 180_000);
 
+  it('bench/shield-audit.ts: CPU per request for shield on/off × audit on/off', async () => {
+    const out = await smoke(['bench/shield-audit.ts']);
+    const rows = tableRows(out, 'variant');
+    expect(rows.map((r) => r[0])).toEqual([
+      'shield on, audit on',
+      'shield off, audit on',
+      'shield on, audit off',
+      'shield off, audit off',
+    ]);
+    for (const r of rows) for (const cell of r.slice(1)) expect(cell).toMatch(number);
+    expect(out).toMatch(/shield on \/ off: ×[\d.]+ \(audit on\), ×[\d.]+ \(audit off\)/);
+    expect(out).toMatch(/audit on \/ off: ×[\d.]+ \(shield on\), ×[\d.]+ \(shield off\)/);
+  }, 180_000);
+
   it('npm run bench:scale: latency, memory and bank calls per case', async () => {
     const out = await smoke(['--expose-gc', 'bench/scale.ts']);
     const rows = tableRows(out, 'case');

@@ -30,6 +30,27 @@ describe('structured logger', () => {
     });
     expect(lines[0]).not.toContain('at ');
   });
+
+  it('logs nested errors and errors in child fields the same way, and nothing else per line', () => {
+    const lines: string[] = [];
+    const cause = Object.assign(new Error('down'), { body: 'account 12345678' });
+    createLogger('info', (l) => lines.push(l))
+      .child({ service: 'accounts', first: new RangeError('early') })
+      .info('retry', { attempts: [{ error: cause }], detail: { cause } });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('\n');
+    expect(lines[0]).not.toContain('12345678');
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(line).sort()).toEqual(
+      ['attempts', 'detail', 'first', 'level', 'msg', 'service', 'time'].sort(),
+    );
+    expect(line).toMatchObject({
+      level: 'info',
+      first: { name: 'RangeError', message: 'early' },
+      attempts: [{ error: { name: 'Error', message: 'down' } }],
+      detail: { cause: { name: 'Error', message: 'down' } },
+    });
+  });
 });
 
 describe('Prometheus registry', () => {

@@ -77,7 +77,8 @@ class RequestAudit {
 
 /**
  * The failed fields of a response, by response path: each GraphQL error with a path is where
- * a resolver's value became that error (thrown, or returned as graphql-shield does).
+ * a resolver's value became that error (thrown, or returned as graphql-shield and the
+ * nested-field guards of `protect` do).
  */
 function failuresOf(
   errors:
