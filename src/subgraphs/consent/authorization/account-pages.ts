@@ -1,7 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PlatformScope } from '../../../shared/auth/permissions.ts';
-import type { Principal } from '../../../shared/auth/principal.ts';
 import { isAppError } from '../../../shared/errors/index.ts';
 import { readBody } from '../../../shared/http/graphql-handler.ts';
 import type { Route } from '../../../shared/http/server.ts';
@@ -14,7 +12,7 @@ import type { ConsentUsage } from '../services/consent-usage.ts';
 import { OAuthError } from '../services/token.service.ts';
 import { cookieValue, type AccountSession, type AccountSessions } from './account-session.ts';
 import { psuCredentialCheck, type PsuCredentialOptions } from './psu-credentials.ts';
-import { consentScreenClientId, type PsuAccountLister } from './psu-accounts.ts';
+import { psuPrincipal, type PsuAccountLister } from './psu-accounts.ts';
 
 export interface AccountPagesOptions extends PsuCredentialOptions {
   sessions: AccountSessions;
@@ -231,18 +229,4 @@ function same(want: string, sent: string | null): boolean {
   const a = Buffer.from(want);
   const b = Buffer.from(sent ?? '');
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The signed-in PSU as the consent lifecycle knows a PSU (its rules decide what they may). */
-function psuPrincipal(psuId: string): Principal {
-  return {
-    kind: 'psu',
-    subject: psuId,
-    psuId,
-    clientId: consentScreenClientId,
-    scopes: [PlatformScope.ConsentsAuthorise],
-    tokenId: randomUUID(),
-    issuer: 'ledgergraph-consent',
-    expiresAt: Math.floor(Date.now() / 1000) + 60,
-  };
 }

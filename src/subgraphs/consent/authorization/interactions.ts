@@ -2,8 +2,6 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
-import { PlatformScope } from '../../../shared/auth/permissions.ts';
-import type { Principal } from '../../../shared/auth/principal.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { isAppError } from '../../../shared/errors/index.ts';
@@ -18,7 +16,7 @@ import { signInPage } from '../pages/signin.ts';
 import type { ConsentService } from '../services/consent.service.ts';
 import { OAuthError } from '../services/token.service.ts';
 import { consentIdParam, interactionPath } from './provider.ts';
-import { consentScreenClientId, type PsuAccountLister } from './psu-accounts.ts';
+import { psuPrincipal, type PsuAccountLister } from './psu-accounts.ts';
 import { psuCredentialCheck } from './psu-credentials.ts';
 
 export interface InteractionOptions {
@@ -235,18 +233,4 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
 function redirect(res: ServerResponse, location: string) {
   res.writeHead(303, { location, 'cache-control': 'no-store' });
   res.end();
-}
-
-/** The signed-in PSU as the consent service's lifecycle rules know a PSU. */
-function psuPrincipal(psuId: string): Principal {
-  return {
-    kind: 'psu',
-    subject: psuId,
-    psuId,
-    clientId: consentScreenClientId,
-    scopes: [PlatformScope.ConsentsAuthorise],
-    tokenId: randomUUID(),
-    issuer: 'ledgergraph-consent',
-    expiresAt: Math.floor(Date.now() / 1000) + 60,
-  };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
+import type { Principal } from '../../../shared/auth/principal.ts';
 import {
   internalContextHeader,
   signInternalContext,
@@ -9,6 +10,23 @@ import type { AccountChoice } from '../pages/consent.ts';
 
 /** The first-party client the consent screen acts as (seeded with consents:authorise). */
 export const consentScreenClientId = 'ledgergraph-consent-ui';
+
+/**
+ * The PSU signed in on our pages, as the consent lifecycle rules and the accounts service
+ * know a PSU: acting through the first-party consent screen, for a minute.
+ */
+export function psuPrincipal(psuId: string): Principal {
+  return {
+    kind: 'psu',
+    subject: psuId,
+    psuId,
+    clientId: consentScreenClientId,
+    scopes: [PlatformScope.ConsentsAuthorise],
+    tokenId: randomUUID(),
+    issuer: 'ledgergraph-consent',
+    expiresAt: Math.floor(Date.now() / 1000) + 60,
+  };
+}
 
 interface Answer<T> {
   data?: T | null;
@@ -121,16 +139,7 @@ export class PsuAccountLister {
     const context = await signInternalContext(
       {
         requestId,
-        principal: {
-          kind: 'psu',
-          subject: psuId,
-          psuId,
-          clientId: consentScreenClientId,
-          scopes: [PlatformScope.ConsentsAuthorise],
-          tokenId: randomUUID(),
-          issuer: 'ledgergraph-consent',
-          expiresAt: Math.floor(Date.now() / 1000) + 60,
-        },
+        principal: psuPrincipal(psuId),
       },
       'accounts',
       this.o.secret,
