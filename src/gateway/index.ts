@@ -1,5 +1,4 @@
 import { bearerToken, type Issuer } from '../shared/auth/verify.ts';
-import { disableVendorTelemetry } from '../shared/config/vendor-telemetry.ts';
 import { AppError, ErrorCode } from '../shared/errors/index.ts';
 import { sendGraphQLError } from '../shared/http/graphql-handler.ts';
 import type { Route } from '../shared/http/server.ts';
@@ -55,7 +54,6 @@ const graphqlPath = '/graphql';
 export async function createGateway(o: GatewayOptions) {
   const log = o.log ?? silentLogger;
   const s = o.settings;
-  disableVendorTelemetry();
   const engine = createEngine({
     supergraphSdl: o.supergraphSdl,
     internalSecret: o.internalSecret,

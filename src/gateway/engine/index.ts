@@ -6,6 +6,7 @@ import {
 } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { withoutVariable } from '../../shared/config/vendor-telemetry.ts';
 import { graphqlMediaType } from '../../shared/http/media-type.ts';
 import type { Logger } from '../../shared/log/index.ts';
 import type { Limits } from '../limits/index.ts';
@@ -52,19 +53,10 @@ const handOver: GatewayPlugin = {
 };
 
 /**
- * Hive's logger reads LOG_LEVEL on construction and throws on a level it does not know, and
- * ours has 'silent'. Our own logger writes the gateway's lines, so Hive's is built muted,
- * without looking at the variable; the runtime hands it to everything it creates per request.
+ * Our own logger writes the gateway's lines; Hive's is built muted, without reading our
+ * LOG_LEVEL, and the runtime hands it to everything it creates per request.
  */
-function mutedHiveLogger(): HiveLogger {
-  const ours = process.env.LOG_LEVEL;
-  delete process.env.LOG_LEVEL;
-  try {
-    return new HiveLogger({ level: false });
-  } finally {
-    if (ours !== undefined) process.env.LOG_LEVEL = ours;
-  }
-}
+const mutedHiveLogger = () => withoutVariable('LOG_LEVEL', () => new HiveLogger({ level: false }));
 
 /**
  * The GraphQL engine: Hive's gateway runtime with the Rust query planner, over a supergraph

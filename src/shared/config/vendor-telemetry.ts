@@ -1,11 +1,15 @@
 /**
- * @apollo/gateway, unless APOLLO_TELEMETRY_DISABLED is `true`, starts in its constructor a
- * "data collection" metrics exporter to Apollo's servers and the AWS, GCP and Azure resource
- * detectors, which probe cloud metadata addresses (dist/index.js and
- * dist/utilities/opentelemetry.js in the package). It has no constructor option for this; the
- * constructor reads the variable. So it is set, not defaulted, before every `new
- * ApolloGateway`: nothing may call out, whatever the environment says.
+ * Libraries that read the environment themselves, where ours has other meanings. Hive's
+ * logger reads LOG_LEVEL on construction and throws on a level it does not know (ours has
+ * `silent`). Such an object is built with the variable out of sight, here, because only this
+ * folder touches the environment.
  */
-export function disableVendorTelemetry(): void {
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+export function withoutVariable<T>(name: string, build: () => T): T {
+  const ours = process.env[name];
+  delete process.env[name];
+  try {
+    return build();
+  } finally {
+    if (ours !== undefined) process.env[name] = ours;
+  }
 }
