@@ -5,7 +5,9 @@
  * (PKCE) and reads through the gateway; the PSU revokes in the dashboard and the client is
  * refused; the officer finds the consent and its accesses in the compliance console.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -84,6 +86,31 @@ describe('the authorization server behind the gateway', () => {
     const console = await fetch(`${pub}/compliance/consents`, { redirect: 'manual' });
     expect(console.status).toBe(303);
     expect(console.headers.get('location')).toBe('/account/signin?next=%2Fcompliance%2Fconsents');
+  });
+});
+
+describe('npm run first-query (the README’s first query by the redirect flow, no browser)', () => {
+  it('gets a consent-bound token through PAR, the hosted pages and the code, and reads', async () => {
+    const root = resolve(import.meta.dirname, '..', '..');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/first-query.ts', pub, 'bob'],
+      { cwd: root, timeout: 20_000 },
+    );
+    const out = JSON.parse(stdout) as {
+      consentId: string;
+      data: { accounts: { currency: string; balances: unknown[] }[] };
+    };
+    expect(out.data.accounts.length).toBeGreaterThan(0);
+    expect(out.data.accounts[0]!.balances.length).toBeGreaterThan(0);
+    const consent = await t.system.db.consent.consent.findUniqueOrThrow({
+      where: { id: out.consentId },
+    });
+    expect([consent.status, consent.psuId, consent.clientAppId]).toEqual([
+      'Authorised',
+      'psu_bob',
+      'demo-pfm',
+    ]);
   });
 });
 
