@@ -82,6 +82,11 @@ export async function startSystem(
     // origins; with random ports (tests) they are only known now.
     const ownOrigins = [consent.url, gateway.url];
     accounts.services.link?.returnUrls.allow(ownOrigins);
+    // The banks send the PSU back through the gateway: one public address, and a form's
+    // redirect chain (Chromium checks form-action on each hop) stays on the callback's origin.
+    if (!config.accounts.bankCallbackUrl) {
+      accounts.services.link?.setCallbackUrl(`${gateway.publicUrl}/connections/callback`);
+    }
     payments.services.payments.bankAuthorisation.allowReturnOrigins(ownOrigins);
 
     return {

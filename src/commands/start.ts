@@ -17,10 +17,10 @@ Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
   Health            ${shown}/health
   Readiness         ${shown}/ready
   Metrics           ${shown}/metrics
-  Authorization     ${system.subgraphUrls.consent}/.well-known/oauth-authorization-server
-                    (PAR, sign-in and consent pages on the consent service)
-  Access dashboard  ${system.subgraphUrls.consent}/account/access (a PSU's consents and banks)
-  Compliance        ${system.subgraphUrls.consent}/compliance (staff with audit:read)
+  Authorization     ${shown}/.well-known/oauth-authorization-server
+                    (PAR, authorize, sign-in and consent pages: the consent service's, here)
+  Access dashboard  ${shown}/account/access (a PSU's consents and banks)
+  Compliance        ${shown}/compliance (staff with audit:read)
 
 Demo client apps (client_id / secret):
 ${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}

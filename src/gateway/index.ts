@@ -16,6 +16,7 @@ import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { tokenProxy } from './token-proxy.ts';
 import { proxyTo } from './proxy.ts';
+import { bankCallbackPath, consentPagePaths, pageProxy } from './page-proxy.ts';
 import { readOperation } from './engine/http.ts';
 import { createEngine } from './engine/index.ts';
 import { inputChecker } from './engine/input.ts';
@@ -41,6 +42,13 @@ export interface GatewayOptions {
   redisUrl?: string;
   /** Prefix of Redis keys and channels; the consent service's publisher must use the same. */
   redisPrefix?: string;
+  /**
+   * The gateway's public URL (PUBLIC_URL), read per request: the authorization server and
+   * the PSU's pages behind the gateway name it in every absolute URL. Unset: no such pages.
+   */
+  publicUrl?: () => string;
+  /** The accounts service's origin: the banks send the PSU back to its callback through us. */
+  accountsServiceUrl?: string;
   log?: Logger;
 }
 
@@ -149,6 +157,16 @@ export async function createGateway(o: GatewayOptions) {
     [`GET ${graphqlPath}`]: graphql,
     'POST /token': tokenProxy(`${o.consentServiceUrl}/token`, o.internalSecret),
     'GET /.well-known/jwks.json': proxyTo(`${o.consentServiceUrl}/jwks`),
+    ...(o.publicUrl ? consentPages(o.consentServiceUrl, o.internalSecret, o.publicUrl) : {}),
+    ...(o.publicUrl && o.accountsServiceUrl
+      ? {
+          [`GET ${bankCallbackPath}`]: pageProxy({
+            target: o.accountsServiceUrl,
+            internalSecret: o.internalSecret,
+            publicUrl: o.publicUrl,
+          }),
+        }
+      : {}),
     ...opsRoutes(checks),
     ...(s.playground ? playgroundRoutes({ graphqlPath, sandbox }) : {}),
   };
@@ -168,6 +186,15 @@ export async function createGateway(o: GatewayOptions) {
       await shared.close();
     },
   };
+}
+
+function consentPages(
+  consentServiceUrl: string,
+  internalSecret: string,
+  publicUrl: () => string,
+): Record<string, Route> {
+  const route = pageProxy({ target: consentServiceUrl, internalSecret, publicUrl });
+  return Object.fromEntries(consentPagePaths.map((key) => [key, route]));
 }
 
 function challengeFor(e: AppError): Record<string, string> {

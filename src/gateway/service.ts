@@ -9,6 +9,7 @@ import {
   type ServiceDeps,
 } from '../shared/service/index.ts';
 import { createGateway } from './index.ts';
+import { subgraphsOf } from './ops.ts';
 import type { SandboxCredentials } from './playground/sandbox-token.ts';
 import { warnIfSandboxTokenExposed } from './playground/exposure.ts';
 
@@ -30,6 +31,10 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     serviceName: 'gateway',
     endpoint: config.tracing.endpoint,
   });
+  // PORT=0 (tests) makes the default public URL name port 0: the listening address then.
+  const bound: { url?: string } = {};
+  const publicUrl = () =>
+    new URL(config.publicUrl).port === '0' && bound.url ? bound.url : config.publicUrl;
   const gateway = await createGateway({
     supergraphSdl: deps.supergraphSdl,
     internalSecret: internalSecretOf(config),
@@ -44,18 +49,28 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     redisUrl: config.redis.url,
     redisPrefix: config.redis.keyPrefix,
     readinessChecks: deps.readinessChecks,
+    publicUrl,
+    accountsServiceUrl: accountsOrigin(deps.supergraphSdl),
     sandboxCredentials: config.seedDemoData ? deps.sandboxCredentials : undefined,
     log,
   });
   warnIfSandboxTokenExposed(config, !!deps.sandboxCredentials, log);
   const listening = await serveService(config, config.port, gateway.routes, log);
+  bound.url = listening.url;
   return {
     name: 'gateway' as const,
     url: listening.url,
+    /** Where browsers and client apps reach this gateway (PUBLIC_URL). */
+    publicUrl: publicUrl(),
     async stop() {
       await listening.close();
       await stopTracing();
       await gateway.stop();
     },
   };
+}
+
+function accountsOrigin(supergraphSdl: string): string | undefined {
+  const accounts = subgraphsOf(supergraphSdl).find((g) => g.name === 'accounts');
+  return accounts && new URL(accounts.url).origin;
 }

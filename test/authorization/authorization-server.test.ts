@@ -310,6 +310,35 @@ describe('authorization server refuses what FAPI 2.0 forbids', () => {
     expect(page.at).not.toContain('attacker.example');
   });
 
+  it('a state and redirect_uri slipped into the authorize query never come back: the pushed ones do', async () => {
+    const b = new Browser();
+    const p = await pushed();
+    const forged = `${authorizeUrl(p.body.request_uri!)}&state=forged&redirect_uri=${encodeURIComponent('https://attacker.example/cb')}`;
+    const page = await b.follow(forged, as);
+    const html = await page.res.text();
+    expect(page.res.status, html).toBe(200);
+    const consent = await b.follow(
+      `${page.at}/login`,
+      as,
+      b.postForm({
+        csrf: hidden(html, 'csrf'),
+        username: 'alice',
+        password: 'alice-sandbox',
+        otp: totpFor('alice'),
+      }),
+    );
+    const form = await consent.res.text();
+    const back = await b.follow(
+      `${consent.at}/consent`,
+      as,
+      b.postForm({ csrf: hidden(form, 'csrf'), decision: 'approve', account: accountValues(form) }),
+    );
+    const cb = new URL(back.location!);
+    expect(`${cb.origin}${cb.pathname}`).toBe(redirectUri);
+    expect(cb.searchParams.get('state')).toBe(p.state);
+    expect(cb.searchParams.get('code')).toBeTruthy();
+  });
+
   it('deny: the consent is Rejected and the client gets access_denied with its state and iss', async () => {
     const b = new Browser();
     const p = await pushed();
