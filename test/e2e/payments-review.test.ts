@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Q,
   authorise,
+  approveAtBank,
   bank,
   createConsent,
   data,
   gbpOrder,
+  ibansAt,
+  iban,
+  newKey,
   payerToken,
   stepUp,
   submit,
@@ -169,6 +173,36 @@ describe('held payment review through the gateway', () => {
     const audited = await t.system.audit.db.auditBatch.findMany({ where: { requestId } });
     expect(audited.map((b) => b.service)).toContain('payments');
     await expectEvent(id, 'Rejected');
+  });
+
+  it('approving a Berlin Group payment hands the PSU the bank’s own SCA, as a submission would', async () => {
+    const alice = (await payerToken(t)).token;
+    const [debtor] = await ibansAt(t, 'sandbox-bg');
+    const consent = await createConsent(
+      t,
+      alice,
+      gbpOrder({
+        bankId: 'sandbox-bg',
+        currency: 'EUR',
+        amount: '400.00',
+        creditorAccount: { scheme: 'IBAN', identification: iban('DE', '370400440532013000') },
+        debtorAccount: { scheme: 'IBAN', identification: debtor },
+      }),
+    );
+    await stepUp(t, alice, consent.id);
+    const held = data(await submit(t, alice, consent.id, newKey('bg')), 'submitPayment');
+    expect(held).toMatchObject({ status: 'HeldForReview', authorisationUrl: null });
+    const res = await t.execute<{
+      approveHeldPayment: { status: string; bankPaymentId: string; authorisationUrl: string };
+    }>(
+      reviewer,
+      `mutation($id: ID!) { approveHeldPayment(paymentId: $id) { status bankPaymentId authorisationUrl } }`,
+      { id: held.id },
+    );
+    const approved = data(res, 'approveHeldPayment');
+    expect(approved.status).toBe('Pending');
+    expect(approved.authorisationUrl).toBe(`${bank(t, 'sandbox-bg').url}/__sandbox/authorise`);
+    await approveAtBank(t, 'sandbox-bg', { paymentId: approved.bankPaymentId });
   });
 
   /** The client app's event feed carries the decision (outbox → consent service). */
