@@ -23,6 +23,7 @@ export const PlatformScope = {
   PaymentsInitiate: 'payments:initiate',
   PaymentsRead: 'payments:read',
   AuditRead: 'audit:read',
+  PaymentsReview: 'payments:review',
 } as const;
 export type PlatformScope = (typeof PlatformScope)[keyof typeof PlatformScope];
 export const allPlatformScopes = Object.values(PlatformScope);

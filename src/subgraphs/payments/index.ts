@@ -12,6 +12,7 @@ import { createPaymentLoaders, type PaymentsContext } from './loaders/index.ts';
 import { paymentsSubgraph } from './definition.ts';
 import { PaymentConsentResolver } from './resolvers/payment-consent.resolver.ts';
 import { PaymentResolver } from './resolvers/payment.resolver.ts';
+import { ReviewResolver } from './resolvers/review.resolver.ts';
 import { toPayment } from './schema/mappers.ts';
 import { paymentCallbackRoutes } from './http/bank-callback.ts';
 import { BankAuthorisationService } from './services/bank-authorisation.service.ts';
@@ -20,6 +21,7 @@ import { Keyring, paymentsKeysOf } from './services/keyring.ts';
 import type { AccountIdentifications } from './services/debtor-account.ts';
 import { PaymentConsentService, type PaymentsDeps } from './services/payment-consent.service.ts';
 import { PaymentService } from './services/payment.service.ts';
+import { ReviewService } from './services/review.service.ts';
 import { RiskHistory } from './services/risk.service.ts';
 import { ScaService } from './services/sca.service.ts';
 import { SubmissionService } from './services/submission.service.ts';
@@ -50,6 +52,7 @@ export async function createPaymentsSubgraph(o: PaymentsSubgraphOptions) {
   const { schema, sdl } = await buildSubgraph(paymentsSubgraph, {
     instances: [
       new PaymentResolver(services.payments, services.submissions),
+      new ReviewResolver(services.reviews),
       new PaymentConsentResolver(services.paymentConsents, services.bankAuthorisation),
     ],
     references: {
@@ -113,6 +116,10 @@ export function createPaymentServices(
     accounts: o.accounts,
   };
   const paymentConsents = new PaymentConsentService(deps);
+  const submissions = new SubmissionService(
+    { ...deps, submissionLeaseMs: leaseMs },
+    paymentConsents,
+  );
   return {
     bankAuthorisation: new BankAuthorisationService(
       deps,
@@ -123,7 +130,8 @@ export function createPaymentServices(
     connectors,
     idempotency: deps.idempotency,
     paymentConsents,
-    submissions: new SubmissionService({ ...deps, submissionLeaseMs: leaseMs }, paymentConsents),
+    submissions,
+    reviews: new ReviewService(deps, submissions),
     payments: new PaymentService({
       db,
       clock,

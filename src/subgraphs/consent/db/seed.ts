@@ -86,6 +86,15 @@ export const demoClientApps = [
     platformScopes: [PlatformScope.AuditRead],
     redirectUris: [],
   },
+  {
+    // The back office that reviews held payments (client_credentials; docs/DECISIONS.md).
+    id: 'payments-review',
+    name: 'Payment review desk',
+    secret: 'payments-review-secret',
+    allowedPermissions: [],
+    platformScopes: [PlatformScope.PaymentsReview],
+    redirectUris: [],
+  },
 ];
 
 /**

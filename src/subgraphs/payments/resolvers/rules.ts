@@ -4,12 +4,14 @@ import { requireAnyScope, requireScope } from '../../../shared/auth/shield.ts';
 
 const read = requireScope(PlatformScope.PaymentsRead);
 const initiate = requireScope(PlatformScope.PaymentsInitiate);
+const review = requireScope(PlatformScope.PaymentsReview);
 
 /** Row-level checks (this client, this PSU) are the services'; these are the scopes. */
 export const paymentRules: IRules = {
   Query: {
     payments: read,
     payment: read,
+    heldPayments: review,
     paymentConsent: requireAnyScope(PlatformScope.PaymentsInitiate, PlatformScope.PaymentsRead),
   },
   Mutation: {
@@ -19,5 +21,7 @@ export const paymentRules: IRules = {
     requestPaymentChallenge: initiate,
     verifyPaymentChallenge: initiate,
     submitPayment: initiate,
+    approveHeldPayment: review,
+    rejectHeldPayment: review,
   },
 };

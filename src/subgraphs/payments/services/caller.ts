@@ -34,3 +34,16 @@ export const ownedBy = (caller: Caller) => ({
   clientAppId: caller.clientAppId,
   psuId: caller.psuId,
 });
+
+/**
+ * A reviewer of held payments: a client app acting for itself (client_credentials) whose
+ * token carries payments:review. Never a consent-bound token: a PSU's app does not judge.
+ */
+export function reviewerOf(ctx: SubgraphContext): Principal {
+  const principal = ctx.principal;
+  if (!principal) throw unauthenticated();
+  if (principal.kind !== 'client') {
+    throw forbidden('Reviewing held payments needs a client_credentials token');
+  }
+  return principal;
+}

@@ -11,6 +11,16 @@ import type { PisSession } from '../connectors/connector.ts';
 import { anomalyFlags, checkVelocity, scaReasons } from './risk.ts';
 import { outboxEvents } from '../../../shared/events/subjects.ts';
 
+/** What sending a payment (or holding it) comes to. */
+export interface Outcome {
+  status: PaymentStatus;
+  bankStatus?: string | null;
+  bankPaymentId?: string;
+  statusReason?: string | null;
+  authorisationUrl?: string | null;
+  consentStatus?: PaymentConsentStatus;
+}
+
 /** The bank refused the payment itself: retrying the same request would not change that. */
 const definitiveRefusals = new Set(['bank_rejected_request', 'consent_invalid']);
 
@@ -62,11 +72,15 @@ export class SubmissionService {
     try {
       return await this.decide(caller, consent);
     } finally {
-      await this.deps.db.domesticPaymentConsent.updateMany({
-        where: { id },
-        data: { submissionLeaseUntil: null },
-      });
+      await this.release(id);
     }
+  }
+
+  async release(id: string): Promise<void> {
+    await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id },
+      data: { submissionLeaseUntil: null },
+    });
   }
 
   private async decide(caller: Caller, consent: PaymentConsentRow): Promise<PaymentRow> {
@@ -93,6 +107,15 @@ export class SubmissionService {
         statusReason: flags.join(' '),
       });
     }
+    return this.record(consent, await this.send(consent));
+  }
+
+  /**
+   * The bank's answer as the payment's outcome: a definitive refusal is a Rejected payment,
+   * anything else that fails is thrown (the key derived from the consent makes a retry safe).
+   * Held payments that a reviewer approves are sent here too.
+   */
+  async send(consent: PaymentConsentRow): Promise<Outcome> {
     let sent: BankPaymentCreated;
     try {
       sent = await this.consents
@@ -107,35 +130,27 @@ export class SubmissionService {
     } catch (error) {
       if (!isAppError(error) || !definitiveRefusals.has(String(error.details['reason'])))
         throw error;
-      return this.record(consent, {
+      return {
         status: PaymentStatus.Rejected,
         statusReason: String(error.details['reason']),
         bankStatus: codesOf(error),
         consentStatus: PaymentConsentStatus.Rejected,
-      });
+      };
     }
-    return this.record(consent, {
+    return {
       status: sent.status,
       bankStatus: sent.bankStatus,
       bankPaymentId: sent.bankPaymentId,
       statusReason: sent.reason ?? null,
       authorisationUrl: sent.authorisationUrl ?? null,
       consentStatus: PaymentConsentStatus.Consumed,
-    });
+    };
   }
 
   /** The payment, its first history entry and the consent's new state, in one transaction. */
   private async record(
     consent: PaymentConsentRow,
-    outcome: {
-      status: PaymentStatus;
-      bankStatus?: string | null;
-      bankPaymentId?: string;
-      statusReason?: string | null;
-      authorisationUrl?: string | null;
-      flags?: string;
-      consentStatus?: PaymentConsentStatus;
-    },
+    outcome: Outcome & { flags?: string },
   ): Promise<PaymentRow> {
     const { db, clock } = this.deps;
     const now = clock.now();
@@ -207,7 +222,8 @@ export class SubmissionService {
     return payment;
   }
 
-  private async lease(id: string): Promise<void> {
+  /** One submission or review decision per consent at a time, across replicas. */
+  async lease(id: string): Promise<void> {
     const now = this.deps.clock.now();
     const taken = await this.deps.db.domesticPaymentConsent.updateMany({
       where: {
