@@ -31,7 +31,7 @@ export function formatError(
   }
   const code = String(formatted.extensions?.code ?? '');
   if (code === 'INVALID_GRAPHQL') {
-    // @apollo/gateway's word for a request it cannot plan, e.g. an operationName the
+    // A planner's word for a request it cannot plan, e.g. an operationName the
     // document does not define: the client's mistake, so say what it was.
     return {
       message: formatted.message,

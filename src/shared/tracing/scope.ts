@@ -10,7 +10,7 @@ export interface TraceScope {
 
 // Our own store rather than a global OpenTelemetry context manager: the Node one lives in
 // @opentelemetry/context-async-hooks, which we do not depend on directly, and a global one
-// would also switch on the spans @apollo/gateway starts through the global API.
+// would also switch on the spans libraries start through the global API.
 const scopes = new AsyncLocalStorage<TraceScope>();
 
 export function activeScope(): TraceScope | undefined {
