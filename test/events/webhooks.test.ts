@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permission } from '../../src/shared/auth/permissions.ts';
+import { ConnectionExpiryNotices } from '../../src/subgraphs/accounts/services/connection-expiry.ts';
 import { applyBankTransactions } from '../../src/subgraphs/accounts/services/sync-store.ts';
 import { errorCodes, expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 import { eventually, startReceiver, type Receiver } from './support/receiver.ts';
@@ -142,6 +143,53 @@ describe('events and webhooks through the gateway (embedded default, no broker)'
     )!;
     expect(p.data).toEqual({ consentId, accountId, added: 2, modified: 0, removed: 0 });
     expect(payloads('/basic').filter((p) => p.type === 'TRANSACTIONS_UPDATED')).toEqual([]);
+  });
+
+  it('a bank consent lapsing soon tells the clients whose consents cover its accounts', async () => {
+    await register(pfm, '/pfm-expiry', ['CONSENT_EXPIRING']);
+    await register(basic, '/basic-expiry', ['CONSENT_EXPIRING']);
+    const mine = await t.authorisedConsent({ permissions: readAll, accounts: 'first' });
+    const { connection } = await t.system.db.accounts.account.findUniqueOrThrow({
+      where: { id: mine.accountIds[0]! },
+      include: { connection: true },
+    });
+    // demo-basic's consent covers only the PSU's accounts at the other banks.
+    const theirs = await t.authorisedConsent({
+      permissions: [Permission.ReadAccountsBasic, Permission.ReadBalances],
+      client: ['demo-basic', 'demo-basic-secret'],
+      accounts: (a) => a.bankId !== connection.bankId,
+    });
+    expect(theirs.accountIds.length).toBeGreaterThan(0);
+    // The accounts service's own scheduler, ticked on a clock a day before the bank consent
+    // lapses (its hourly timer would not come in a test).
+    const dayBefore = new Date(connection.consentExpiresAt!.getTime() - 86_400_000);
+    await new ConnectionExpiryNotices({
+      db: t.system.db.accounts,
+      clock: { now: () => dayBefore },
+      noticeDays: 7,
+    }).tick();
+    const lapsing = (path: string, consentId: string) =>
+      payloads(path).filter((p) => p.type === 'CONSENT_EXPIRING' && p.data.consentId === consentId);
+    await receiver.waitFor(() => lapsing('/pfm-expiry', mine.consentId).length > 0);
+    // The other banks' connections lapse the same day: demo-basic hears of those.
+    await receiver.waitFor(() => lapsing('/basic-expiry', theirs.consentId).length > 0);
+    const mineOfThisBank = lapsing('/pfm-expiry', mine.consentId).filter(
+      (p) => p.data.bankId === connection.bankId,
+    );
+    expect(mineOfThisBank.map((p) => p.data)).toEqual([
+      {
+        consentId: mine.consentId,
+        kind: 'connection',
+        expiresAt: connection.consentExpiresAt!.toISOString(),
+        bankId: connection.bankId,
+        accountIds: mine.accountIds,
+      },
+    ]);
+    const basicHeard = payloads('/basic-expiry').filter((p) => p.type === 'CONSENT_EXPIRING');
+    expect(basicHeard.filter((p) => p.data.bankId === connection.bankId)).toEqual([]);
+    for (const p of basicHeard) {
+      expect(p.data.accountIds as string[]).not.toContain(mine.accountIds[0]);
+    }
   });
 
   it('replay returns missed events in order, after a cursor', async () => {

@@ -109,6 +109,8 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     'BANK_UNATTENDED_READS_PER_DAY',
     'BANK_TIMEOUT_MS',
     'BACKGROUND_SYNC_PER_DAY',
+    // The bank consents' expiry notice uses the client consents' period.
+    'CONSENT_EXPIRY_NOTICE_DAYS',
     ...nats,
     // Where a PSU comes back from their bank, and where they may go on to.
     'BANK_CALLBACK_URL',

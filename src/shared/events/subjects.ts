@@ -28,6 +28,36 @@ export const outboxEvents = {
     );
   },
 
+  /**
+   * The bank consent behind a connection lapses soon (accounts service): CONSENT_EXPIRING with
+   * kind `connection`, so the router tells each client whose consent covers its accounts.
+   */
+  connectionConsentExpiring(
+    s: {
+      connectionId: string;
+      psuId: string;
+      bankId: string;
+      expiresAt: Date;
+      accountIds: readonly string[];
+    },
+    at: Date,
+  ) {
+    return outboxRow(
+      newEvent(
+        'CONSENT_EXPIRING',
+        'accounts',
+        {
+          kind: 'connection',
+          ...s,
+          expiresAt: s.expiresAt.toISOString(),
+          accountIds: s.accountIds.join(','),
+        },
+        at,
+      ),
+      connectionExpiryKey(s.connectionId, s.expiresAt),
+    );
+  },
+
   /** A payment's status changed, or it was created with its first one (payments service). */
   paymentStatusChanged(
     s: {
@@ -51,3 +81,8 @@ export const outboxEvents = {
     );
   },
 };
+
+/** One CONSENT_EXPIRING per connection and bank-consent expiry: the outbox's unique key. */
+export function connectionExpiryKey(connectionId: string, expiresAt: Date): string {
+  return `CONSENT_EXPIRING:connection:${connectionId}:${expiresAt.toISOString()}`;
+}

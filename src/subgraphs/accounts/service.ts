@@ -19,6 +19,7 @@ import { seedAccountsDb } from './db/seed.ts';
 import { bankCallbackPath } from './http/bank-callback.ts';
 import { createAccountsSubgraph } from './index.ts';
 import { BackgroundSync } from './services/background-sync.ts';
+import { ConnectionExpiryNotices } from './services/connection-expiry.ts';
 
 export interface AccountsServiceDeps extends ServiceDeps {
   /** The bank directory; default: the configured banks and the banks service's sandbox. */
@@ -88,6 +89,12 @@ export async function startAccountsService(config: Config, deps: AccountsService
     perDay: config.accounts.backgroundSyncPerDay,
     log,
   }).start();
+  const expiryNotices = new ConnectionExpiryNotices({
+    db,
+    clock,
+    noticeDays: config.consentExpiryNoticeDays,
+    log,
+  }).start();
   return {
     name: 'accounts' as const,
     url: listening.url,
@@ -99,6 +106,7 @@ export async function startAccountsService(config: Config, deps: AccountsService
       await relay.stop();
       await nats?.close();
       await backgroundSync.stop();
+      await expiryNotices.stop();
       await listening.close();
       await stopTracing();
       await accounts.server.stop();

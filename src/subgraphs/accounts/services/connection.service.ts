@@ -138,6 +138,7 @@ export class ConnectionService {
         status: ConnectionStatus.AwaitingAuthorisation,
         createdAt: now,
         updatedAt: now,
+        consentExpiresAt: expiresAt,
         secret: this.seal(id, {
           kind: 'pending',
           bankConsentId: consent.bankConsentId,
@@ -427,6 +428,10 @@ export class ConnectionService {
           status: ConnectionStatus.Active,
           secret: this.seal(row.id, { kind: 'session', session }),
           sessionExpiresAt: session.expiresAt ? new Date(session.expiresAt) : null,
+          // Berlin Group: validUntil is the bank's word on the consent, which may be sooner.
+          ...(session.standard === 'berlin-group' && session.expiresAt
+            ? { consentExpiresAt: new Date(session.expiresAt) }
+            : {}),
           updatedAt: now,
         },
       });

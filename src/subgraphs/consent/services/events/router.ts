@@ -74,6 +74,10 @@ export class EventRouter {
   private async targets(event: LedgerEvent): Promise<ClientEventTarget[]> {
     const s = event.subject;
     const str = (k: string) => (typeof s[k] === 'string' ? s[k] : undefined);
+    // A bank connection's consent lapsing (accounts service) rather than a client's own.
+    if (event.type === 'CONSENT_EXPIRING' && str('kind') === 'connection') {
+      return this.connectionTargets(event);
+    }
     switch (event.type) {
       case 'CONSENT_STATUS_CHANGED':
       case 'CONSENT_EXPIRING': {
@@ -113,20 +117,32 @@ export class EventRouter {
             },
           }));
       }
-      case 'CONNECTION_REAUTHORISATION_REQUIRED': {
-        const accountIds = (str('accountIds') ?? '').split(',').filter(Boolean);
-        const consents = await this.consentsCovering(str('psuId'), accountIds);
-        return consents.map((c) => ({
-          clientAppId: c.clientAppId,
-          consentId: c.id,
-          data: {
-            consentId: c.id,
-            bankId: str('bankId') ?? null,
-            accountIds: c.accounts.filter((a) => accountIds.includes(a)),
-          },
-        }));
-      }
+      case 'CONNECTION_REAUTHORISATION_REQUIRED':
+        return this.connectionTargets(event);
     }
+  }
+
+  /**
+   * A bank connection's news (re-authorisation needed, its bank consent lapsing): to each
+   * client whose consent covers its accounts, naming that client only its own accounts.
+   */
+  private async connectionTargets(event: LedgerEvent): Promise<ClientEventTarget[]> {
+    const s = event.subject;
+    const str = (k: string) => (typeof s[k] === 'string' ? s[k] : undefined);
+    const accountIds = (str('accountIds') ?? '').split(',').filter(Boolean);
+    const consents = await this.consentsCovering(str('psuId'), accountIds);
+    const lapsing =
+      str('kind') === 'connection' ? { kind: 'connection', expiresAt: str('expiresAt') } : {};
+    return consents.map((c) => ({
+      clientAppId: c.clientAppId,
+      consentId: c.id,
+      data: {
+        consentId: c.id,
+        ...lapsing,
+        bankId: str('bankId') ?? null,
+        accountIds: c.accounts.filter((a) => accountIds.includes(a)),
+      },
+    }));
   }
 
   /** The PSU's Authorised consents that selected any of these accounts. */
