@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPagePaths } from '../../src/gateway/page-proxy.ts';
 import type { ServiceName } from '../../src/shared/config/services.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import { containers, isService, kubernetesObjects, read, walk } from './references.ts';
@@ -19,8 +20,9 @@ interface Route {
   service?: ServiceName;
 }
 
-function routesNamed(): { routes: Route[]; deniedPrefixes: Route[] } {
+function routesNamed(): { routes: Route[]; deniedPrefixes: Route[]; ingressPrefixes: Route[] } {
   const routes: Route[] = [];
+  const ingressPrefixes: Route[] = [];
   const k8s = kubernetesObjects();
   for (const c of containers(k8s)) {
     const service = c.object.component;
@@ -39,8 +41,12 @@ function routesNamed(): { routes: Route[]; deniedPrefixes: Route[] } {
     }
     if (o.kind === 'Ingress')
       for (const node of walk(o.body))
-        if (typeof node.path === 'string' && node.backend)
-          routes.push({ file: o.file, method: 'ANY', path: node.path, service: 'gateway' });
+        if (typeof node.path === 'string' && node.backend) {
+          const route = { file: o.file, method: 'ANY' as const, path: node.path };
+          // A prefix has no page of its own: the gateway must route everything below it.
+          if (node.pathType === 'Prefix') ingressPrefixes.push(route);
+          else routes.push({ ...route, service: 'gateway' });
+        }
   }
 
   const haproxy = 'deploy/haproxy.cfg';
@@ -78,11 +84,11 @@ function routesNamed(): { routes: Route[]; deniedPrefixes: Route[] } {
     }
   for (const m of text.matchAll(/`(GET|POST) (\/[^\s`]*)`/g))
     routes.push({ file: doc, method: m[1] as Method, path: m[2]! });
-  return { routes, deniedPrefixes };
+  return { routes, deniedPrefixes, ingressPrefixes };
 }
 
 describe('the routes deployment files probe are served', () => {
-  const { routes, deniedPrefixes } = routesNamed();
+  const { routes, deniedPrefixes, ingressPrefixes } = routesNamed();
   let t: TestSystem;
   let origins: Record<ServiceName, string>;
 
@@ -115,6 +121,12 @@ describe('the routes deployment files probe are served', () => {
         'docs/DEPLOYMENT.md',
       ]),
     );
+  });
+
+  it("the ingress's prefixes are the gateway's forwarded page prefixes", () => {
+    expect(ingressPrefixes.length).toBeGreaterThan(0);
+    const routed = new Set(consentPagePaths.map((r) => r.split(' ')[1]));
+    expect(ingressPrefixes.filter((r) => !routed.has(`${r.path}/*`))).toEqual([]);
   });
 
   it('each service serves what is probed on it', async () => {
