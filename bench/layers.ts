@@ -37,15 +37,14 @@ interface DashboardShape {
   accounts: { id: string; transactions: { edges: unknown[] } }[];
 }
 
-/** Account ids and transactions per account of a dashboard answer, sorted by account id. */
-const shapeOf = (d: DashboardShape) =>
-  d.accounts
-    .map((a) => ({ id: a.id, transactions: a.transactions.edges.length }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+/** Account ids and transactions per account of a dashboard answer. */
+const shapeOf = (accounts: DashboardShape['accounts']) =>
+  accounts.map((a) => ({ id: a.id, transactions: a.transactions.edges.length }));
 
 /**
- * The floor must answer the dashboard the gateway answers (same accounts, same transaction
- * counts), or its figures mean nothing: both shapes go in the results, a mismatch stops here.
+ * The floor must answer the dashboard the gateway answers, or its figures mean nothing: the
+ * same accounts, balances and transactions, field for field. The accounts' ids and
+ * transaction counts go in the results; any difference stops the bench here.
  */
 async function checkFloor(s: BenchSystem, floor: Floor) {
   const post = async (url: string, query: string, headers: Record<string, string> = {}) => {
@@ -60,11 +59,11 @@ async function checkFloor(s: BenchSystem, floor: Floor) {
     authorization: `Bearer ${s.bearer}`,
   });
   const f = await post(floor.url, floorDashboard);
-  const check = {
-    gateway: shapeOf(g.data.me as DashboardShape),
-    floor: shapeOf(f.data as unknown as DashboardShape),
-  };
-  if (JSON.stringify(check.gateway) !== JSON.stringify(check.floor))
+  const byId = (d: DashboardShape) => [...d.accounts].sort((a, b) => a.id.localeCompare(b.id));
+  const gateway = byId(g.data.me as DashboardShape);
+  const bare = byId(f.data as unknown as DashboardShape);
+  const check = { gateway: shapeOf(gateway), floor: shapeOf(bare) };
+  if (JSON.stringify(gateway) !== JSON.stringify(bare))
     throw new Error(`floor and gateway disagree: ${JSON.stringify(check)}`);
   return check;
 }
