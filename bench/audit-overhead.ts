@@ -2,6 +2,7 @@
 // transactions) through the gateway, audit on vs audit off, side by side in one run, at load.
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench:audit -- [--seconds 20] [--slice 2] [--warmup 2] [--connections 2] [--smoke]
+//                          [--json FILE]
 // `--connections` is the dashboard's own (the layers bench gives it a quarter of its 8).
 // Every system runs in this process and they take turns in short slices, the order rotating,
 // so whatever else the machine does weighs on all of them alike.
@@ -9,6 +10,7 @@ import { main, runOptions } from './support/args.ts';
 import { fmt, ratioLine, resultCells, resultColumns, sideBySide, table } from './support/load.ts';
 import { dashboard, gatewayTarget } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
+import { ratioFigures, resultsRecorder } from './support/results.ts';
 import { startBenchSystem, type BenchSystem } from './support/system.ts';
 
 interface Variant {
@@ -60,7 +62,8 @@ async function settledHead(s: BenchSystem): Promise<bigint> {
 }
 
 main(async () => {
-  const o = runOptions({ seconds: 20, slice: 2, warmup: 2, connections: 2 });
+  const o = runOptions({ seconds: 20, slice: 2, warmup: 2, connections: 2 }, { json: true });
+  const results = resultsRecorder('audit', o);
   const cleanup: (() => Promise<void>)[] = [];
   try {
     const off = await startBenchSystem({ AUDIT_ENABLED: 'false' });
@@ -128,11 +131,27 @@ main(async () => {
     );
     const base = r['audit off']!;
     console.log('');
-    console.log(ratioLine('audit on / off', r['audit on'], base));
-    console.log(
-      ratioLine('audit on, PostgreSQL store / off', r['audit on, PostgreSQL store'], base),
-    );
-    console.log(ratioLine('control (audit off again) / off', r['audit off (control)'], base));
+    for (const [label, a] of [
+      ['audit on / off', 'audit on'],
+      ['audit on, PostgreSQL store / off', 'audit on, PostgreSQL store'],
+      ['control (audit off again) / off', 'audit off (control)'],
+    ] as const) {
+      console.log(ratioLine(label, r[a], base));
+      results.ratios.push(ratioFigures(dashboard.name, label, r[a], base));
+    }
+    for (const v of variants) {
+      const t = audit.get(v.name)!;
+      results.variants.push({
+        operation: dashboard.name,
+        connections,
+        variant: v.name,
+        ...r[v.name]!,
+        auditBatches: t.batches,
+        auditRequests: t.requests,
+        auditRecordsPerRequest: per(t, t.records),
+        auditBytesPerRequest: per(t, t.bytes),
+      });
+    }
     console.log('');
     for (const v of variants.filter((v) => v.system !== off && v.system !== control)) {
       const x = r[v.name]!;
@@ -146,6 +165,7 @@ main(async () => {
           `CPU ${extra >= 0 ? '+' : ''}${fmt(extra, 2)} ms/req over off, ${fmt(perRecord, 2)} µs/record`,
       );
     }
+    results.write();
   } finally {
     for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(e));
   }

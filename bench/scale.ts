@@ -1,10 +1,12 @@
 // How latency, memory and bank calls grow with transactions per account and connected banks.
-// Usage (docs/BENCHMARKS.md): npm run bench:scale -- [--seconds 5] [--connections 4] [--smoke]
+// Usage (docs/BENCHMARKS.md):
+//   npm run bench:scale -- [--seconds 5] [--connections 4] [--smoke] [--json FILE]
 // Run with --expose-gc (the npm script does) so heap figures are after a full collection.
 import { startSandboxBank, type SandboxBank } from '../src/sandbox/index.ts';
 import { main, runOptions } from './support/args.ts';
 import { fmt, load, prime, table } from './support/load.ts';
 import { dashboard, gatewayTarget } from './support/operations.ts';
+import { resultsRecorder } from './support/results.ts';
 import { startBenchSystem } from './support/system.ts';
 
 interface Case {
@@ -34,7 +36,9 @@ const mib = (bytes: number) => bytes / 1024 / 1024;
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
 main(async () => {
-  const o = runOptions({ seconds: 5, slice: 5, warmup: 1, connections: 4 });
+  const o = runOptions({ seconds: 5, slice: 5, warmup: 1, connections: 4 }, { json: true });
+  // No ratios: each case is its own system, compared with itself across runs.
+  const results = resultsRecorder('scale', o);
   const cases: Case[] = o.smoke
     ? [
         { label: 'tx/account', transactions: 20, banks: 1 },
@@ -84,8 +88,24 @@ main(async () => {
       const warmCalls = (calls() - before) / Math.max(r.requests, 1);
       collect();
       const m = process.memoryUsage();
+      const name = `${c.label}: ${c.label === 'banks' ? c.banks : c.transactions}`;
+      results.variants.push({
+        operation: dashboard.name,
+        connections: o.connections,
+        variant: name,
+        ...r,
+        transactionsPerAccount: c.transactions,
+        banks: c.banks,
+        accounts: s.accounts.length,
+        startSeconds: startMs / 1000,
+        coldMs,
+        bankCallsCold: coldCalls,
+        bankCallsWarmPerQuery: warmCalls,
+        rssMiB: mib(m.rss),
+        heapMiB: mib(m.heapUsed),
+      });
       rows.push([
-        `${c.label}: ${c.label === 'banks' ? c.banks : c.transactions}`,
+        name,
         c.transactions,
         c.banks,
         s.accounts.length,
@@ -131,4 +151,5 @@ main(async () => {
       rows,
     ),
   );
+  results.write({ baseline: { rssMiB: mib(baseline.rss), heapMiB: mib(baseline.heapUsed) } });
 });

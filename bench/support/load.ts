@@ -113,7 +113,8 @@ export async function sideBySide<T extends Target = Target>(
 ): Promise<Record<string, LoadResult>> {
   const { connections } = o;
   for (const v of variants) await prime(await v.target());
-  for (const v of variants) await measure(await v.target(), { seconds: o.warmup, connections });
+  if (o.warmup > 0)
+    for (const v of variants) await measure(await v.target(), { seconds: o.warmup, connections });
   await ready?.();
   const rounds = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
   const n = Math.max(1, Math.round(o.seconds / o.slice));
