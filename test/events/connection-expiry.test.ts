@@ -122,7 +122,13 @@ for (const kind of storeKinds) {
       expect((await written()).some((w) => w.subject.connectionId === connection.id)).toBe(false);
     });
 
-    it.skipIf(!available || kind.provider !== 'sqlite')(
+    // The routing is the consent service's and the same on any store: it runs once, on
+    // SQLite, and is not registered (nor reported skipped) on PostgreSQL.
+    const onSqliteOnly =
+      kind.provider === 'sqlite'
+        ? it.skipIf(!available)
+        : (((): void => undefined) as unknown as typeof it);
+    onSqliteOnly(
       'reach the clients whose consents cover the accounts, naming only theirs',
       async () => {
         const dir = mkdtempSync(join(tmpdir(), 'ledgergraph-conn-expiry-'));
