@@ -6,7 +6,7 @@ import {
 } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
-import { withoutVariable } from '../../shared/config/vendor-telemetry.ts';
+import { narrowLogLevelForLibraries } from '../../shared/config/vendor-telemetry.ts';
 import { graphqlMediaType } from '../../shared/http/media-type.ts';
 import type { Logger } from '../../shared/log/index.ts';
 import type { Limits } from '../limits/index.ts';
@@ -53,18 +53,13 @@ const handOver: GatewayPlugin = {
 };
 
 /**
- * Our own logger writes the gateway's lines; Hive's is built muted, without reading our
- * LOG_LEVEL, and the runtime hands it to everything it creates per request.
- */
-const mutedHiveLogger = () => withoutVariable('LOG_LEVEL', () => new HiveLogger({ level: false }));
-
-/**
  * The GraphQL engine: Hive's gateway runtime with the Rust query planner, over a supergraph
  * composed once by the caller. It plans and runs operations; the gateway's limits, error
  * codes, masking and signed subgraph contexts are plugins of ours (docs/DECISIONS.md,
  * "Gateway engine").
  */
 export function createEngine(o: EngineOptions) {
+  narrowLogLevelForLibraries();
   const runtime = createGatewayRuntime<GatewayContext>({
     // Given, not fetched: nothing is polled, no registry, no usage reporting.
     supergraph: o.supergraphSdl,
@@ -73,7 +68,8 @@ export function createEngine(o: EngineOptions) {
     // hook signs the caller into them: two callers' identical queries would share one answer
     // fetched under the first one's identity and grant, and only one audit record.
     transportEntries: { '*': { options: { deduplicateInflightRequests: false } } },
-    logging: mutedHiveLogger(),
+    // Ours writes the gateway's lines; Hive's, handed to what the runtime creates, is mute.
+    logging: new HiveLogger({ level: false }),
     maskedErrors: false,
     landingPage: false,
     graphiql: false,

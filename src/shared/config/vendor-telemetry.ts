@@ -1,15 +1,15 @@
+/** The levels Hive's logger accepts in LOG_LEVEL; it throws on any other. */
+const hiveLevels = new Set(['trace', 'debug', 'info', 'warn', 'error']);
+
 /**
  * Libraries that read the environment themselves, where ours has other meanings. Hive's
- * logger reads LOG_LEVEL on construction and throws on a level it does not know (ours has
- * `silent`). Such an object is built with the variable out of sight, here, because only this
- * folder touches the environment.
+ * gateway runtime builds loggers of its own at run time (one per subgraph executor, some per
+ * request), each reading LOG_LEVEL in its constructor and throwing on a level it does not
+ * know — ours has `silent`, and the throw became a 500 on a gateway's first requests. Our
+ * configuration has been read by the time the engine exists, so the variable is narrowed to
+ * a level every library knows: `silent` becomes `error`, the quietest there is.
  */
-export function withoutVariable<T>(name: string, build: () => T): T {
-  const ours = process.env[name];
-  delete process.env[name];
-  try {
-    return build();
-  } finally {
-    if (ours !== undefined) process.env[name] = ours;
-  }
+export function narrowLogLevelForLibraries(): void {
+  const level = process.env.LOG_LEVEL;
+  if (level !== undefined && !hiveLevels.has(level)) process.env.LOG_LEVEL = 'error';
 }
