@@ -158,6 +158,15 @@ describe('bank links on the dashboard', () => {
     const html = await (await carol.go(`${as}/account/access`)).text();
     const connection = hidden(html, 'connection');
     expect(connection).toMatch(/\S/);
+    // "Bank access ends" is the bank consent's lapse (about 90 days), not the bank session's.
+    const linked = await t.system.db.accounts.connection.findUniqueOrThrow({
+      where: { id: connection },
+    });
+    expect(linked.consentExpiresAt!.getTime() - Date.now()).toBeGreaterThan(80 * 86_400_000);
+    const ends = linked.consentExpiresAt!.toISOString().slice(0, 10);
+    const [y, m, d] = ends.split('-').map(Number);
+    const shown = `${d} ${new Date(Date.UTC(y!, m! - 1, d!)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${y}`;
+    expect(html).toMatch(new RegExp(`Bank access ends</dt><dd>${shown}`));
     const before = await t.system.db.accounts.connection.count({
       where: { psuId: 'psu_carol', status: 'Active' },
     });

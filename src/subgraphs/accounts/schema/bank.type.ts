@@ -35,6 +35,13 @@ export class BankConnection {
   })
   sessionExpiresAt!: Date | null;
 
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'When the PSU’s consent at the bank lapses and they must authorise again (null for connections made before it was recorded)',
+  })
+  consentExpiresAt!: Date | null;
+
   bankId!: string;
 }
 

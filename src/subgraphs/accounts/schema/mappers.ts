@@ -12,4 +12,5 @@ export const toConnection = (r: ConnectionRow): BankConnection =>
     status: r.status,
     createdAt: r.createdAt,
     sessionExpiresAt: r.sessionExpiresAt,
+    consentExpiresAt: r.consentExpiresAt,
   });

@@ -37,7 +37,7 @@ interface BankLinkRow {
   id: string;
   status: string;
   createdAt: string;
-  sessionExpiresAt: string | null;
+  consentExpiresAt: string | null;
   bank: { name: string } | null;
   accounts: { id: string; nickname: string | null; accountSubType: string | null }[] | null;
 }
@@ -48,7 +48,7 @@ export interface BankLink {
   status: string;
   bankName: string;
   createdAt: Date;
-  sessionExpiresAt: Date | null;
+  consentExpiresAt: Date | null;
   accounts: string[];
 }
 
@@ -100,7 +100,7 @@ export class PsuAccountLister {
     const data = await this.ask<{ bankConnections?: BankLinkRow[] | null }>(
       psuId,
       requestId,
-      '{ bankConnections { id status createdAt sessionExpiresAt bank { name } accounts { id nickname accountSubType } } }',
+      '{ bankConnections { id status createdAt consentExpiresAt bank { name } accounts { id nickname accountSubType } } }',
     );
     if (!data.bankConnections) throw upstreamUnavailable('The accounts service did not answer');
     return data.bankConnections.map((c) => ({
@@ -108,7 +108,7 @@ export class PsuAccountLister {
       status: c.status,
       bankName: c.bank?.name ?? 'A bank',
       createdAt: new Date(c.createdAt),
-      sessionExpiresAt: c.sessionExpiresAt ? new Date(c.sessionExpiresAt) : null,
+      consentExpiresAt: c.consentExpiresAt ? new Date(c.consentExpiresAt) : null,
       accounts: (c.accounts ?? []).map((a) => a.nickname ?? a.accountSubType ?? 'Account'),
     }));
   }

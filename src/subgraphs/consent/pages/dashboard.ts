@@ -19,7 +19,7 @@ export interface BankCard {
   bankName: string;
   status: string;
   createdAt: Date;
-  sessionExpiresAt: Date | null;
+  consentExpiresAt: Date | null;
   accounts: string[];
 }
 
@@ -65,7 +65,7 @@ function bankCard(b: BankCard, csrf: string): string {
 <dl class="terms">
 <dt>Status</dt><dd>${esc(b.status)}</dd>
 <dt>Linked on</dt><dd>${esc(when(b.createdAt))}</dd>
-<dt>Bank access ends</dt><dd>${esc(when(b.sessionExpiresAt, 'Not set by the bank'))}</dd>
+<dt>Bank access ends</dt><dd>${esc(when(b.consentExpiresAt, 'Not recorded'))}</dd>
 <dt>Accounts</dt><dd>${list(b.accounts, 'None')}</dd>
 </dl>
 ${
