@@ -163,6 +163,38 @@ for (const kind of storeKinds) {
     );
 
     it.skipIf(!available)(
+      'removing a correction deletes it and retrains the model without it; only on visible rows',
+      async () => {
+        await service.setTransactionCategory(who(), 't1', 'PERSONAL_CARE_GYM_AND_FITNESS');
+        await service.setTransactionCategory(who(), 't2', 'ENTERTAINMENT_GAMES');
+        const creditsOnly = who({ bounds: { ...all, directions: ['Credit'] } });
+        await expect(service.clearTransactionCategory(creditsOnly, 't2')).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        // Another client app of the same PSU may remove it: corrections are the PSU's.
+        expect(await service.clearTransactionCategory(who({ clientId: 'app-2' }), 't2')).toBe('t2');
+        expect(await service.corrections('psu_a', ['t1', 't2'])).toEqual([
+          { primary: 'PERSONAL_CARE', detailed: 'PERSONAL_CARE_GYM_AND_FITNESS' },
+          null,
+        ]);
+        const [teaching] = await service.teaching(['psu_a']);
+        expect(teaching!.models.Debit!.docs).toEqual({ PERSONAL_CARE_GYM_AND_FITNESS: 1 });
+        expect(teaching!.models.Debit!.tokens['ENTERTAINMENT_GAMES']).toBeUndefined();
+        // Nothing left to remove; a row outside the consent is NOT_FOUND either way.
+        await expect(service.clearTransactionCategory(who(), 't2')).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        await expect(service.clearTransactionCategory(who(), 't4')).rejects.toMatchObject({
+          code: 'NOT_FOUND',
+        });
+        await service.clearTransactionCategory(who(), 't1');
+        const [after] = await service.teaching(['psu_a']);
+        expect(after!.models.Debit!.docs).toEqual({});
+        expect(await service.corrections('psu_a', ['t1'])).toEqual([null]);
+      },
+    );
+
+    it.skipIf(!available)(
       'rules: one per merchant, replaced by a newer one; a client lists and deletes only its own',
       async () => {
         const m = 'mer_AAAAAAAAAAAAAAAA';

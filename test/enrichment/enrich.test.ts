@@ -152,6 +152,75 @@ describe('precedence', () => {
   });
 });
 
+describe('keywords and refunds', () => {
+  const standingOrder = (description: string, counterpartyName: string) => ({
+    creditDebit: 'Debit' as const,
+    description,
+    counterpartyName,
+    bankTransactionCode: 'PMNT-ICDT-STDO',
+    proprietaryBankTransactionCode: 'SO',
+  });
+
+  it.each([
+    ['TRANSFER TO SAVINGS', 'Savings account', 'TRANSFER_OUT_SAVINGS'],
+    ['UEBERTRAG SPARKONTO', 'Tagesgeldkonto', 'TRANSFER_OUT_SAVINGS'],
+    ['GREENWAY PROPERTIES RENT', 'Greenway Properties', 'RENT_AND_UTILITIES_RENT'],
+    ['MIETE HAUSVERWALTUNG SCHMIDT', 'Hausverwaltung Schmidt', 'RENT_AND_UTILITIES_RENT'],
+    ['LEEDS CITY COUNCIL CTAX DD', 'Leeds City Council', 'GOVERNMENT_AND_NON_PROFIT_TAX'],
+    ['AVIVA INSURANCE LTD DD', 'Aviva', 'GENERAL_SERVICES_INSURANCE'],
+  ])('a debit "%s" says what it is for', (description, party, detailed) => {
+    expect(enrichTransaction(standingOrder(description, party))).toMatchObject({
+      reason: 'DESCRIPTION_KEYWORD',
+      category: { detailed },
+    });
+  });
+
+  it('salary words name wages on a credit only; a plain transfer stays a transfer', () => {
+    const credit = { creditDebit: 'Credit' as const, bankTransactionCode: 'PMNT-RCDT-ESCT' };
+    expect(
+      enrichTransaction({ ...credit, description: 'LOHN/GEHALT MUELLER GMBH' }).category.detailed,
+    ).toBe('INCOME_WAGES');
+    expect(
+      enrichTransaction({ ...standingOrder('SALARY ADVANCE', 'Bob'), creditDebit: 'Debit' })
+        .category.detailed,
+    ).toBe('TRANSFER_OUT_ACCOUNT_TRANSFER');
+    expect(enrichTransaction({ ...credit, description: 'FROM BOB' }).category.detailed).toBe(
+      'TRANSFER_IN_ACCOUNT_TRANSFER',
+    );
+  });
+
+  it('a café the card scheme files as fast food is coffee, its refund too; not outside food', () => {
+    const cafe = {
+      ...card,
+      merchantName: 'Bean There Coffee',
+      description: 'SQ *BEAN THERE COFFEE',
+      merchantCategoryCode: '5814',
+    };
+    expect(enrichTransaction(cafe).category.detailed).toBe('FOOD_AND_DRINK_COFFEE');
+    const refund = {
+      ...cafe,
+      creditDebit: 'Credit' as const,
+      proprietaryBankTransactionCode: 'REF',
+    };
+    expect(enrichTransaction(refund).category.detailed).toBe('FOOD_AND_DRINK_COFFEE');
+    const bookshop = { ...cafe, merchantName: 'Coffee Table Books', merchantCategoryCode: '5942' };
+    expect(enrichTransaction(bookshop).category.primary).toBe('GENERAL_MERCHANDISE');
+  });
+
+  it('a refund of a known merchant keeps its category when the bank names no merchant', () => {
+    const refund = {
+      creditDebit: 'Credit' as const,
+      description: 'GUTSCHRIFT EDEKA CENTER 3660 KOELN',
+      bankTransactionCode: 'PMNT-CCRD-RIMB',
+    };
+    expect(enrichTransaction(refund)).toMatchObject({
+      reason: 'MERCHANT_DICTIONARY',
+      category: { detailed: 'FOOD_AND_DRINK_GROCERIES' },
+    });
+    expect(cleanMerchant('DM FIL.0496 H:12900')?.name).toBe('dm-drogerie markt');
+  });
+});
+
 describe('the naive Bayes model', () => {
   it('learns from examples, forgets them exactly, and stays quiet on unknown words', () => {
     const m = emptyModel();

@@ -29,8 +29,10 @@ describe('enrichment quality on the held-out labelled set', () => {
       `category accuracy: detailed ${(score.detailed * 100).toFixed(1)} %, primary ${(score.primary * 100).toFixed(1)} % of ${score.total}`,
       score.confusions,
     );
-    expect(score.detailed).toBeGreaterThanOrEqual(0.85);
-    expect(score.primary).toBeGreaterThanOrEqual(0.93);
+    // Measured 3 Dec 2026: 100.0 / 100.0 % (86.1 / 94.4 % before the keyword rules, the
+    // refund rule and the dictionary entries of docs/BENCHMARKS.md, "Enrichment").
+    expect(score.detailed).toBeGreaterThanOrEqual(0.98);
+    expect(score.primary).toBeGreaterThanOrEqual(0.98);
   });
 
   it('finds the labelled recurring streams, with their frequency and status', () => {

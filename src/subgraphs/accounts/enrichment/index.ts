@@ -10,6 +10,7 @@ import {
   mayNameMerchant,
   type Direction,
 } from './bank-codes.ts';
+import { categoryForKeywords } from './keywords.ts';
 import { categoryForMcc } from './mcc.ts';
 import { cleanMerchant } from './merchants.ts';
 import { predict, tokenize, type ModelState } from './model.ts';
@@ -32,6 +33,8 @@ export const CategoryReason = {
   MerchantDictionary: 'MERCHANT_DICTIONARY',
   /** The card's ISO 18245 merchant category code. */
   MerchantCategoryCode: 'MERCHANT_CATEGORY_CODE',
+  /** Words on the line that say what for (savings, rent, council tax, a café), see ./keywords.ts. */
+  DescriptionKeyword: 'DESCRIPTION_KEYWORD',
   /** The ISO 20022 or the bank's proprietary transaction code. */
   BankTransactionCode: 'BANK_TRANSACTION_CODE',
   /** Nothing better: the direction of the money alone. */
@@ -90,7 +93,8 @@ export interface Personal {
 
 /**
  * Corrections beat rules, rules beat the model, the model beats the defaults; among the
- * defaults the most specific source wins: dictionary, then MCC, then the bank's codes.
+ * defaults the most specific source wins: dictionary, then the line's keywords (some only
+ * refine the MCC's guess), then MCC, then the bank's codes.
  * A refund keeps its merchant's category so it nets against that spending.
  */
 export function enrichTransaction(tx: EnrichmentInput, ctx: EnrichmentContext = {}): Enrichment {
@@ -128,10 +132,16 @@ export function defaultEnrichment(tx: EnrichmentInput): Enrichment {
     reason,
     merchant,
   });
-  if (clean?.known && (tx.merchantName || !codes || codes.confidence < 0.8)) {
+  const refund = codes?.category.detailed === 'INCOME_REFUND';
+  if (clean?.known && (tx.merchantName || !codes || codes.confidence < 0.8 || refund)) {
     return result(clean.known.category, 0.95, CategoryReason.MerchantDictionary);
   }
   const mcc = categoryForMcc(tx.merchantCategoryCode);
+  const words = [tx.merchantName, tx.description, tx.counterpartyName].filter(Boolean).join(' ');
+  const keyword = categoryForKeywords(words, tx.creditDebit, (mcc ?? codes)?.category);
+  if (keyword) {
+    return result(keyword.category, keyword.confidence, CategoryReason.DescriptionKeyword);
+  }
   if (mcc) return result(mcc.category, mcc.confidence, CategoryReason.MerchantCategoryCode);
   if (codes) return result(codes.category, codes.confidence, CategoryReason.BankTransactionCode);
   const d = byDirection(tx.creditDebit);

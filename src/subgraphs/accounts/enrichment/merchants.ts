@@ -54,6 +54,8 @@ export function normaliseMerchant(raw: string): string {
     .replace(/\bWWW\./g, '')
     .replace(/\.(?:COM|CO\.UK|DE|NET|ORG|EU)\b/g, ' ');
   s = s.replace(prefixes, '');
+  // "FIL.0496": a branch word glued to its number keeps the word.
+  s = s.replace(/\.(?=\d)/g, ' ');
   // Dates (12/03, 12.03.2026, 12MAR), references and store numbers: anything with a digit.
   s = s.replace(/\b\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b/g, ' ');
   s = s.replace(/\b\d{1,2}(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)\d{0,4}\b/g, ' ');

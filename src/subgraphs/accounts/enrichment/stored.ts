@@ -12,7 +12,8 @@ import {
 } from './index.ts';
 import { categoryOf } from './taxonomy.ts';
 
-export const enrichmentVersion = 1;
+// 2: keyword rules, refunds of known merchants, more dictionary entries (3 Dec 2026).
+export const enrichmentVersion = 2;
 
 export interface StoredEnrichment {
   enrichmentVersion: number | null;

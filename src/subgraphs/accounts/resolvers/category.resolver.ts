@@ -86,6 +86,22 @@ export class CategoryResolver {
     return this.transactions.byId(id);
   }
 
+  @Mutation(() => Transaction, {
+    nullable: true,
+    description:
+      'Removes the PSU’s category for a transaction the consent shows and retrains the PSU’s model without it; the category falls back to rules, model and defaults. NOT_FOUND when none is set. Needs ReadTransactionsDetail',
+  })
+  async clearTransactionCategory(
+    @Arg('transactionId', () => ID) transactionId: string,
+    @Ctx() ctx: AccountsContext,
+  ): Promise<Transaction> {
+    const who = await this.corrector(ctx);
+    const id = await this.service.clearTransactionCategory(who, transactionId);
+    ctx.loaders.categoryCorrection.clear(id);
+    ctx.loaders.psuTeaching.clear(who.psuId);
+    return this.transactions.byId(id);
+  }
+
   @Mutation(() => CategoryRule, {
     nullable: true,
     description:

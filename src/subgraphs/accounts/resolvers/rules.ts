@@ -27,6 +27,7 @@ export const accountRules: IRules = {
     completeBankConnection: psuOnly,
     disconnectBank: psuOnly,
     setTransactionCategory: correct,
+    clearTransactionCategory: correct,
     createCategoryRule: correct,
     deleteCategoryRule: correct,
   },

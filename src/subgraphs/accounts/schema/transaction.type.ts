@@ -33,7 +33,7 @@ export class TransactionCategory {
 
   @Field(() => String, {
     description:
-      'Why: PSU_CORRECTION, PSU_RULE, MODEL (the PSU’s own corrections), MERCHANT_DICTIONARY, MERCHANT_CATEGORY_CODE, BANK_TRANSACTION_CODE or DEFAULT',
+      'Why: PSU_CORRECTION, PSU_RULE, MODEL (the PSU’s own corrections), MERCHANT_DICTIONARY, DESCRIPTION_KEYWORD, MERCHANT_CATEGORY_CODE, BANK_TRANSACTION_CODE or DEFAULT',
   })
   reason!: string;
 }

@@ -94,16 +94,7 @@ export class CategoryService {
     detailed: string,
   ): Promise<string> {
     const category = parseCategory(detailed);
-    if (who.bounds.empty) throw notFound('No such transaction');
-    const row = await this.db.transaction.findFirst({
-      where: {
-        id: transactionId,
-        accountId: { in: [...who.accountIds] },
-        removedAt: null,
-        ...boundsWhere(who.bounds),
-      },
-    });
-    if (!row) throw notFound('No such transaction');
+    const row = await this.visibleRow(who, transactionId);
     const direction = row.creditDebit as Direction;
     const tokens = modelTokens(inputOf(row));
     const now = this.clock.now();
@@ -121,22 +112,41 @@ export class CategoryService {
         create: { psuId: who.psuId, transactionId, ...fields, createdAt: now },
         update: fields,
       });
-      // Retrained from every correction rather than adjusted by one: two corrections at once
-      // (PostgreSQL, read committed) cannot leave an example out past the next correction.
-      const examples = await tx.categoryCorrection.findMany({
-        where: { psuId: who.psuId, creditDebit: direction },
-        select: { tokens: true, categoryDetailed: true },
-      });
-      const model = emptyModel();
-      for (const e of examples) train(model, JSON.parse(e.tokens) as string[], e.categoryDetailed);
-      const state = JSON.stringify(model);
-      await tx.categoryModel.upsert({
-        where: { psuId_creditDebit: { psuId: who.psuId, creditDebit: direction } },
-        create: { psuId: who.psuId, creditDebit: direction, state, updatedAt: now },
-        update: { state, updatedAt: now },
-      });
+      await retrain(tx, who.psuId, direction, now);
     });
     return row.id;
+  }
+
+  /**
+   * Removes the PSU's category for a visible transaction (set by any of their client apps,
+   * as corrections apply in every view) and retrains the model of its direction without it;
+   * the transaction falls back to rules, model and defaults. NOT_FOUND when there is none.
+   */
+  async clearTransactionCategory(who: Corrector, transactionId: string): Promise<string> {
+    const row = await this.visibleRow(who, transactionId);
+    await this.db.$transaction(async (tx) => {
+      const { count } = await tx.categoryCorrection.deleteMany({
+        where: { psuId: who.psuId, transactionId: row.id },
+      });
+      if (count === 0) throw notFound('No category set for this transaction');
+      await retrain(tx, who.psuId, row.creditDebit as Direction, this.clock.now());
+    });
+    return row.id;
+  }
+
+  /** A row the corrector's consent shows (account, window, direction), else NOT_FOUND. */
+  private async visibleRow(who: Corrector, transactionId: string) {
+    if (who.bounds.empty) throw notFound('No such transaction');
+    const row = await this.db.transaction.findFirst({
+      where: {
+        id: transactionId,
+        accountId: { in: [...who.accountIds] },
+        removedAt: null,
+        ...boundsWhere(who.bounds),
+      },
+    });
+    if (!row) throw notFound('No such transaction');
+    return row;
   }
 
   /** One rule per PSU and merchant: a new rule for the same merchant replaces the old. */
@@ -177,6 +187,28 @@ export class CategoryService {
     });
     return rows.map(toRule);
   }
+}
+
+type TxClient = Parameters<Parameters<AccountsDb['$transaction']>[0]>[0];
+
+/**
+ * The model of one direction, retrained from every correction rather than adjusted by one:
+ * two corrections at once (PostgreSQL, read committed) cannot leave an example out past the
+ * next correction, and a removed one leaves no trace.
+ */
+async function retrain(tx: TxClient, psuId: string, direction: Direction, now: Date) {
+  const examples = await tx.categoryCorrection.findMany({
+    where: { psuId, creditDebit: direction },
+    select: { tokens: true, categoryDetailed: true },
+  });
+  const model = emptyModel();
+  for (const e of examples) train(model, JSON.parse(e.tokens) as string[], e.categoryDetailed);
+  const state = JSON.stringify(model);
+  await tx.categoryModel.upsert({
+    where: { psuId_creditDebit: { psuId, creditDebit: direction } },
+    create: { psuId, creditDebit: direction, state, updatedAt: now },
+    update: { state, updatedAt: now },
+  });
 }
 
 function parseCategory(detailed: string): Category {
