@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../../shared/clock.ts';
+import { every, type Ticking } from '../../../shared/every.ts';
 import type { Logger } from '../../../shared/log/index.ts';
 import type { AccountsDb } from '../db/client.ts';
 import type { BankDataService } from './bank-data.service.ts';
@@ -98,20 +99,11 @@ export class BackgroundSync {
    * Ticks every `intervalMs` until stopped; a tick still running when the next is due is
    * not doubled. Five minutes is fine-grained enough for slots hours apart.
    */
-  start(intervalMs = 300_000): { stop(): Promise<void> } {
-    let running: Promise<void> | undefined;
-    const timer = setInterval(() => {
-      running ??= this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => this.o.log?.error('background sync tick failed', { error }))
-        .finally(() => (running = undefined));
-    }, intervalMs);
-    timer.unref();
-    return {
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
-    };
+  start(intervalMs = 300_000): Ticking {
+    return every(
+      intervalMs,
+      () => this.tick(),
+      (error: unknown) => this.o.log?.error('background sync tick failed', { error }),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock.ts';
 import { connectionExpiryKey, outboxEvents } from '../../../shared/events/subjects.ts';
+import { every, type Ticking } from '../../../shared/every.ts';
 import type { Logger } from '../../../shared/log/index.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { ConnectionStatus } from './connection.service.ts';
@@ -92,23 +93,11 @@ export class ConnectionExpiryNotices {
   }
 
   /** Ticks every `intervalMs` (default hourly) until stopped; never two ticks at once. */
-  start(intervalMs = 3_600_000): { stop(): Promise<void> } {
-    let running: Promise<void> | undefined;
-    const run = () => {
-      running ??= this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.o.log?.error('bank consent expiry notices failed', { error }),
-        )
-        .finally(() => (running = undefined));
-    };
-    const timer = setInterval(run, intervalMs);
-    timer.unref();
-    return {
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
-    };
+  start(intervalMs = 3_600_000): Ticking {
+    return every(
+      intervalMs,
+      () => this.tick(),
+      (error: unknown) => this.o.log?.error('bank consent expiry notices failed', { error }),
+    );
   }
 }

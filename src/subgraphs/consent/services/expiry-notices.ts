@@ -1,4 +1,5 @@
 import type { Clock } from '../../../shared/clock.ts';
+import { every, type Ticking } from '../../../shared/every.ts';
 import type { Logger } from '../../../shared/log/index.ts';
 
 /**
@@ -52,21 +53,11 @@ export class ExpiryNotices {
   }
 
   /** Ticks every `intervalMs` (default hourly) until stopped; never two ticks at once. */
-  start(intervalMs = 3_600_000): { stop(): Promise<void> } {
-    let running: Promise<void> | undefined;
-    const run = () => {
-      running ??= this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => this.o.log?.error('consent expiry notices failed', { error }))
-        .finally(() => (running = undefined));
-    };
-    const timer = setInterval(run, intervalMs);
-    timer.unref();
-    return {
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
-    };
+  start(intervalMs = 3_600_000): Ticking {
+    return every(
+      intervalMs,
+      () => this.tick(),
+      (error: unknown) => this.o.log?.error('consent expiry notices failed', { error }),
+    );
   }
 }
