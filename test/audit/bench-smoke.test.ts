@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fmt } from '../../bench/support/load.ts';
+import { tableRows } from '../support/bench-output.ts';
 
 // `npm run bench:audit -- --smoke`: about a second per variant, so the benchmark keeps working
 // as the graph and the audit store change. Speed is never asserted here; docs/BENCHMARKS.md
@@ -37,20 +38,6 @@ interface Written {
   }[];
 }
 
-/** The rows of the printed markdown table, as cells, without header and rule lines. */
-function tableRows(out: string): Map<string, string[]> {
-  const lines = out.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('| variant'));
-  const rows = new Map<string, string[]>();
-  for (let j = start + 2; start >= 0 && j < lines.length && lines[j]!.startsWith('|'); j++) {
-    const cells = lines[j]!.split('|')
-      .slice(1, -1)
-      .map((c) => c.trim());
-    rows.set(cells[0]!, cells.slice(1));
-  }
-  return rows;
-}
-
 const number = /^-?\d+(\.\d+)?$/;
 
 describe('audit overhead benchmark (smoke run)', () => {
@@ -61,7 +48,7 @@ describe('audit overhead benchmark (smoke run)', () => {
       ['--import', 'tsx', 'bench/audit-overhead.ts', '--smoke', '--json', json],
       { cwd: process.cwd(), timeout: 150_000, maxBuffer: 4 * 1024 * 1024 },
     );
-    const rows = tableRows(out);
+    const rows = new Map(tableRows(out, 'variant').map(([mode, ...cells]) => [mode!, cells]));
     for (const mode of ['audit off', 'audit on', 'audit off (control)'])
       expect(rows.has(mode), mode).toBe(true);
     for (const [mode, cells] of rows) {

@@ -1,27 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { tableRows } from '../support/bench-output.ts';
 
 // `npm run bench:enrichment -- --smoke` as npm starts it (a few seconds): it must still run
 // against the current enrichment and graph and print both tables with numbers, no failed
 // dashboard variant. Speed is never asserted; docs/BENCHMARKS.md holds a real run's figures.
 const run = promisify(execFile);
 const number = /^×?-?\d+(\.\d+)?$/;
-
-/** The cells of the markdown table whose header starts with `header`, rule line skipped. */
-function tableRows(out: string, header: string): string[][] {
-  const lines = out.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${header}`));
-  if (start < 0) return [];
-  const rows: string[][] = [];
-  for (let j = start + 2; j < lines.length && lines[j]!.startsWith('|'); j++)
-    rows.push(
-      lines[j]!.split('|')
-        .slice(1, -1)
-        .map((c) => c.trim()),
-    );
-  return rows;
-}
 
 it('npm run bench:enrichment -- --smoke: CPU per stage and the dashboard variants, with numbers', async () => {
   const { stdout, stderr } = await run(

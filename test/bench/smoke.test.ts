@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../../bench/compare.ts';
 import { fmt } from '../../bench/support/load.ts';
+import { tableRows } from '../support/bench-output.ts';
 
 // Each benchmark entry point, as `npm run bench*` starts it, for a second per variant: it must
 // still run against the current graph and print its tables. Speed is never asserted here;
@@ -50,22 +51,6 @@ async function smoke(args: string[]): Promise<string> {
     maxBuffer: 4 * 1024 * 1024,
   });
   return stdout;
-}
-
-/** The rows of every markdown table printed, as cells, without header and rule lines. */
-function tableRows(out: string, header: string): string[][] {
-  const lines = out.split('\n');
-  const rows: string[][] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i]!.startsWith(`| ${header}`)) continue;
-    for (let j = i + 2; j < lines.length && lines[j]!.startsWith('|'); j++)
-      rows.push(
-        lines[j]!.split('|')
-          .slice(1, -1)
-          .map((c) => c.trim()),
-      );
-  }
-  return rows;
 }
 
 const number = /^×?-?\d+(\.\d+)?$/;
