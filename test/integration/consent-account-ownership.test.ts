@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/shared/auth/principal.ts';
 import { systemClock } from '../../src/shared/clock.ts';
-import { AppError } from '../../src/shared/errors/index.ts';
 import { AccountsClient } from '../../src/shared/internal-api/accounts.ts';
 import {
   migrateConsentDb,
@@ -14,6 +13,7 @@ import {
 import { seedConsentDb } from '../../src/subgraphs/consent/db/seed.ts';
 import { ConsentService } from '../../src/subgraphs/consent/services/consent.service.ts';
 import { startAccountsDirectory, type AccountsDirectory } from '../payments/accounts-directory.ts';
+import { refusal } from '../support/refusal.ts';
 
 const client: Principal = {
   kind: 'client',
@@ -34,15 +34,6 @@ const alice: Principal = {
   issuer: 'i',
   expiresAt: 0,
 };
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('a consent selects only the PSU’s own accounts (review 15.5)', () => {
   let directory: AccountsDirectory;

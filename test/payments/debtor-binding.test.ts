@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BankDefinition } from '../../src/shared/banks.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { loadConfig } from '../../src/shared/config/index.ts';
-import { AppError } from '../../src/shared/errors/index.ts';
 import { AccountsClient } from '../../src/shared/internal-api/accounts.ts';
 import {
   migratePaymentsDb,
@@ -18,6 +17,7 @@ import type { PaymentOrderInput } from '../../src/subgraphs/payments/services/in
 import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
 import { FakePisConnector } from './fake-bank.ts';
 import { iban } from './support.ts';
+import { refusal } from '../support/refusal.ts';
 
 const bank = (id: string, standard: BankDefinition['standard']): BankDefinition => ({
   id,
@@ -60,15 +60,6 @@ const gbp = (overrides: Partial<PaymentOrderInput> = {}): PaymentOrderInput => (
   reference: 'Cakes',
   ...overrides,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('a debtor account is bound to the consent, however it is named (review 15.2)', () => {
   let directory: AccountsDirectory;

@@ -14,6 +14,7 @@ import type { Caller } from '../../src/subgraphs/payments/services/caller.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
 import { FakePisConnector } from './fake-bank.ts';
+import { refusal } from '../support/refusal.ts';
 
 const bank: BankDefinition = {
   id: 'fake-bank',
@@ -64,15 +65,6 @@ const reviewer = (clientId = 'payments-review'): Principal => ({
   issuer: 'test',
   expiresAt: 0,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 for (const kind of storeKinds) {
   describe(`held payment review on ${kind.provider}`, async () => {

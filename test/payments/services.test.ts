@@ -17,6 +17,7 @@ import type { PaymentOrderInput } from '../../src/subgraphs/payments/services/in
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
 import { FakePisConnector } from './fake-bank.ts';
+import { refusal } from '../support/refusal.ts';
 
 /** A clock the test moves by hand. */
 class ManualClock implements Clock {
@@ -81,15 +82,6 @@ const order = (overrides: Partial<PaymentOrderInput> = {}): PaymentOrderInput =>
   reference: 'Cakes',
   ...overrides,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 for (const kind of storeKinds) {
   describe(`payments services on ${kind.provider}`, async () => {
