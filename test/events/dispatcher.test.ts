@@ -20,18 +20,11 @@ import { newEvent } from '../../src/shared/events/outbox.ts';
 import { SecretBox } from '../../src/shared/crypto/secret-box.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { eventually, startReceiver, type Receiver } from './support/receiver.ts';
+import { demoClient, quickDispatch } from './support/fixtures.ts';
 
 const secrets = new WebhookSecrets(new SecretBox(randomBytes(32)));
 
-const client = {
-  kind: 'client' as const,
-  subject: 'demo-pfm',
-  clientId: 'demo-pfm',
-  scopes: ['consents:manage'],
-  tokenId: 't',
-  issuer: 'test',
-  expiresAt: 0,
-};
+const client = demoClient;
 
 for (const kind of storeKinds) {
   describe(`webhook dispatcher on ${kind.provider}`, async () => {
@@ -52,12 +45,7 @@ for (const kind of storeKinds) {
         db,
         clock: systemClock,
         secrets,
-        pollIntervalMs: 20,
-        timeoutMs: 2_000,
-        retryBaseMs: 20,
-        retryMaxDelayMs: 80,
-        retryWindowMs: 60_000,
-        sandboxMode: true,
+        ...quickDispatch,
         leaseMs: 1_000,
         ...o,
       });

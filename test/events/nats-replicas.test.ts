@@ -28,18 +28,11 @@ import { createTestDatabase } from '../support/postgres.ts';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes.ts';
 import { natsUrl, requireNats, requirePostgres } from '../support/services.ts';
 import { eventually, startReceiver, type Receiver } from './support/receiver.ts';
+import { demoClient } from './support/fixtures.ts';
 
 const available = (await requireNats()) && (await requirePostgres());
 const prefix = `lgtest-rep-${randomUUID().slice(0, 8)}`;
-const client = {
-  kind: 'client' as const,
-  subject: 'demo-pfm',
-  clientId: 'demo-pfm',
-  scopes: ['consents:manage'],
-  tokenId: 't',
-  issuer: 'test',
-  expiresAt: 0,
-};
+const client = demoClient;
 
 describe.skipIf(!available)('consent replicas sharing events over NATS', () => {
   const key = randomBytes(32).toString('base64');

@@ -21,16 +21,9 @@ import { WebhookEndpointService } from '../../src/subgraphs/consent/services/eve
 import { WebhookSecrets } from '../../src/subgraphs/consent/services/events/webhook-secrets.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
+import { demoClient, quickDispatch } from './support/fixtures.ts';
 
-const client = {
-  kind: 'client' as const,
-  subject: 'demo-pfm',
-  clientId: 'demo-pfm',
-  scopes: ['consents:manage'],
-  tokenId: 't',
-  issuer: 'test',
-  expiresAt: 0,
-};
+const client = demoClient;
 
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
@@ -97,12 +90,7 @@ for (const kind of storeKinds) {
         db,
         clock: systemClock,
         secrets,
-        pollIntervalMs: 20,
-        timeoutMs: 2_000,
-        retryBaseMs: 20,
-        retryMaxDelayMs: 80,
-        retryWindowMs: 60_000,
-        sandboxMode: true,
+        ...quickDispatch,
       });
       try {
         await d.pass();
