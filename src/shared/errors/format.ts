@@ -30,15 +30,6 @@ export function formatError(
     };
   }
   const code = String(formatted.extensions?.code ?? '');
-  if (code === 'INVALID_GRAPHQL') {
-    // A planner's word for a request it cannot plan, e.g. an operationName the
-    // document does not define: the client's mistake, so say what it was.
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      extensions: { code: ErrorCode.BAD_USER_INPUT },
-    };
-  }
   if (!isMasked(error, code)) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
@@ -59,5 +50,5 @@ export function formatError(
 export function isMasked(error: unknown, code: unknown): boolean {
   if (unwrapResolverError(error) instanceof AppError) return false;
   const c = String(code ?? '');
-  return c !== 'INVALID_GRAPHQL' && !ourCodes.has(c) && !clientCodes.has(c);
+  return !ourCodes.has(c) && !clientCodes.has(c);
 }
