@@ -68,7 +68,7 @@ const pct = (share: number) => `${fmt(share * 100)} %`;
 /** Always a row of the area table; any other area only from this share of busy time. */
 const namedAreas = [
   'graphql-js',
-  '@apollo/gateway',
+  '@apollo/composition',
   '@apollo/server',
   '@apollo/subgraph',
   'type-graphql',

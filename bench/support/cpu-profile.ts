@@ -31,9 +31,10 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Packages grouped into the areas the issue asks about; any other package is its own area. */
 const packageAreas: [RegExp, string][] = [
   [/^graphql$/, 'graphql-js'],
+  // Supergraph composition at start; the gateway's planner is Hive's (its own area).
   [
-    /^@apollo\/(gateway|query-planner|query-graphs|federation-internals|composition)$/,
-    '@apollo/gateway',
+    /^@apollo\/(composition|query-planner|query-graphs|federation-internals)$/,
+    '@apollo/composition',
   ],
   [/^@apollo\/subgraph$/, '@apollo/subgraph'],
   [/^@apollo\//, '@apollo/server'],

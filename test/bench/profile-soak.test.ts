@@ -98,8 +98,8 @@ describe('CPU profile summary', () => {
   });
 
   it('names areas by package and by our rooms', () => {
-    expect(areaOf('file:///r/node_modules/@apollo/query-planner/dist/x.js')).toBe(
-      '@apollo/gateway',
+    expect(areaOf('file:///r/node_modules/@apollo/composition/dist/x.js')).toBe(
+      '@apollo/composition',
     );
     expect(areaOf('file:///r/node_modules/graphql-middleware/dist/x.js')).toBe(
       'graphql-shield/graphql-middleware',
