@@ -7,6 +7,7 @@ import { bearerToken, verifyAccessToken, type Issuer } from '../shared/auth/veri
 import { unauthenticated, upstreamUnavailable } from '../shared/errors/index.ts';
 import type { Logger } from '../shared/log/index.ts';
 import type { GrantCache } from './grant-cache.ts';
+import type { VerifiedTokens } from './verified-tokens.ts';
 
 export interface AuthenticatorOptions {
   issuers: Issuer[];
@@ -16,6 +17,8 @@ export interface AuthenticatorOptions {
   internalSecret: string;
   /** Remembers grants between requests; only with cross-replica invalidation (Redis). */
   grantCache?: GrantCache;
+  /** Remembers access tokens whose signature was checked (verified-tokens.ts). */
+  verifiedTokens?: VerifiedTokens;
 }
 
 /**
@@ -51,7 +54,8 @@ export function createAuthenticator(o: AuthenticatorOptions) {
     const token = bearerToken(authorization);
     if (!token)
       throw unauthenticated('A bearer access token is required in the Authorization header');
-    const principal = await verifyAccessToken(token, { issuers: o.issuers, audience: o.audience });
+    const verify = () => verifyAccessToken(token, { issuers: o.issuers, audience: o.audience });
+    const principal = await (o.verifiedTokens ? o.verifiedTokens.get(token, verify) : verify());
     // Only a token acting for a PSU can say the PSU is present.
     const psuIpAddress = principal.psuId ? psuIp(customerIp) : undefined;
     if (!principal.consentId)

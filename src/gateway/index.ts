@@ -82,6 +82,7 @@ export async function createGateway(o: GatewayOptions) {
     consentGrantUrl: `${o.consentServiceUrl}/internal/consent-grant`,
     internalSecret: o.internalSecret,
     grantCache: shared.grantCache,
+    verifiedTokens: shared.verifiedTokens,
   });
   const { takeToken } = shared;
   const capacity = createConcurrencyCap(s.maxConcurrentRequests, inFlight);

@@ -5,6 +5,7 @@ import { closeRedis, defaultSignalPrefix, redisConnection } from '../shared/sign
 import { reloadIssuerKeys } from './authenticate.ts';
 import { createGrantCache, type GrantCache } from './grant-cache.ts';
 import { createRateLimiter, type RateLimiter } from './limits/index.ts';
+import { createVerifiedTokens, type VerifiedTokens } from './verified-tokens.ts';
 
 export interface SharedStateOptions {
   /** Unset: limits per process and no grant cache, exactly as a single gateway needs. */
@@ -20,12 +21,19 @@ export interface SharedStateOptions {
 export function connectSharedState(o: SharedStateOptions): {
   takeToken: RateLimiter;
   grantCache?: GrantCache;
+  verifiedTokens: VerifiedTokens;
   /** Shared now: limits counted in Redis and the grant cache's signals live. */
   readonly live: boolean;
   close(): Promise<void>;
 } {
+  const verifiedTokens = createVerifiedTokens();
   if (!o.redisUrl) {
-    return { takeToken: createRateLimiter(o.rateLimit), live: false, close: async () => {} };
+    return {
+      takeToken: createRateLimiter(o.rateLimit),
+      verifiedTokens,
+      live: false,
+      close: async () => {},
+    };
   }
   const prefix = o.prefix ?? defaultSignalPrefix;
   // Limits fail fast to the per-replica fallback rather than queue behind a dead connection.
@@ -38,7 +46,10 @@ export function connectSharedState(o: SharedStateOptions): {
     redisUrl: o.redisUrl,
     prefix,
     log: o.log,
-    onKeysRotated: () => reloadIssuerKeys(o.issuers, o.log),
+    onKeysRotated: () => {
+      verifiedTokens.clear();
+      reloadIssuerKeys(o.issuers, o.log);
+    },
   });
   return {
     takeToken: createRateLimiter({
@@ -48,6 +59,7 @@ export function connectSharedState(o: SharedStateOptions): {
       log: o.log,
     }),
     grantCache,
+    verifiedTokens,
     get live() {
       return redis.status === 'ready' && grantCache.live;
     },

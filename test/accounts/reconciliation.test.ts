@@ -176,6 +176,26 @@ for (const kind of storeKinds) {
         await sync();
         expect(await quarantined()).toEqual([second]);
         expect(await s.services.reconciliation.release('acc_nope', 'ops')).toBeUndefined();
+
+        // Within the freshness window a read tells each account's quarantine as the store
+        // has it (the warning then asks nothing more); past it, "unknown" (the bank is called).
+        const seen = new Map<string, boolean | undefined>();
+        const observe = (id: string, q: boolean | undefined) => seen.set(id, q);
+        await s.services.bankData.refresh('balances', ids, {}, observe);
+        expect(seen).toEqual(
+          new Map([
+            [first, false],
+            [second, true],
+          ]),
+        );
+        s.clock.advance(10 * 60_000);
+        await s.services.bankData.refresh('balances', ids, {}, observe);
+        expect(seen).toEqual(
+          new Map([
+            [first, undefined],
+            [second, undefined],
+          ]),
+        );
       },
     );
 

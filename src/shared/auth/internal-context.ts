@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { signHs256, verifyHs256 } from './hs256.ts';
 import type { ConsentGrant, Principal } from './principal.ts';
 
 /**
@@ -26,20 +26,20 @@ export interface InternalContext {
   operationName?: string;
 }
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+const contextType = 'ledgergraph-context+jwt';
+const serviceType = 'ledgergraph-service+jwt';
 
+// Async for the callers' sake (they were written for jose): signing is synchronous now.
 export async function signInternalContext(
   context: InternalContext,
   audience: string,
   secret: string,
 ): Promise<string> {
-  return new SignJWT({ ctx: context })
-    .setProtectedHeader({ alg: 'HS256', typ: 'ledgergraph-context+jwt' })
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${lifetimeSeconds}s`)
-    .sign(keyOf(secret));
+  return signHs256(
+    { ctx: context },
+    { typ: contextType, issuer, audience, lifetimeSeconds },
+    secret,
+  );
 }
 
 /** Returns undefined for a missing, forged, expired or misaddressed context. */
@@ -49,18 +49,12 @@ export async function verifyInternalContext(
   secret: string,
 ): Promise<InternalContext | undefined> {
   if (!token) return undefined;
-  try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
-      algorithms: ['HS256'],
-      issuer,
-      audience,
-      typ: 'ledgergraph-context+jwt',
-      clockTolerance: 5,
-    });
-    return payload.ctx as InternalContext;
-  } catch {
-    return undefined;
-  }
+  const claims = verifyHs256(
+    token,
+    { typ: contextType, issuer, audience, clockTolerance: 5 },
+    secret,
+  );
+  return claims?.ctx as InternalContext | undefined;
 }
 
 /**
@@ -68,13 +62,7 @@ export async function verifyInternalContext(
  * proves the caller holds the internal secret, for one audience, for a few seconds.
  */
 export async function signServiceCall(audience: string, secret: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256', typ: 'ledgergraph-service+jwt' })
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime('30s')
-    .sign(keyOf(secret));
+  return signHs256({}, { typ: serviceType, issuer, audience, lifetimeSeconds: 30 }, secret);
 }
 
 export async function verifyServiceCall(
@@ -83,15 +71,5 @@ export async function verifyServiceCall(
   secret: string,
 ): Promise<boolean> {
   if (!token) return false;
-  try {
-    await jwtVerify(token, keyOf(secret), {
-      algorithms: ['HS256'],
-      issuer,
-      audience,
-      typ: 'ledgergraph-service+jwt',
-    });
-    return true;
-  } catch {
-    return false;
-  }
+  return verifyHs256(token, { typ: serviceType, issuer, audience }, secret) !== undefined;
 }

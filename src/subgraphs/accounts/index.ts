@@ -25,6 +25,7 @@ import { TransactionResolver } from './resolvers/transaction.resolver.ts';
 import { CategoryResolver } from './resolvers/category.resolver.ts';
 import { AccountService } from './services/account.service.ts';
 import { BankDataService } from './services/bank-data.service.ts';
+import { DataRead } from './services/data-read.ts';
 import { CategoryService } from './services/category.service.ts';
 import { BankLink } from './services/bank-link.ts';
 import { ReturnUrlRule } from './services/return-url.ts';
@@ -132,7 +133,7 @@ export async function createAccountsSubgraph(o: AccountsSubgraphOptions) {
       // The PSU counts as present when the gateway vouches for their IP address
       // (x-fapi-customer-ip-address); otherwise a read is unattended and PSD2-limited.
       const presence = base.psuIpAddress ? { psuIpAddress: base.psuIpAddress } : {};
-      const dataRead = new Set<string>();
+      const dataRead = new DataRead();
       return {
         ...base,
         presence,

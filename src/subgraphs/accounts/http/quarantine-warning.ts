@@ -17,8 +17,8 @@ export function quarantineWarning(
       return {
         async willSendResponse({ contextValue, response }) {
           const read = contextValue.dataRead;
-          if (!read || read.size === 0) return;
-          const accountIds = await reconciliation.quarantined([...read]);
+          if (!read || read.ids.size === 0) return;
+          const accountIds = await read.quarantined((ids) => reconciliation.quarantined(ids));
           if (accountIds.length === 0) return;
           const warning: Warning = {
             code: WarningCode.DATA_QUARANTINED,

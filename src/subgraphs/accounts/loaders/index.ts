@@ -6,6 +6,7 @@ import type { TransactionBounds } from '../services/access.ts';
 import type { AccountService } from '../services/account.service.ts';
 import type { BankDataService, Presence } from '../services/bank-data.service.ts';
 import type { CategoryService, PsuTeaching } from '../services/category.service.ts';
+import { DataRead } from '../services/data-read.ts';
 import type { Category } from '../enrichment/index.ts';
 import type {
   PageArgs,
@@ -37,7 +38,7 @@ export function createAccountLoaders(
   s: LoaderServices,
   base: SubgraphContext,
   presence: Presence,
-  dataRead: Set<string> = new Set(),
+  dataRead: DataRead = new DataRead(),
 ) {
   const principal = () => {
     if (!base.principal) throw unauthenticated();
@@ -53,14 +54,18 @@ export function createAccountLoaders(
     /** Balances, refreshed from the bank where stale; a failed bank's accounts get its error. */
     balances: new DataLoader<string, Balance[]>(async (ids) => {
       for (const id of ids) dataRead.add(id);
-      const failed = await s.bankData.refresh('balances', ids, presence);
+      const failed = await s.bankData.refresh('balances', ids, presence, (id, q) =>
+        dataRead.observed(id, q),
+      );
       const stored = await s.accounts.storedBalances(ids);
       return ids.map((id, i) => failed.get(id) ?? stored[i] ?? []);
     }, wholeRequest),
     /** Brings the sync store up to date; resolves to when the account was last synced. */
     transactionsSynced: new DataLoader<string, Date | null>(async (ids) => {
       for (const id of ids) dataRead.add(id);
-      const failed = await s.bankData.refresh('transactions', ids, presence);
+      const failed = await s.bankData.refresh('transactions', ids, presence, (id, q) =>
+        dataRead.observed(id, q),
+      );
       const synced = await s.accounts.transactionsSyncedAt(ids);
       return ids.map((id, i) => failed.get(id) ?? synced[i] ?? null);
     }, wholeRequest),

@@ -75,6 +75,8 @@ export class BankDataService {
     kind: ResourceKind,
     accountIds: readonly string[],
     presence: Presence = {},
+    /** Told each account's quarantine as read here, or undefined when its bank is called. */
+    observed?: (accountId: string, quarantined: boolean | undefined) => void,
   ): Promise<Map<string, Error>> {
     const now = this.o.clock.now();
     const rows = await this.o.db.account.findMany({
@@ -86,14 +88,16 @@ export class BankDataService {
         bankAccountRef: true,
         balancesFetchedAt: true,
         transactionsSyncedAt: true,
+        quarantinedAt: true,
       },
     });
-    const stale: Target[] = rows
-      .map((r) => ({
-        ...r,
-        fetchedAt: kind === 'balances' ? r.balancesFetchedAt : r.transactionsSyncedAt,
-      }))
-      .filter((t) => !t.fetchedAt || now.getTime() - t.fetchedAt.getTime() >= this.freshMs());
+    const stale: Target[] = [];
+    for (const r of rows) {
+      const fetchedAt = kind === 'balances' ? r.balancesFetchedAt : r.transactionsSyncedAt;
+      const isStale = !fetchedAt || now.getTime() - fetchedAt.getTime() >= this.freshMs();
+      observed?.(r.id, isStale ? undefined : r.quarantinedAt !== null);
+      if (isStale) stale.push({ ...r, fetchedAt });
+    }
     const errors = new Map<string, Error>();
     const groups = new Map<string, Target[]>();
     for (const t of stale) groups.set(t.connectionId, [...(groups.get(t.connectionId) ?? []), t]);
