@@ -174,12 +174,12 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
 
   const authorisedConsent = async (expiresAt?: Date) => {
     const c = await consents.request(demoPfm, { permissions: ['ReadAccountsBasic'], expiresAt });
-    const before = received();
+    const before = await received();
     const listening = caches.filter((cache) => cache.live).length;
     await consents.authorise(alice, c.id, ['acc_1']);
     // The authorisation's own signal must have landed first: a lookup it overlaps is
     // (rightly) not kept, which would make the counts below depend on timing.
-    await until(() => received() - before >= listening);
+    await until(async () => (await received()) - before >= listening);
     return { id: c.id, token: await issueToken(c.id) };
   };
   const received = () =>
@@ -221,10 +221,10 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
       const { id, token } = await authorisedConsent();
       expect(await a.outcome(token)).toBe('granted');
       expect(await b.outcome(token)).toBe('granted');
-      const before = received();
+      const before = await received();
       await consents.revoke(alice, id);
       // Both subscriptions have the signal (the 60 s TTL cannot be what empties them).
-      await until(() => received() >= before + 2);
+      await until(async () => (await received()) >= before + 2);
       expect(
         await grantCalls(async () => expect(await b.outcome(token)).toBe('UNAUTHENTICATED')),
       ).toBe(1);
@@ -280,9 +280,9 @@ describe('consent grant cache across gateway replicas (Redis)', async () => {
       const first = a.outcome(token);
       await wasComputed; // the consent service answered "Authorised"; the answer is held
       hold = undefined;
-      const before = received();
+      const before = await received();
       await consents.revoke(alice, id);
-      await until(() => received() >= before + 1);
+      await until(async () => (await received()) >= before + 1);
       release();
       // That request began before the revocation and may pass; the next one may not.
       expect(await first).toBe('granted');

@@ -53,8 +53,8 @@ describe('structured logger', () => {
   });
 });
 
-describe('Prometheus registry', () => {
-  it('renders counters with escaped labels, and cumulative histogram buckets', () => {
+describe('Prometheus registry (prom-client behind our facade)', () => {
+  it('renders counters with escaped labels, cumulative histogram buckets and a gauge', async () => {
     const r = new Registry();
     const c = r.counter('x_total', 'Xs', ['kind']);
     c.inc({ kind: 'a"b\\c\nd' });
@@ -63,21 +63,32 @@ describe('Prometheus registry', () => {
     h.observe({ route: '/g' }, 0.05);
     h.observe({ route: '/g' }, 0.5);
     h.observe({ route: '/g' }, 5);
-    expect(r.render()).toBe(
+    const g = r.gauge('z_now', 'Zs');
+    g.inc(3);
+    g.dec();
+    expect(await r.render()).toBe(
       [
         '# HELP x_total Xs',
         '# TYPE x_total counter',
         'x_total{kind="a\\"b\\\\c\\nd"} 3',
+        '',
         '# HELP y_seconds Ys',
         '# TYPE y_seconds histogram',
-        'y_seconds_bucket{route="/g",le="0.1"} 1',
-        'y_seconds_bucket{route="/g",le="1"} 2',
-        'y_seconds_bucket{route="/g",le="+Inf"} 3',
+        'y_seconds_bucket{le="0.1",route="/g"} 1',
+        'y_seconds_bucket{le="1",route="/g"} 2',
+        'y_seconds_bucket{le="+Inf",route="/g"} 3',
         'y_seconds_sum{route="/g"} 5.55',
         'y_seconds_count{route="/g"} 3',
         '',
+        '# HELP z_now Zs',
+        '# TYPE z_now gauge',
+        'z_now 2',
+        '',
       ].join('\n'),
     );
+    expect(await c.get({ kind: 'a"b\\c\nd' })).toBe(3);
+    expect(await c.get({ kind: 'other' })).toBe(0);
+    expect(await g.get()).toBe(2);
   });
 
   it('returns the same metric when a name is registered twice', () => {

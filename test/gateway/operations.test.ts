@@ -183,7 +183,8 @@ describe('gateway operations and interoperability headers', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
-      for (const line of text.trim().split('\n')) {
+      // Empty lines separate the families (the format ignores them).
+      for (const line of text.trim().split('\n').filter(Boolean)) {
         expect(line).toMatch(
           /^(# (HELP|TYPE) \w+ .+|[a-zA-Z_:][\w:]*(\{(\w+="[^"]*",?)*\})? -?[\d.e+-]+)$/,
         );
@@ -192,7 +193,7 @@ describe('gateway operations and interoperability headers', () => {
         /^ledgergraph_http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+$/m,
       );
       expect(text).toMatch(
-        /^ledgergraph_http_request_duration_seconds_bucket\{route="\/graphql",le="\+Inf"\} \d+$/m,
+        /^ledgergraph_http_request_duration_seconds_bucket\{le="\+Inf",route="\/graphql"\} \d+$/m,
       );
       expect(text).toMatch(/^ledgergraph_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]/m);
       expect(text).toMatch(

@@ -95,14 +95,14 @@ describe('rate limits shared by gateway replicas (Redis)', async () => {
         registry.counter('ledgergraph_rate_limit_fallback_total', '', ['limiter']).get({
           limiter: 'client',
         });
-      const before = fallbacks();
+      const before = await fallbacks();
       lines.length = 0;
 
       proxy.cut();
       await until(() => !a.live);
       for (let i = 0; i < 3; i++) expect(await code(a.takeToken('client-1'))).toBe('ok');
       expect(await code(a.takeToken('client-1'))).toBe('RATE_LIMITED');
-      expect(fallbacks() - before).toBe(4);
+      expect((await fallbacks()) - before).toBe(4);
       // b kept Redis: a's requests meanwhile were not counted there.
       expect(await code(b.takeToken('client-1'))).toBe('ok');
       expect(lines.filter((l) => l.includes('rate limits per replica'))).toHaveLength(1);

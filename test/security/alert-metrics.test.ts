@@ -16,18 +16,19 @@ describe('payment volume metrics', () => {
   }, 120_000);
   afterAll(() => t?.stop());
 
-  const total = (counter: typeof paymentsInitiated | typeof paymentAmounts) =>
-    Object.values(PaymentStatus).reduce(
-      (sum, status) => sum + counter.get({ currency: 'GBP', status }),
-      0,
+  const total = async (counter: typeof paymentsInitiated | typeof paymentAmounts) => {
+    const values = await Promise.all(
+      Object.values(PaymentStatus).map((status) => counter.get({ currency: 'GBP', status })),
     );
+    return values.reduce((sum, v) => sum + v, 0);
+  };
 
   it('counts a payment and its amount per currency, served at /metrics', async () => {
     const { token } = await payerToken(t);
-    const [count, amount] = [total(paymentsInitiated), total(paymentAmounts)];
+    const [count, amount] = [await total(paymentsInitiated), await total(paymentAmounts)];
     const payment = await pay(t, token, gbpOrder({ amount: '12.50' }));
-    expect(total(paymentsInitiated)).toBe(count + 1);
-    expect(total(paymentAmounts)).toBeCloseTo(amount + 12.5, 5);
+    expect(await total(paymentsInitiated)).toBe(count + 1);
+    expect(await total(paymentAmounts)).toBeCloseTo(amount + 12.5, 5);
     const base = t.system.subgraphUrls.payments.replace(/\/graphql$/, '');
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toContain(

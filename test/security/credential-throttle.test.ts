@@ -138,10 +138,10 @@ describe('credential guessing at the token endpoint', () => {
 
   it('delays grow with consecutive failures up to a lockout; the right password is refused during it and accepted after', async () => {
     const address = '198.51.100.2';
-    const before = credentialLockouts.get({ kind: 'psu_password' });
+    const before = await credentialLockouts.get({ kind: 'psu_password' });
     const waits = await guessPatiently(() => signIn('bob', 'not-it', address), 900);
     expectGrowing(waits);
-    expect(credentialLockouts.get({ kind: 'psu_password' })).toBe(before + 1);
+    expect(await credentialLockouts.get({ kind: 'psu_password' })).toBe(before + 1);
 
     expect(await signIn('bob', 'bob-sandbox', address)).toMatchObject({ status: 429 });
     advance(899);
@@ -183,7 +183,7 @@ describe('credential guessing at the token endpoint', () => {
     expect(await res.text()).toMatch(
       /^ledgergraph_credential_lockouts_total\{kind="psu_password"\} \d+$/m,
     );
-    expect(registry.render()).toMatch(
+    expect(await registry.render()).toMatch(
       /^ledgergraph_credential_failures_total\{kind="psu_password"\} \d+$/m,
     );
 

@@ -43,8 +43,8 @@ export function opsRoutes(checks: Record<string, ReadinessCheck>): Record<string
       const ready = results.every((r) => r.ok);
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks: detail });
     },
-    'GET /metrics': (_req, res) => {
-      const text = registry.render();
+    'GET /metrics': async (_req, res) => {
+      const text = await registry.render();
       res.writeHead(200, {
         'content-type': prometheusContentType,
         'content-length': Buffer.byteLength(text),

@@ -1,132 +1,72 @@
+import * as prom from 'prom-client';
+
 /**
- * A minimal Prometheus registry (text exposition format 0.0.4): counters and histograms
- * with labels. One process-wide registry, so any module can count without wiring.
+ * The process's Prometheus registry, on prom-client (text exposition format 0.0.4). One per
+ * process, so any module can count without wiring; the facade keeps the call sites short
+ * (labels typed per metric) and lets a module that is imported twice get the same metric
+ * where prom-client would throw on the second registration.
  */
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labelText = (names: readonly string[], values: readonly string[], extra = '') => {
-  const parts = names.map((n, i) => `${n}="${escape(values[i] ?? '')}"`);
-  if (extra) parts.push(extra);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
-
-interface Metric {
-  render(): string;
-}
-
-export class Counter<L extends string = string> implements Metric {
-  private readonly values = new Map<string, { labels: string[]; value: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: readonly L[],
-  ) {}
+export class Counter<L extends string = string> {
+  constructor(private readonly metric: prom.Counter<L>) {}
 
   inc(labels: Record<L, string>, by = 1): void {
-    const values = this.labelNames.map((n) => labels[n]);
-    const key = JSON.stringify(values);
-    const entry = this.values.get(key) ?? { labels: values, value: 0 };
-    entry.value += by;
-    this.values.set(key, entry);
+    this.metric.inc(labels, by);
   }
 
-  get(labels: Record<L, string>): number {
-    return this.values.get(JSON.stringify(this.labelNames.map((n) => labels[n])))?.value ?? 0;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const { labels, value } of this.values.values()) {
-      lines.push(`${this.name}${labelText(this.labelNames, labels)} ${value}`);
-    }
-    return lines.join('\n');
+  /** The current value of one series (0 when it was never counted). */
+  async get(labels: Record<L, string>): Promise<number> {
+    const { values } = await this.metric.get();
+    const found = values.find((v) =>
+      Object.entries<string>(labels).every(([k, want]) => v.labels[k as L] === want),
+    );
+    return found?.value ?? 0;
   }
 }
 
 /** A value that goes up and down (e.g. requests in flight); no labels. */
-export class Gauge implements Metric {
-  private value = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
+export class Gauge {
+  constructor(private readonly metric: prom.Gauge) {}
 
   inc(by = 1): void {
-    this.value += by;
+    this.metric.inc(by);
   }
 
   dec(by = 1): void {
-    this.value -= by;
+    this.metric.dec(by);
   }
 
-  get(): number {
-    return this.value;
-  }
-
-  render(): string {
-    return [
-      `# HELP ${this.name} ${this.help}`,
-      `# TYPE ${this.name} gauge`,
-      `${this.name} ${this.value}`,
-    ].join('\n');
+  async get(): Promise<number> {
+    return (await this.metric.get()).values[0]?.value ?? 0;
   }
 }
 
-export class Histogram<L extends string = string> implements Metric {
-  private readonly series = new Map<
-    string,
-    { labels: string[]; counts: number[]; sum: number; count: number }
-  >();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: readonly L[],
-    readonly buckets: readonly number[],
-  ) {}
+export class Histogram<L extends string = string> {
+  constructor(private readonly metric: prom.Histogram<L>) {}
 
   observe(labels: Record<L, string>, value: number): void {
-    const values = this.labelNames.map((n) => labels[n]);
-    const key = JSON.stringify(values);
-    const s = this.series.get(key) ?? {
-      labels: values,
-      counts: this.buckets.map(() => 0),
-      sum: 0,
-      count: 0,
-    };
-    this.buckets.forEach((b, i) => {
-      if (value <= b) s.counts[i]! += 1;
-    });
-    s.sum += value;
-    s.count += 1;
-    this.series.set(key, s);
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) => {
-        lines.push(
-          `${this.name}_bucket${labelText(this.labelNames, s.labels, `le="${b}"`)} ${s.counts[i]}`,
-        );
-      });
-      lines.push(
-        `${this.name}_bucket${labelText(this.labelNames, s.labels, 'le="+Inf"')} ${s.count}`,
-      );
-      lines.push(`${this.name}_sum${labelText(this.labelNames, s.labels)} ${s.sum}`);
-      lines.push(`${this.name}_count${labelText(this.labelNames, s.labels)} ${s.count}`);
-    }
-    return lines.join('\n');
+    this.metric.observe(labels, value);
   }
 }
 
 export class Registry {
-  private readonly metrics = new Map<string, Metric>();
+  private readonly prom = new prom.Registry();
+  private readonly metrics = new Map<string, Counter | Gauge | Histogram>();
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return this.register(name, () => new Counter(name, help, labelNames));
+    return this.register(
+      name,
+      () =>
+        new Counter(
+          new prom.Counter<L>({ name, help, labelNames, registers: [this.prom] }),
+        ) as Counter,
+    ) as unknown as Counter<L>;
   }
 
   gauge(name: string, help: string): Gauge {
-    return this.register(name, () => new Gauge(name, help));
+    return this.register(
+      name,
+      () => new Gauge(new prom.Gauge({ name, help, registers: [this.prom] })),
+    ) as Gauge;
   }
 
   histogram<L extends string>(
@@ -135,16 +75,27 @@ export class Registry {
     labelNames: readonly L[],
     buckets: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   ): Histogram<L> {
-    return this.register(name, () => new Histogram(name, help, labelNames, buckets));
+    return this.register(
+      name,
+      () =>
+        new Histogram(
+          new prom.Histogram<L>({
+            name,
+            help,
+            labelNames,
+            buckets: [...buckets],
+            registers: [this.prom],
+          }),
+        ) as Histogram,
+    ) as unknown as Histogram<L>;
   }
 
   /** The exposition text served at /metrics. */
-  render(): string {
-    return `${[...this.metrics.values()].map((m) => m.render()).join('\n')}\n`;
+  render(): Promise<string> {
+    return this.prom.metrics();
   }
 
-  // Registering the same name twice returns the first metric, so re-imports do not throw.
-  private register<M extends Metric>(name: string, make: () => M): M {
+  private register<M extends Counter | Gauge | Histogram>(name: string, make: () => M): M {
     const existing = this.metrics.get(name);
     if (existing) return existing as M;
     const metric = make();
@@ -154,7 +105,7 @@ export class Registry {
 }
 
 export const registry = new Registry();
-export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8';
+export const prometheusContentType = prom.Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Calls made to bank APIs; `kind` is e.g. accounts, balances, transactions, payment. */
 export const bankCalls = registry.counter(
