@@ -73,6 +73,7 @@ ${linkBankForm({
   banks: v.linkBank.banks,
   legend: 'Choose your bank',
   button: 'Link this bank',
+  emphasis: v.accounts.length ? 'secondary' : 'primary',
 })}
 </section>`
     : '';

@@ -15,6 +15,8 @@ export function linkBankForm(o: {
   banks: LinkableBankView[];
   legend: string;
   button: string;
+  /** secondary beside a page's main decision (the consent screen). */
+  emphasis?: 'primary' | 'secondary';
 }): string {
   if (!o.banks.length) return '<p>No bank can be linked at the moment.</p>';
   const choices = o.banks
@@ -31,6 +33,6 @@ export function linkBankForm(o: {
 ${choices}
 </fieldset>
 <p class="muted">You sign in on your bank's own page; Ledgergraph never sees your bank password. Your bank then sends you back here.</p>
-<div class="actions"><button type="submit" class="primary">${esc(o.button)}</button></div>
+<div class="actions"><button type="submit" class="${o.emphasis ?? 'primary'}">${esc(o.button)}</button></div>
 </form>`;
 }
