@@ -65,7 +65,7 @@ export function consentPage(v: ConsentView): string {
   const error = v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : '';
   const notice = v.notice ? `<p class="notice" role="status">${esc(v.notice)}</p>` : '';
   const link = v.linkBank.banks.length
-    ? `<section aria-labelledby="link-bank">
+    ? `<section class="aside" aria-labelledby="link-bank">
 <h2 id="link-bank">${v.accounts.length ? 'Share an account at another bank?' : 'Link a bank'}</h2>
 ${linkBankForm({
   action: v.linkBank.action,
