@@ -1,7 +1,8 @@
 /**
  * The PSU's journey through the gateway's one public address, in Debian Chromium: a client
- * app pushes an authorization request; the PSU links a sandbox bank on the bank's own pages,
- * signs in (password + TOTP), picks accounts and approves; the client redeems the code
+ * app pushes an authorization request; the PSU signs in to the access dashboard (password +
+ * TOTP), links a sandbox bank from there through the bank's own login and approval pages,
+ * then signs in to the authorization request, picks accounts and approves; the client redeems the code
  * (PKCE) and reads through the gateway; the PSU revokes in the dashboard and the client is
  * refused; the officer finds the consent and its accesses in the compliance console.
  */
@@ -13,7 +14,6 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBankLink } from '../support/bank-login.ts';
 import { expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 import { basicAuth, pkce, totpFor } from './as-client.ts';
 
@@ -147,25 +147,25 @@ describe.skipIf(!existsSync(executablePath) && !inCi)('the PSU’s journey in Ch
         route.fulfill({ contentType: 'text/html', body: '<h1>Back at the budgeting app</h1>' }),
       );
 
-      // Alice unlinks her OBIE bank, then links it again through the bank's own login.
-      const psuToken = await t.tokens.psu('alice', 'alice-sandbox');
-      const links = await t.execute<{ bankConnections: { id: string; bank: { id: string } }[] }>(
-        psuToken,
-        '{ bankConnections { id status bank { id } } }',
-      );
-      expectNoErrors(links);
-      const old = links.data!.bankConnections.find((c) => c.bank.id === 'sandbox-obie')!;
-      expectNoErrors(
-        await t.execute(
-          psuToken,
-          'mutation($id: ID!) { disconnectBank(connectionId: $id) { status } }',
-          {
-            id: old.id,
-          },
-        ),
-      );
-      const link = await startBankLink(t, psuToken, 'sandbox-obie', `${pub}/account/access`);
-      await page.goto(link.authorisationUrl);
+      // Alice, on her access dashboard, unlinks her OBIE bank, then links it again through
+      // the dashboard's "Link a bank" and the bank's own login: no token, only the pages.
+      await page.goto(`${pub}/account/access`);
+      await page.waitForURL(`${pub}/account/signin**`);
+      await shot(page, 'dashboard-signin');
+      await signIn(page, 'alice');
+      await page.getByRole('heading', { name: 'Your data access' }).waitFor();
+      const obie = 'Sandbox Bank UK (OBIE 3.1.11)';
+      await page.getByRole('button', { name: `Unlink ${obie}` }).click();
+      await page.getByRole('status').waitFor();
+      expect(await page.getByRole('status').innerText()).toContain('Bank unlinked.');
+      await expect(page.getByRole('button', { name: `Unlink ${obie}` }).count()).resolves.toBe(0);
+      const linkSection = page.locator('section[aria-labelledby="link-bank"]');
+      await linkSection.scrollIntoViewIfNeeded();
+      await page.getByRole('radio', { name: obie }).check();
+      await shot(page, 'dashboard-link-a-bank');
+      await page.getByRole('button', { name: 'Continue to your bank' }).click();
+      await page.getByRole('button', { name: 'Log in' }).waitFor();
+      expect(bankOrigins.has(new URL(page.url()).origin)).toBe(true);
       await shot(page, 'bank-login');
       await page.getByLabel('Username').fill('alice');
       await page.getByLabel('Password').fill('alice-bank');
@@ -173,13 +173,14 @@ describe.skipIf(!existsSync(executablePath) && !inCi)('the PSU’s journey in Ch
       await page.getByRole('button', { name: 'Approve' }).waitFor();
       await shot(page, 'bank-approve');
       await page.getByRole('button', { name: 'Approve' }).click();
-      // Back through our callback to the dashboard, which asks for a sign-in first.
-      await page.waitForURL(`${pub}/account/signin**`);
-      await shot(page, 'dashboard-signin');
-      await signIn(page, 'alice');
+      // Back through our callback to the dashboard, which shows the new link.
       await page.getByRole('heading', { name: 'Your data access' }).waitFor();
       expect(new URL(page.url()).origin).toBe(pub);
-      const linked = page.locator(`section:has(input[value="${link.connectionId}"])`);
+      expect(await page.getByRole('status').innerText()).toContain('Bank linked.');
+      const made = await t.system.db.accounts.connection.findFirstOrThrow({
+        where: { psuId: 'psu_alice', bankId: 'sandbox-obie', status: 'Active' },
+      });
+      const linked = page.locator(`section:has(input[value="${made.id}"])`);
       await linked.scrollIntoViewIfNeeded();
       expect(await linked.innerText()).toMatch(/OBIE 3\.1\.11[\s\S]*Active/);
       await shot(page, 'dashboard-linked');
@@ -228,6 +229,9 @@ describe.skipIf(!existsSync(executablePath) && !inCi)('the PSU’s journey in Ch
       for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).uncheck();
       await page.getByRole('checkbox', { name: /Everyday.*OBIE 3\.1\.11/ }).check();
       await shot(page, 'consent');
+      // Below the decision: another bank can be linked from here, coming back to this page.
+      await page.locator('section[aria-labelledby="link-bank"]').scrollIntoViewIfNeeded();
+      await shot(page, 'consent-link-a-bank');
       await page.getByRole('button', { name: 'Allow access' }).click();
       await page.waitForURL(`${redirectUri}**`);
       await shot(page, 'client-callback');

@@ -116,28 +116,32 @@ export function createPaymentServices(
     accounts: o.accounts,
   };
   const paymentConsents = new PaymentConsentService(deps);
+  const payments = new PaymentService({
+    db,
+    clock,
+    connectors,
+    log,
+    freshnessSeconds: settings.statusFreshnessSeconds,
+  });
+  const bankAuthorisation = new BankAuthorisationService(
+    deps,
+    paymentConsents,
+    o.returnOrigins ?? [],
+    settings.bankTimeoutMs,
+    (row) => payments.fresh(row, true),
+  );
   const submissions = new SubmissionService(
     { ...deps, submissionLeaseMs: leaseMs },
     paymentConsents,
+    bankAuthorisation,
   );
   return {
-    bankAuthorisation: new BankAuthorisationService(
-      deps,
-      paymentConsents,
-      o.returnOrigins ?? [],
-      settings.bankTimeoutMs,
-    ),
+    bankAuthorisation,
     connectors,
     idempotency: deps.idempotency,
     paymentConsents,
     submissions,
     reviews: new ReviewService(deps, submissions),
-    payments: new PaymentService({
-      db,
-      clock,
-      connectors,
-      log,
-      freshnessSeconds: settings.statusFreshnessSeconds,
-    }),
+    payments,
   };
 }

@@ -4,13 +4,14 @@ import { isAppError } from '../../../shared/errors/index.ts';
 import { readBody } from '../../../shared/http/graphql-handler.ts';
 import type { Route } from '../../../shared/http/server.ts';
 import { CredentialThrottled } from '../../../shared/throttle/index.ts';
-import { dashboardPage, type ConsentCard } from '../pages/dashboard.ts';
+import { backFromBankPage, dashboardPage, type ConsentCard } from '../pages/dashboard.ts';
 import { errorPage, sendPage } from '../pages/layout.ts';
 import { signInPage } from '../pages/signin.ts';
 import type { ConsentService } from '../services/consent.service.ts';
 import type { ConsentUsage } from '../services/consent-usage.ts';
 import { OAuthError } from '../services/token.service.ts';
 import { cookieValue, type AccountSession, type AccountSessions } from './account-session.ts';
+import { goToBank, plausibleBankId, publicOrigin } from './bank-linking.ts';
 import { psuCredentialCheck, type PsuCredentialOptions } from './psu-credentials.ts';
 import { psuPrincipal, type PsuAccountLister } from './psu-accounts.ts';
 
@@ -23,6 +24,8 @@ export interface AccountPagesOptions extends PsuCredentialOptions {
 }
 
 export const dashboardPath = '/account/access';
+/** Where the bank's callback sends the PSU back to after linking from the dashboard. */
+export const linkedPath = '/account/access/linked';
 const signInPath = '/account/signin';
 const signInCookie = 'lg_signin';
 /** Where sign-in may send the browser next: our own pages only (no open redirect). */
@@ -31,7 +34,15 @@ const nextPattern = /^\/(account\/access|compliance)(\/[\w-]*)*$/;
 const notices: Record<string, string> = {
   revoked: 'Access withdrawn. The app can no longer see your data.',
   unlinked: 'Bank unlinked. Its accounts are no longer shared with anyone.',
+  linked: 'Bank linked. Its accounts are listed below.',
 };
+const problems: Record<string, string> = {
+  'link-refused': 'You did not approve at your bank, so nothing was linked.',
+  'link-failed': 'Your bank could not be linked. Try again in a minute.',
+};
+/** The callback's `status` after linking, as the dashboard's `done` (see `linked`). */
+const linkDone = (status: string | null) =>
+  status === 'Active' ? 'linked' : status === 'Rejected' ? 'link-refused' : 'link-failed';
 
 /**
  * The account pages: their own sign-in (the same password + TOTP check and throttles as an
@@ -122,16 +133,19 @@ export function accountPages(o: AccountPagesOptions): Record<string, Route> {
   const dashboard: Route = async (req, res, url) => {
     const session = await sessionOr(req, res, url);
     if (!session) return;
-    const notice = notices[url.searchParams.get('done') ?? ''];
-    sendPage(res, 200, await render(session, notice ? { notice } : {}));
+    const done = url.searchParams.get('done') ?? '';
+    const notice = notices[done];
+    const error = problems[done];
+    sendPage(res, 200, await render(session, notice ? { notice } : error ? { error } : {}));
   };
 
   async function render(session: AccountSession, extra: { notice?: string; error?: string }) {
     const requestId = randomUUID();
-    const [consents, labels, banks] = await Promise.all([
+    const [consents, labels, banks, linkable] = await Promise.all([
       o.consents.list(psuPrincipal(session.psuId)),
       o.accounts.list(session.psuId, requestId).catch(() => []),
       o.accounts.connections(session.psuId, requestId).catch(() => null),
+      o.accounts.banks(session.psuId, requestId).catch(() => null),
     ]);
     const names = new Map(labels.map((a) => [a.id, `${a.label} (${a.detail})`]));
     const ids = consents.map((c) => c.id);
@@ -167,6 +181,7 @@ export function accountPages(o: AccountPagesOptions): Record<string, Route> {
       csrf: o.sessions.csrf(session),
       consents: cards,
       banks,
+      linkable,
       ...extra,
     });
   }
@@ -203,6 +218,38 @@ export function accountPages(o: AccountPagesOptions): Record<string, Route> {
     redirect(res, `${dashboardPath}?done=unlinked`);
   };
 
+  /**
+   * connectBank as the signed-in PSU, returning to `linked` on this origin; then off to the
+   * bank's own login page. The bank's callback (accounts service) finishes the link.
+   */
+  const link: Route = async (req, res, url) => {
+    const got = await posted(req, res, url);
+    if (!got) return;
+    const bankId = got.form.get('bank');
+    const back = 'Go back to your data access page and choose a bank from the list.';
+    if (!plausibleBankId(bankId)) {
+      return sendPage(res, 400, errorPage('Choose a bank', 'Choose the bank to link.', back));
+    }
+    const returnUrl = `${publicOrigin(req)}${linkedPath}`;
+    const started = await o.accounts
+      .connect(got.session.psuId, bankId, returnUrl, randomUUID())
+      .catch(() => null);
+    goToBank(res, started, back);
+  };
+
+  /**
+   * Back from the bank (through its callback). The session cookie is SameSite=Strict, so a
+   * browser coming from the bank's site does not send it on this navigation: then a page
+   * that sends the browser on to the dashboard from our own origin (Refresh, and a link),
+   * where the cookie goes along again. With the cookie, straight to the dashboard.
+   */
+  const linked: Route = async (req, res, url) => {
+    const next = `${dashboardPath}?done=${linkDone(url.searchParams.get('status'))}`;
+    if (await o.sessions.of(req)) return redirect(res, next);
+    res.setHeader('refresh', `0; url=${next}`);
+    sendPage(res, 200, backFromBankPage(next));
+  };
+
   const signOut: Route = async (req, res, url) => {
     const got = await posted(req, res, url);
     if (!got) return;
@@ -217,6 +264,8 @@ export function accountPages(o: AccountPagesOptions): Record<string, Route> {
     [`GET ${dashboardPath}`]: dashboard,
     'POST /account/access/consents/revoke': revoke,
     'POST /account/access/banks/disconnect': disconnect,
+    'POST /account/access/banks/link': link,
+    [`GET ${linkedPath}`]: linked,
   };
 }
 

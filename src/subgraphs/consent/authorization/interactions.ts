@@ -11,6 +11,7 @@ import { CredentialThrottled } from '../../../shared/throttle/index.ts';
 import type { ConsentDb } from '../db/client.ts';
 import type { CredentialGuardOptions, CredentialThrottles } from '../http/credential-guard.ts';
 import { consentPage } from '../pages/consent.ts';
+import { goToBank, linkOutcome, plausibleBankId, publicOrigin } from './bank-linking.ts';
 import { errorPage, sendPage } from '../pages/layout.ts';
 import { signInPage } from '../pages/signin.ts';
 import type { ConsentService } from '../services/consent.service.ts';
@@ -34,7 +35,7 @@ export interface InteractionOptions {
   internalSecret?: string;
 }
 
-const uidPattern = /^\/signin\/([\w-]{10,64})(?:\/(login|consent))?$/;
+const uidPattern = /^\/signin\/([\w-]{10,64})(?:\/(login|consent|link))?$/;
 
 /**
  * The hosted pages of an authorization request: sign-in (password and TOTP, throttled per
@@ -82,7 +83,7 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     res: ServerResponse,
     details: InteractionDetails,
     status = 200,
-    error?: string,
+    said: { error?: string; notice?: string } = {},
   ) {
     const psuId = details.session?.accountId ?? '';
     const consent = await o.db.consent.findUnique({
@@ -92,6 +93,11 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     if (!consent || !psu) {
       return sendPage(res, 400, errorPage('This request cannot go on', 'The consent is gone.'));
     }
+    const requestId = randomUUID();
+    const [accounts, banks] = await Promise.all([
+      o.accounts.list(psuId, requestId),
+      o.accounts.banks(psuId, requestId).catch(() => []),
+    ]);
     sendPage(
       res,
       status,
@@ -101,11 +107,12 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
         clientName: await clientName(details),
         psuName: psu.displayName,
         permissions: consent.permissions.split(' ').filter(Boolean),
-        accounts: await o.accounts.list(psuId, randomUUID()),
+        accounts,
+        linkBank: { action: `${interactionPath(details.uid)}/link`, banks },
         transactionFrom: consent.transactionFromDate,
         transactionTo: consent.transactionToDate,
         expiresAt: consent.expiresAt,
-        ...(error ? { error } : {}),
+        ...said,
       }),
     );
   }
@@ -125,7 +132,8 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
         }),
       );
     }
-    await showConsent(res, details);
+    // Back from linking a bank (see `linkBank`): the callback says how it went.
+    await showConsent(res, details, 200, linkOutcome(url.searchParams.get('status')));
   };
 
   const submit: Route = async (req, res, url) => {
@@ -139,6 +147,8 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     if (step === 'login' && details.prompt.name === 'login') return signIn(req, res, details, form);
     if (step === 'consent' && details.prompt.name === 'consent')
       return decide(res, req, details, form);
+    if (step === 'link' && details.prompt.name === 'consent')
+      return linkBank(res, req, details, form);
     sendPage(res, 409, errorPage('Out of step', 'Reload the page to see where you are.'));
   };
 
@@ -208,7 +218,7 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
       await o.consents.authorise(psu, consentId, form.getAll('account'));
     } catch (e) {
       if (!isAppError(e)) throw e;
-      if (e.code === 'BAD_USER_INPUT') return showConsent(res, details, 400, e.message);
+      if (e.code === 'BAD_USER_INPUT') return showConsent(res, details, 400, { error: e.message });
       // Revoked, expired or decided meanwhile: nothing the PSU can fix on this page.
       return sendPage(res, 409, errorPage('This request cannot go on', e.message));
     }
@@ -222,6 +232,30 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     await o.db.consent.update({ where: { id: consentId }, data: { grantId } });
     const returnTo = await o.provider.interactionResult(req, res, { consent: { grantId } });
     redirect(res, returnTo);
+  }
+
+  /**
+   * The PSU has no accounts to share yet, or wants another bank's: connectBank as this PSU,
+   * returning to this same interaction (its cookie is SameSite=Lax, so it comes back with
+   * the browser from the bank's site), then off to the bank's own login page.
+   */
+  async function linkBank(
+    res: ServerResponse,
+    req: IncomingMessage,
+    details: InteractionDetails,
+    form: URLSearchParams,
+  ) {
+    const bankId = form.get('bank');
+    const back = 'Go back to the previous page and choose a bank from the list.';
+    if (!plausibleBankId(bankId)) {
+      return sendPage(res, 400, errorPage('Choose a bank', 'Choose the bank to link.', back));
+    }
+    const returnUrl = `${publicOrigin(req)}${interactionPath(details.uid)}`;
+    const psuId = details.session?.accountId ?? '';
+    const started = await o.accounts
+      .connect(psuId, bankId, returnUrl, randomUUID())
+      .catch(() => null);
+    goToBank(res, started, back);
   }
 
   return {

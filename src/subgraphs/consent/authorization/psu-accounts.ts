@@ -30,8 +30,19 @@ export function psuPrincipal(psuId: string): Principal {
 
 interface Answer<T> {
   data?: T | null;
-  errors?: { message: string }[];
+  errors?: { message: string; extensions?: { code?: unknown; reason?: unknown } }[];
 }
+
+/** A bank the PSU can link, as the accounts service lists it. */
+export interface LinkableBank {
+  id: string;
+  name: string;
+}
+
+/** connectBank's answer: the bank's own login page, or why the accounts service refused. */
+export type BankLinkStart =
+  | { ok: true; connectionId: string; authorisationUrl: string }
+  | { ok: false; code: string; reason?: string };
 
 interface BankLinkRow {
   id: string;
@@ -113,6 +124,58 @@ export class PsuAccountLister {
     }));
   }
 
+  /** The banks this installation can link (the accounts service's `banks` query). */
+  async banks(psuId: string, requestId: string): Promise<LinkableBank[]> {
+    const data = await this.ask<{ banks?: LinkableBank[] | null }>(
+      psuId,
+      requestId,
+      '{ banks { id name } }',
+    );
+    if (!data.banks) throw upstreamUnavailable('The accounts service did not answer');
+    return data.banks;
+  }
+
+  /**
+   * Starts linking a bank as the PSU would through the API (connectBank): the accounts
+   * service creates the bank consent, checks `returnUrl` against its allow-list and answers
+   * the bank's own login page. Its refusals (no such bank, a return URL it does not allow,
+   * a bank that is down) come back as a code for the page to explain.
+   */
+  async connect(
+    psuId: string,
+    bankId: string,
+    returnUrl: string,
+    requestId: string,
+  ): Promise<BankLinkStart> {
+    const body = await this.post<{
+      connectBank?: { connection: { id: string }; authorisationUrl: string | null } | null;
+    }>(
+      psuId,
+      requestId,
+      `mutation($bankId: ID!, $returnUrl: String) {
+        connectBank(bankId: $bankId, returnUrl: $returnUrl) { connection { id } authorisationUrl }
+      }`,
+      { bankId, returnUrl },
+    );
+    const started = body.data?.connectBank;
+    if (started?.authorisationUrl) {
+      return {
+        ok: true,
+        connectionId: started.connection.id,
+        authorisationUrl: started.authorisationUrl,
+      };
+    }
+    const refusal = body.errors?.[0]?.extensions;
+    if (!refusal || typeof refusal.code !== 'string') {
+      throw upstreamUnavailable('The accounts service did not answer');
+    }
+    return {
+      ok: false,
+      code: refusal.code,
+      ...(typeof refusal.reason === 'string' ? { reason: refusal.reason } : {}),
+    };
+  }
+
   /**
    * Unlinks a bank as the PSU would through the API: the accounts service checks the link is
    * theirs (NOT_FOUND otherwise), deletes its session and records the call in its audit.
@@ -136,6 +199,20 @@ export class PsuAccountLister {
     /** A mutation's refusal (not the PSU's link) is an answer, not an outage. */
     errorsAnswer = false,
   ): Promise<T> {
+    const body = await this.post<T>(psuId, requestId, query, variables);
+    if (!body.httpOk || !body.data || (body.errors?.length && !errorsAnswer)) {
+      throw upstreamUnavailable('The accounts service did not answer');
+    }
+    return body.data;
+  }
+
+  /** One GraphQL request as the PSU; throws only when no GraphQL answer came back. */
+  private async post<T>(
+    psuId: string,
+    requestId: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<Answer<T> & { httpOk: boolean }> {
     const context = await signInternalContext(
       {
         requestId,
@@ -151,9 +228,7 @@ export class PsuAccountLister {
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
     }).catch(() => undefined);
     const body = (await res?.json().catch(() => undefined)) as Answer<T> | undefined;
-    if (!res?.ok || !body?.data || (body.errors?.length && !errorsAnswer)) {
-      throw upstreamUnavailable('The accounts service did not answer');
-    }
-    return body.data;
+    if (!res || !body) throw upstreamUnavailable('The accounts service did not answer');
+    return { ...body, httpOk: res.ok };
   }
 }

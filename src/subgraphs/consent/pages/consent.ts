@@ -1,3 +1,4 @@
+import { linkBankForm, type LinkableBankView } from './link-bank.ts';
 import { esc, page } from './layout.ts';
 
 /** Each OBIE permission as the PSU reads it. */
@@ -26,10 +27,13 @@ export interface ConsentView {
   psuName: string;
   permissions: string[];
   accounts: AccountChoice[];
+  /** Linking a bank from here, back to this page afterwards (same CSRF token). */
+  linkBank: { action: string; banks: LinkableBankView[] };
   transactionFrom: Date | null;
   transactionTo: Date | null;
   expiresAt: Date | null;
   error?: string;
+  notice?: string;
 }
 
 const day = (d: Date) =>
@@ -53,17 +57,32 @@ export function consentPage(v: ConsentView): string {
 <span>${esc(a.label)}<br><span class="muted">${esc(a.detail)}</span></span></label>`,
         )
         .join('\n')
-    : '<p>You have no connected bank accounts to share. Connect a bank first.</p>';
+    : '<p>You have no linked bank accounts to share yet. Link your bank below first: your bank sends you back to this page.</p>';
   const window =
     v.transactionFrom || v.transactionTo
       ? `${v.transactionFrom ? `from ${day(v.transactionFrom)}` : 'from the first one'} ${v.transactionTo ? `to ${day(v.transactionTo)}` : 'to today'}`
       : 'All that your bank keeps';
   const error = v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : '';
+  const notice = v.notice ? `<p class="notice" role="status">${esc(v.notice)}</p>` : '';
+  const link = v.linkBank.banks.length
+    ? `<section class="aside" aria-labelledby="link-bank">
+<h2 id="link-bank">${v.accounts.length ? 'Share an account at another bank?' : 'Link a bank'}</h2>
+${linkBankForm({
+  action: v.linkBank.action,
+  csrf: v.csrf,
+  banks: v.linkBank.banks,
+  legend: 'Choose your bank',
+  button: 'Link this bank',
+  emphasis: v.accounts.length ? 'secondary' : 'primary',
+})}
+</section>`
+    : '';
   return page(
     'Share your data',
     `<h1>Share your bank data with ${esc(v.clientName)}?</h1>
 <p class="lead">Signed in as ${esc(v.psuName)}.</p>
 ${error}
+${notice}
 <form method="post" action="${esc(v.action)}">
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">
 <h2>${esc(v.clientName)} will be able to see</h2>
@@ -83,6 +102,7 @@ ${accounts}
 <button type="submit" name="decision" value="approve" class="primary"${v.accounts.length ? '' : ' disabled'}>Allow access</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 </div>
-</form>`,
+</form>
+${link}`,
   );
 }

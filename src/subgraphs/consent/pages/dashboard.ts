@@ -1,5 +1,6 @@
 import { permissionText } from './consent.ts';
 import { esc, page, when } from './layout.ts';
+import { linkBankForm, type LinkableBankView } from './link-bank.ts';
 
 export interface ConsentCard {
   id: string;
@@ -28,6 +29,8 @@ export interface DashboardView {
   csrf: string;
   consents: ConsentCard[];
   banks: BankCard[] | null;
+  /** Banks that can be linked; null when the accounts service did not say. */
+  linkable: LinkableBankView[] | null;
   notice?: string;
   error?: string;
 }
@@ -115,7 +118,32 @@ ${v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : ''}
 ${active.length ? active.map((c) => consentCard(c, v.csrf)).join('\n') : '<p>No app can see your data.</p>'}
 ${history}
 <h2>Banks you have linked</h2>
-${banks}`,
+${banks}
+<section aria-labelledby="link-bank">
+<h2 id="link-bank">Link a bank</h2>
+${
+  v.linkable === null
+    ? '<p class="error" role="alert">The banks you can link cannot be shown right now. Try again in a minute.</p>'
+    : linkBankForm({
+        action: '/account/access/banks/link',
+        csrf: v.csrf,
+        banks: v.linkable,
+        legend: 'Choose your bank',
+        button: 'Continue to your bank',
+      })
+}
+<p class="muted">Linking a bank you have already linked replaces that link.</p>
+</section>`,
     { wide: true },
+  );
+}
+
+/** Between the bank's callback and the dashboard (see `linked` in account-pages.ts). */
+export function backFromBankPage(next: string): string {
+  return page(
+    'Back from your bank',
+    `<h1>Back from your bank</h1>
+<p role="status">Your bank has sent you back to Ledgergraph.</p>
+<p><a href="${esc(next)}">Go to your data access page</a></p>`,
   );
 }

@@ -53,6 +53,11 @@ export interface SubmitContext {
   session?: PisSession;
   /** Derived from our own ids, so a retry after a lost answer finds the first payment. */
   idempotencyKey: string;
+  /**
+   * Berlin Group: where the bank sends the PSU after its own SCA page (TPP-Redirect-URI) and
+   * after a refusal there (TPP-Nok-Redirect-URI). Without it the bank picks its own link.
+   */
+  redirect?: { uri: string; nokUri: string };
 }
 
 export interface PisConnector {

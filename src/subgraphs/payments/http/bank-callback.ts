@@ -9,7 +9,8 @@ const noLeak = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }
 
 /**
  * GET /payment-consents/callback: the bank sends the PSU back here after its approval page;
- * we exchange the code and send the PSU on to the client's return URL with the outcome.
+ * we exchange the code (OBIE) or read the payment's status (Berlin Group) and send the PSU
+ * on to the client's return URL with the outcome.
  */
 export function paymentCallbackRoutes(service: BankAuthorisationService): Record<string, Route> {
   return {
@@ -18,6 +19,7 @@ export function paymentCallbackRoutes(service: BankAuthorisationService): Record
         const outcome = await service.finish(url.searchParams);
         const target = new URL(outcome.returnUrl);
         target.searchParams.set('paymentConsentId', outcome.paymentConsentId);
+        if (outcome.paymentId) target.searchParams.set('paymentId', outcome.paymentId);
         target.searchParams.set('status', outcome.status);
         if (outcome.error) target.searchParams.set('error', outcome.error.code);
         if (outcome.error?.reason) target.searchParams.set('reason', outcome.error.reason);

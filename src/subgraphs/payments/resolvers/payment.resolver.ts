@@ -38,9 +38,17 @@ export class PaymentResolver {
   async submitPayment(
     @Arg('idempotencyKey', () => String, { description: 'At most 40 characters' }) key: string,
     @Arg('paymentConsentId', () => ID) paymentConsentId: string,
+    @Arg('returnUrl', () => String, {
+      nullable: true,
+      description:
+        'Berlin Group: authorisationUrl becomes the bank’s own login and approval page, which sends the PSU through our callback to returnUrl (an allow-listed origin) with paymentId and status',
+    })
+    returnUrl: string | null,
     @Ctx() ctx: PaymentsContext,
   ): Promise<Payment> {
-    return toPayment(await this.submissions.submit(callerOf(ctx), key, paymentConsentId));
+    return toPayment(
+      await this.submissions.submit(callerOf(ctx), key, paymentConsentId, returnUrl ?? undefined),
+    );
   }
 
   @FieldResolver(() => AccountRef, {

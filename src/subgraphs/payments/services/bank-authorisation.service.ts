@@ -11,7 +11,7 @@ import {
 } from '../../../shared/errors/index.ts';
 import { ObiePisConnector } from '../connectors/obie/connector.ts';
 import { PaymentConsentStatus } from '../connectors/status.ts';
-import type { PaymentConsentRow } from '../db/client.ts';
+import type { PaymentConsentRow, PaymentRow } from '../db/client.ts';
 import type { Caller } from './caller.ts';
 import { sessionBox } from './orders.ts';
 import type { PaymentConsentService, PaymentsDeps } from './payment-consent.service.ts';
@@ -21,20 +21,36 @@ interface PendingAuthorisation {
   pending: { stateHash: string; codeVerifier: string; redirectUri: string; returnUrl: string };
 }
 
+/**
+ * Berlin Group: the payment itself is what the PSU authorises, after its initiation; this
+ * waits sealed in the (consumed) consent's session column, which BG never uses otherwise.
+ */
+interface PendingPaymentAuthorisation {
+  bgPayment: { stateHash: string; returnUrl: string };
+}
+
 export interface AuthorisationOutcome {
   paymentConsentId: string;
+  /** OBIE: the consent's status; Berlin Group: the payment's, as the bank now says. */
   status: string;
+  /** Berlin Group: the payment the PSU authorised (or refused) at the bank. */
+  paymentId?: string;
   returnUrl: string;
   error?: { code: string; reason?: string };
 }
+
+/** Reads a payment's status from its bank now (PaymentService.fresh). */
+export type RefreshPayment = (row: PaymentRow) => Promise<PaymentRow>;
 
 const secret = () => randomBytes(32).toString('base64url');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 /**
- * OBIE payment consents authorised on the bank's own page: a signed request object with
- * PKCE, a single-use state bound to the consent, our callback, then the client's return
- * URL (allow-listed by origin). The same rules as linking a bank in the accounts service.
+ * Payments authorised on the bank's own page. OBIE: the consent, before submission (a
+ * signed request object with PKCE). Berlin Group: the payment, after its initiation, which
+ * carried our callback as TPP-Redirect-URI. Either way a single-use state bound to the
+ * consent, our callback, then the client's return URL (allow-listed by origin): the same
+ * rules as linking a bank in the accounts service.
  */
 export class BankAuthorisationService {
   private key?: Promise<TppSigningKey>;
@@ -46,8 +62,34 @@ export class BankAuthorisationService {
     private readonly consents: PaymentConsentService,
     returnOrigins: readonly string[],
     private readonly timeoutMs: number,
+    private readonly refreshPayment?: RefreshPayment,
   ) {
     this.origins = new Set(returnOrigins.map((o) => new URL(o).origin));
+  }
+
+  /**
+   * Berlin Group, at initiation: the TPP-Redirect-URI (our callback with a fresh state) and
+   * its Nok twin, and the pending authorisation to keep sealed with the consent once the
+   * payment exists. `returnUrl` was checked by `checkReturnUrl` before anything was sent.
+   */
+  paymentRedirect(
+    paymentConsentId: string,
+    returnUrl: string,
+  ): { redirect: { uri: string; nokUri: string }; sealed: string } {
+    if (!this.callback) throw upstreamUnavailable('Payments is not ready yet (no callback URL)');
+    const key = secret();
+    const uri = new URL(this.callback);
+    uri.searchParams.set('state', `${paymentConsentId}.${key}`);
+    const nok = new URL(uri);
+    // The refusal page's address says so; the payment's status still comes from the bank.
+    nok.searchParams.set('error', 'access_denied');
+    const pending: PendingPaymentAuthorisation = {
+      bgPayment: { stateHash: sha256(key), returnUrl: this.checkReturnUrl(returnUrl) },
+    };
+    return {
+      redirect: { uri: uri.href, nokUri: nok.href },
+      sealed: this.deps.keys.seal(pending, sessionBox(paymentConsentId)),
+    };
   }
 
   setCallbackUrl(url: string): void {
@@ -116,6 +158,7 @@ export class BankAuthorisationService {
     const row = match
       ? await this.deps.db.domesticPaymentConsent.findUnique({ where: { id: match[1]! } })
       : null;
+    if (row?.standard === 'berlin-group') return this.finishPayment(row, match![2]!, params);
     const pending = row && this.pendingOf(row);
     if (!row || !pending) {
       if (row?.status === PaymentConsentStatus.Authorised) {
@@ -181,7 +224,52 @@ export class BankAuthorisationService {
     }
   }
 
-  private checkReturnUrl(returnUrl: string): string {
+  /**
+   * Berlin Group: the PSU is back from the bank's page for the payment (our state only; an
+   * `error=access_denied` when the bank used the Nok address). The state is spent first,
+   * then the payment's status is read from the bank and recorded like any refresh.
+   */
+  private async finishPayment(
+    row: PaymentConsentRow,
+    key: string,
+    params: URLSearchParams,
+  ): Promise<AuthorisationOutcome> {
+    const pending = row.bankSessionSealed
+      ? this.deps.keys.unseal<Partial<PendingPaymentAuthorisation>>(
+          row.bankSessionSealed,
+          sessionBox(row.id),
+        ).bgPayment
+      : undefined;
+    const payment = await this.deps.db.domesticPayment.findUnique({
+      where: { paymentConsentId: row.id },
+    });
+    if (!pending || !payment || !sameHash(sha256(key), pending.stateHash)) {
+      if (!pending && payment) {
+        throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+      }
+      throw badInput('The state does not belong to a payment awaiting its bank', {
+        reason: 'state_invalid',
+      });
+    }
+    const claimed = await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id: row.id, bankSessionSealed: row.bankSessionSealed },
+      data: { bankSessionSealed: null, updatedAt: this.deps.clock.now() },
+    });
+    if (claimed.count !== 1) {
+      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+    }
+    const now = this.refreshPayment ? await this.refreshPayment(payment) : payment;
+    const refused = params.get('error') === 'access_denied';
+    return {
+      paymentConsentId: row.id,
+      paymentId: now.id,
+      status: now.status,
+      returnUrl: pending.returnUrl,
+      ...(refused ? { error: { code: 'access_denied' } } : {}),
+    };
+  }
+
+  checkReturnUrl(returnUrl: string): string {
     let url: URL | undefined;
     try {
       url = new URL(returnUrl);

@@ -77,12 +77,16 @@ export class PaymentService {
     return paymentIds.map((id) => rows.filter((r) => r.paymentId === id));
   }
 
-  /** Refreshes from the bank when due. Exactly one concurrent reader asks the bank. */
-  async fresh(row: PaymentRow): Promise<PaymentRow> {
+  /**
+   * Refreshes from the bank when due (`force`: whatever its age, as when the PSU is just back
+   * from the bank's page). Exactly one concurrent reader asks the bank.
+   */
+  async fresh(row: PaymentRow, force = false): Promise<PaymentRow> {
     const { db, clock, connectors, freshnessSeconds } = this.deps;
     if (!row.bankPaymentId || finalStatuses.has(row.status as PaymentStatus)) return row;
     const now = clock.now();
-    if (now.getTime() - row.statusCheckedAt.getTime() < freshnessSeconds * 1000) return row;
+    const young = now.getTime() - row.statusCheckedAt.getTime() < freshnessSeconds * 1000;
+    if (young && !force) return row;
     const claimed = await db.domesticPayment.updateMany({
       where: { id: row.id, statusCheckedAt: row.statusCheckedAt },
       data: { statusCheckedAt: now },

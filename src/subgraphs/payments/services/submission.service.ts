@@ -1,4 +1,10 @@
-import { AppError, ErrorCode, conflict, isAppError } from '../../../shared/errors/index.ts';
+import {
+  AppError,
+  ErrorCode,
+  badInput,
+  conflict,
+  isAppError,
+} from '../../../shared/errors/index.ts';
 import { paymentAmounts, paymentsInitiated } from '../../../shared/metrics/index.ts';
 import type { BankPaymentCreated } from '../connectors/connector.ts';
 import { PaymentConsentStatus, PaymentStatus } from '../connectors/status.ts';
@@ -6,6 +12,7 @@ import type { PaymentConsentRow, PaymentRow } from '../db/client.ts';
 import { ownedBy, type Caller } from './caller.ts';
 import { checkIdempotencyKey } from './input.ts';
 import { bankIdempotencyKey, orderForBank, sessionBox } from './orders.ts';
+import type { BankAuthorisationService } from './bank-authorisation.service.ts';
 import { newId, type PaymentConsentService, type PaymentsDeps } from './payment-consent.service.ts';
 import type { PisSession } from '../connectors/connector.ts';
 import { anomalyFlags, checkVelocity, scaReasons } from './risk.ts';
@@ -19,6 +26,8 @@ export interface Outcome {
   statusReason?: string | null;
   authorisationUrl?: string | null;
   consentStatus?: PaymentConsentStatus;
+  /** Berlin Group: the authorisation on the bank's page, kept sealed with the consent. */
+  pendingSealed?: string;
 }
 
 /** The bank refused the payment itself: retrying the same request would not change that. */
@@ -33,19 +42,40 @@ export class SubmissionService {
   constructor(
     private readonly deps: PaymentsDeps & { submissionLeaseMs: number },
     private readonly consents: PaymentConsentService,
+    /** Berlin Group: the bank's own page for the payment, back through our callback. */
+    private readonly bankPages?: BankAuthorisationService,
   ) {}
 
-  async submit(caller: Caller, key: string, paymentConsentId: string): Promise<PaymentRow> {
+  /**
+   * `returnUrl` (Berlin Group only): the payment is initiated with our callback as the
+   * bank's TPP-Redirect-URI, so its authorisationUrl is the bank's own login and approval
+   * page, and the PSU comes back to `returnUrl`. Without it, the bank's own link.
+   */
+  async submit(
+    caller: Caller,
+    key: string,
+    paymentConsentId: string,
+    returnUrl?: string,
+  ): Promise<PaymentRow> {
     checkIdempotencyKey(key);
+    if (returnUrl !== undefined) {
+      if (!this.bankPages) throw badInput('returnUrl is not supported here');
+      this.bankPages.checkReturnUrl(returnUrl);
+    }
     return this.deps.idempotency.run(
       {
         clientAppId: caller.clientAppId,
         key,
         operation: 'submitPayment',
-        input: { psuId: caller.psuId, consentId: caller.consentId, paymentConsentId },
+        input: {
+          psuId: caller.psuId,
+          consentId: caller.consentId,
+          paymentConsentId,
+          ...(returnUrl !== undefined ? { returnUrl } : {}),
+        },
       },
       async () => {
-        const payment = await this.once(caller, paymentConsentId);
+        const payment = await this.once(caller, paymentConsentId, returnUrl);
         return { resourceId: payment.id, result: payment };
       },
       async (id) => {
@@ -58,8 +88,14 @@ export class SubmissionService {
     );
   }
 
-  private async once(caller: Caller, id: string): Promise<PaymentRow> {
+  private async once(caller: Caller, id: string, returnUrl?: string): Promise<PaymentRow> {
     const consent = await this.consents.get(caller, id);
+    if (returnUrl !== undefined && consent.standard !== 'berlin-group') {
+      throw badInput(
+        'returnUrl is for Berlin Group payments; an OBIE consent is authorised on the bank’s page before submission (startPaymentAuthorisation)',
+        { reason: 'not_berlin_group' },
+      );
+    }
     const existing = await this.deps.db.domesticPayment.findUnique({
       where: { paymentConsentId: id },
       select: { id: true },
@@ -70,7 +106,7 @@ export class SubmissionService {
     assertReady(consent);
     await this.lease(id);
     try {
-      return await this.decide(caller, consent);
+      return await this.decide(caller, consent, returnUrl);
     } finally {
       await this.release(id);
     }
@@ -83,7 +119,11 @@ export class SubmissionService {
     });
   }
 
-  private async decide(caller: Caller, consent: PaymentConsentRow): Promise<PaymentRow> {
+  private async decide(
+    caller: Caller,
+    consent: PaymentConsentRow,
+    returnUrl?: string,
+  ): Promise<PaymentRow> {
     const { clock, risk, history } = this.deps;
     const now = clock.now();
     const past = await history.of(caller.psuId, consent, now);
@@ -107,15 +147,20 @@ export class SubmissionService {
         statusReason: flags.join(' '),
       });
     }
-    return this.record(consent, await this.send(consent));
+    return this.record(consent, await this.send(consent, returnUrl));
   }
 
   /**
    * The bank's answer as the payment's outcome: a definitive refusal is a Rejected payment,
    * anything else that fails is thrown (the key derived from the consent makes a retry safe).
-   * Held payments that a reviewer approves are sent here too.
+   * Held payments that a reviewer approves are sent here too (without a return URL: the
+   * bank's own link).
    */
-  async send(consent: PaymentConsentRow): Promise<Outcome> {
+  async send(consent: PaymentConsentRow, returnUrl?: string): Promise<Outcome> {
+    const bankPage =
+      returnUrl !== undefined && this.bankPages
+        ? this.bankPages.paymentRedirect(consent.id, returnUrl)
+        : undefined;
     let sent: BankPaymentCreated;
     try {
       sent = await this.consents
@@ -126,6 +171,7 @@ export class SubmissionService {
             ? this.deps.keys.unseal<PisSession>(consent.bankSessionSealed, sessionBox(consent.id))
             : undefined,
           idempotencyKey: bankIdempotencyKey(consent.id, 'payment'),
+          ...(bankPage ? { redirect: bankPage.redirect } : {}),
         });
     } catch (error) {
       if (!isAppError(error) || !definitiveRefusals.has(String(error.details['reason'])))
@@ -144,6 +190,7 @@ export class SubmissionService {
       statusReason: sent.reason ?? null,
       authorisationUrl: sent.authorisationUrl ?? null,
       consentStatus: PaymentConsentStatus.Consumed,
+      ...(bankPage ? { pendingSealed: bankPage.sealed } : {}),
     };
   }
 
@@ -207,8 +254,9 @@ export class SubmissionService {
         where: { id: consent.id },
         data: {
           ...(outcome.consentStatus ? { status: outcome.consentStatus } : {}),
-          // The PSU's bank token is single-use once the payment exists; do not keep it.
-          ...(outcome.consentStatus ? { bankSessionSealed: null } : {}),
+          // The PSU's bank token is single-use once the payment exists; do not keep it. What
+          // stays (Berlin Group) is the pending authorisation on the bank's page.
+          ...(outcome.consentStatus ? { bankSessionSealed: outcome.pendingSealed ?? null } : {}),
           updatedAt: now,
         },
       }),

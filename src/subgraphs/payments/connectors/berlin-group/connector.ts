@@ -8,6 +8,7 @@ import type {
   PaymentOrderForBank,
   PisConnector,
   PisSession,
+  SubmitContext,
 } from '../connector.ts';
 import { paymentStatusOf } from '../status.ts';
 import { paymentInitiated, paymentStatus } from './schemas.ts';
@@ -59,7 +60,14 @@ export class BerlinGroupPisConnector implements PisConnector {
     );
   }
 
-  async submit(order: PaymentOrderForBank): Promise<BankPaymentCreated> {
+  /**
+   * With `context.redirect`, the bank's scaRedirect is its own login and approval page,
+   * which sends the PSU back to us (TPP-Redirect-URI, or TPP-Nok-Redirect-URI on refusal).
+   */
+  async submit(
+    order: PaymentOrderForBank,
+    context?: Pick<SubmitContext, 'redirect'>,
+  ): Promise<BankPaymentCreated> {
     if (order.debtor?.scheme !== 'IBAN' || order.creditor.scheme !== 'IBAN') {
       throw badInput('SEPA credit transfers need the debtor and creditor IBANs', {
         bankId: this.bankId,
@@ -71,7 +79,16 @@ export class BerlinGroupPisConnector implements PisConnector {
         method: 'POST',
         url: new URL(this.apiUrl),
         endpoint,
-        headers: { 'PSU-IP-Address': this.options.tppIpAddress },
+        headers: {
+          'PSU-IP-Address': this.options.tppIpAddress,
+          ...(context?.redirect
+            ? {
+                'TPP-Redirect-Preferred': 'true',
+                'TPP-Redirect-URI': context.redirect.uri,
+                'TPP-Nok-Redirect-URI': context.redirect.nokUri,
+              }
+            : {}),
+        },
         json: {
           endToEndIdentification: order.instructionId,
           instructedAmount: { currency: order.currency, amount: order.amount },
