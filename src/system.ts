@@ -87,6 +87,11 @@ export async function startSystem(
     if (!config.accounts.bankCallbackUrl) {
       accounts.services.link?.setCallbackUrl(`${gateway.publicUrl}/connections/callback`);
     }
+    if (!config.payments.bankCallbackUrl) {
+      payments.services.payments.bankAuthorisation.setCallbackUrl(
+        `${gateway.publicUrl}/payment-consents/callback`,
+      );
+    }
     payments.services.payments.bankAuthorisation.allowReturnOrigins(ownOrigins);
 
     return {

@@ -16,7 +16,12 @@ import { instrument, oneAuthorization, requestInfo } from './request.ts';
 import { connectSharedState } from './shared-state.ts';
 import { tokenProxy } from './token-proxy.ts';
 import { proxyTo } from './proxy.ts';
-import { bankCallbackPath, consentPagePaths, pageProxy } from './page-proxy.ts';
+import {
+  bankCallbackPath,
+  consentPagePaths,
+  pageProxy,
+  paymentCallbackPath,
+} from './page-proxy.ts';
 import { readOperation } from './engine/http.ts';
 import { createEngine } from './engine/index.ts';
 import { inputChecker } from './engine/input.ts';
@@ -49,6 +54,8 @@ export interface GatewayOptions {
   publicUrl?: () => string;
   /** The accounts service's origin: the banks send the PSU back to its callback through us. */
   accountsServiceUrl?: string;
+  /** The payments service's origin: banks send the PSU back to its payment callback through us. */
+  paymentsServiceUrl?: string;
   log?: Logger;
 }
 
@@ -163,6 +170,15 @@ export async function createGateway(o: GatewayOptions) {
       ? {
           [`GET ${bankCallbackPath}`]: pageProxy({
             target: o.accountsServiceUrl,
+            internalSecret: o.internalSecret,
+            publicUrl: o.publicUrl,
+          }),
+        }
+      : {}),
+    ...(o.publicUrl && o.paymentsServiceUrl
+      ? {
+          [`GET ${paymentCallbackPath}`]: pageProxy({
+            target: o.paymentsServiceUrl,
             internalSecret: o.internalSecret,
             publicUrl: o.publicUrl,
           }),

@@ -11,7 +11,7 @@ import { requestInfo } from './request.ts';
 /**
  * The authorization server's paths and the PSU's pages, all of them the consent service's:
  * the gateway is their one public address. Prefix routes (`/x/*`) cover the paths below.
- * The bank callback (accounts service) is fronted too: see `createGateway`.
+ * The bank callbacks (accounts and payments services) are fronted too: see `createGateway`.
  */
 export const consentPagePaths = [
   'GET /.well-known/oauth-authorization-server',
@@ -27,8 +27,13 @@ export const consentPagePaths = [
   'GET /compliance/*',
 ] as const;
 
-/** The accounts service's bank callback (a gateway never imports a subgraph: kept in step by test). */
+/**
+ * Where banks send the PSU back: the accounts service's callback after linking a bank, the
+ * payments service's after approving a payment. A gateway never imports a subgraph: kept
+ * in step with theirs by test/gateway/page-proxy.test.ts.
+ */
 export const bankCallbackPath = '/connections/callback';
+export const paymentCallbackPath = '/payment-consents/callback';
 
 /** What a browser or OAuth client sends that the consent service reads. */
 const passedOn = ['accept', 'accept-language', 'authorization', 'content-type', 'cookie', 'dpop'];

@@ -50,7 +50,8 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
     redisPrefix: config.redis.keyPrefix,
     readinessChecks: deps.readinessChecks,
     publicUrl,
-    accountsServiceUrl: accountsOrigin(deps.supergraphSdl),
+    accountsServiceUrl: originOf(deps.supergraphSdl, 'accounts'),
+    paymentsServiceUrl: originOf(deps.supergraphSdl, 'payments'),
     sandboxCredentials: config.seedDemoData ? deps.sandboxCredentials : undefined,
     log,
   });
@@ -70,7 +71,7 @@ export async function startGatewayService(config: Config, deps: GatewayServiceDe
   };
 }
 
-function accountsOrigin(supergraphSdl: string): string | undefined {
-  const accounts = subgraphsOf(supergraphSdl).find((g) => g.name === 'accounts');
-  return accounts && new URL(accounts.url).origin;
+function originOf(supergraphSdl: string, name: string): string | undefined {
+  const subgraph = subgraphsOf(supergraphSdl).find((g) => g.name === name);
+  return subgraph && new URL(subgraph.url).origin;
 }

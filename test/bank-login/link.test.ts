@@ -254,6 +254,10 @@ describe('linking a bank through its own login', () => {
     expect(new URL(url).pathname).toBe('/authorize');
     const back = await loginAtBank(t, 'sandbox-obie', url, { username: 'alice' });
     expect(new URL(back).searchParams.get('state')).toBe(state);
+    // Back through the gateway, which forwards the callback to the payments service.
+    expect(new URL(back).origin + new URL(back).pathname).toBe(
+      `${t.url}/payment-consents/callback`,
+    );
     const answer = await followToCallback(back);
     expect(answer.status).toBe(303);
     expect(answer.location!.origin + answer.location!.pathname).toBe('http://app.test/paid');

@@ -98,9 +98,8 @@ describe('Berlin Group payments on the bank’s own page', () => {
 
     const back = await loginAtBank(t, 'sandbox-bg', page.href, { username: 'alice' });
     const callback = new URL(back);
-    expect(callback.origin + callback.pathname).toBe(
-      `${t.system.subgraphUrls.payments}/payment-consents/callback`,
-    );
+    // Through the gateway: one public address for every page the PSU sees.
+    expect(callback.origin + callback.pathname).toBe(`${t.url}/payment-consents/callback`);
     const state = callback.searchParams.get('state')!;
     expect(state.startsWith(`${consentId}.`)).toBe(true);
 

@@ -6,7 +6,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageProxy } from '../../src/gateway/page-proxy.ts';
+import { bankCallbackPath, pageProxy, paymentCallbackPath } from '../../src/gateway/page-proxy.ts';
+import * as accountsCallback from '../../src/subgraphs/accounts/http/bank-callback.ts';
+import * as paymentsCallback from '../../src/subgraphs/payments/http/bank-callback.ts';
 import { createRouter, listen, type Listening } from '../../src/shared/http/server.ts';
 import { clientAddressHeader, clientAddressOf } from '../../src/shared/throttle/index.ts';
 
@@ -46,6 +48,11 @@ afterAll(async () => {
 });
 
 describe('page proxy', () => {
+  it('fronts the services’ bank callbacks at their own paths (the gateway imports no subgraph)', () => {
+    expect(bankCallbackPath).toBe(accountsCallback.bankCallbackPath);
+    expect(paymentCallbackPath).toBe(paymentsCallback.paymentCallbackPath);
+  });
+
   it('forwards path, query, body and cookie; the public origin from PUBLIC_URL; the peer address signed', async () => {
     seen = [];
     const res = await fetch(`${gateway.url}/signin/abc/login?x=1`, {

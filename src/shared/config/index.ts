@@ -154,6 +154,7 @@ export const envSchema = z.object({
     .pipe(z.array(z.string().url()).optional()),
   /** Where the PSU's browser reaches the accounts service's bank callback. */
   BANK_CALLBACK_URL: z.string().url().optional(),
+  PAYMENTS_CALLBACK_URL: z.string().url().optional(),
   BANKS: z
     .string()
     .default('[]')
@@ -382,6 +383,8 @@ export interface PaymentsConfig {
   previousEncryptionKeys: string[];
   /** Where the embedded default keeps a generated key while encryptionKey is unset. */
   encryptionKeyFile: string;
+  /** Our payment callback as the PSU's browser reaches it; default the service's own address. */
+  bankCallbackUrl: string | undefined;
   sca: {
     /** Payments above this amount need strong customer authentication before submission. */
     threshold: string;
@@ -563,6 +566,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       encryptionKey: e.PAYMENTS_ENCRYPTION_KEY,
       previousEncryptionKeys: e.PAYMENTS_ENCRYPTION_PREVIOUS_KEYS,
       encryptionKeyFile: join(dataDir, 'payments.key'),
+      bankCallbackUrl: e.PAYMENTS_CALLBACK_URL,
       sca: {
         threshold: e.PAYMENTS_SCA_THRESHOLD,
         acrValues: e.PAYMENTS_SCA_ACR_VALUES.split(/\s+/).filter(Boolean),

@@ -126,6 +126,8 @@ export const serviceVariables: Record<ServiceName, readonly string[]> = {
     ...bankDirectory,
     'PAYMENTS_PORT',
     'PAYMENTS_DATABASE_URL',
+    // Where a PSU comes back from approving a payment at their bank.
+    'PAYMENTS_CALLBACK_URL',
     ...nats,
     // A debtor identification is checked against the consent's accounts there.
     'ACCOUNTS_URL',

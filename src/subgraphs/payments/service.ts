@@ -64,7 +64,7 @@ export async function startPaymentsService(config: Config, deps: PaymentsService
     { 'db:payments': async () => void (await db.$queryRaw`SELECT 1`) },
   );
   payments.services.payments.bankAuthorisation.setCallbackUrl(
-    `${listening.url}${paymentCallbackPath}`,
+    config.payments.bankCallbackUrl ?? `${listening.url}${paymentCallbackPath}`,
   );
   // Events written with each change leave the store from here, at least once: to NATS
   // when configured, else to the consent service.
