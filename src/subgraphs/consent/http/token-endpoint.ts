@@ -22,8 +22,8 @@ export interface TokenEndpointOptions extends CredentialGuardOptions {
 
 /**
  * OAuth 2.0 token endpoint (RFC 6749): form-encoded body, client authentication by HTTP
- * Basic (client_secret_basic) or body parameters (client_secret_post). Client secrets and
- * PSU passwords are checked under a throttle (credential-guard.ts).
+ * Basic (client_secret_basic) or body parameters (client_secret_post). Client secrets are
+ * checked under a throttle (credential-guard.ts); PSU passwords never come here.
  */
 export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}) {
   const throttles = o.throttles ?? credentialThrottles();
@@ -40,22 +40,14 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
       const app = await guarded(throttles.client, secret ? clientId : undefined, ctx, () =>
         tokens.authenticateClient(clientId, secret),
       );
-      const signIn = () => {
-        const username = form.get('username') ?? undefined;
-        const password = form.get('password') ?? undefined;
-        return guarded(throttles.psu, password ? username : undefined, ctx, () =>
-          tokens.psuPassword(app.id, username, password),
-        );
-      };
+      // No `password` grant: a PSU signs in only on the hosted pages (docs/DECISIONS.md).
       const grant = form.get('grant_type');
       const issued =
         grant === 'client_credentials'
           ? await tokens.clientCredentials(app.id, form.get('scope') ?? undefined)
           : grant === consentGrantType
             ? await tokens.consent(app.id, form.get('consent_id') ?? undefined)
-            : grant === 'password'
-              ? await signIn()
-              : unsupported(grant);
+            : unsupported(grant);
       sendJson(res, 200, issued, noStore);
     } catch (e) {
       if (e instanceof CredentialThrottled) {
@@ -64,11 +56,10 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
         // the authorization endpoint, meaning an overloaded server. These credentials are
         // refused for now, so the code a client already handles for them, with 429 and
         // Retry-After to say when to try again (RFC 6585).
-        const error = e.kind === 'psu_password' ? 'invalid_grant' : 'invalid_client';
         sendJson(
           res,
           429,
-          { error, error_description: e.message },
+          { error: 'invalid_client', error_description: e.message },
           {
             ...noStore,
             'retry-after': String(e.retryAfterSeconds),
