@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../../shared/http/graphql-handler.ts';
 import { AppError } from '../../../shared/errors/index.ts';
@@ -7,6 +6,7 @@ import { OAuthError, consentGrantType, type TokenService } from '../services/tok
 import {
   credentialGuard,
   credentialThrottles,
+  requestIdOf,
   type CredentialGuardOptions,
   type CredentialThrottles,
 } from './credential-guard.ts';
@@ -35,7 +35,10 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
         throw new OAuthError('invalid_request', 'Use application/x-www-form-urlencoded');
       }
       const form = formOf(req, await readBody(req, 16_384));
-      const ctx = { address: await clientAddressOf(req, o.internalSecret), requestId: idOf(req) };
+      const ctx = {
+        address: await clientAddressOf(req, o.internalSecret),
+        requestId: requestIdOf(req),
+      };
       const { clientId, secret } = clientCredentialsOf(req, form);
       const app = await guarded(throttles.client, secret ? clientId : undefined, ctx, () =>
         tokens.authenticateClient(clientId, secret),
@@ -74,12 +77,6 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
       } else throw e;
     }
   };
-}
-
-/** The gateway forwards x-fapi-interaction-id; the audit record carries it. */
-function idOf(req: IncomingMessage): string {
-  const id = req.headers['x-fapi-interaction-id'];
-  return typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
 }
 
 function unsupported(grant: string | null): never {
