@@ -46,7 +46,7 @@ describe('entity resolution stays authorised', () => {
   const psuPrincipal = (psuId: string): Principal => ({
     kind: 'psu',
     subject: psuId,
-    clientId: 'ledgergraph-consent-ui',
+    clientId: 'ledgergraph-hosted-pages',
     psuId,
     scopes: ['consents:authorise'],
     tokenId: 't',
