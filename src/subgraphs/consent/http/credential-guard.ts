@@ -13,7 +13,7 @@ import {
 import type { Redis } from 'ioredis';
 import { OAuthError } from '../services/token.service.ts';
 
-/** One throttle per kind of credential the token endpoint checks. */
+/** One throttle per kind of credential: PSU passwords (hosted sign-in), client secrets. */
 export interface CredentialThrottles {
   psu: CredentialThrottle;
   client: CredentialThrottle;
