@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { authorizeByHostedFlow } from '../../src/shared/oauth/hosted-flow.ts';
 import { demoClientApps, demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
 import type { GraphQLResponse } from './system.ts';
@@ -106,9 +107,14 @@ export function gatewayClient(
       psu: demoPsu('alice'),
       consentId: requestConsent.id,
     });
+    // Every account was approved; in the API's order (the consent page sorts by bank).
+    const { accounts } = ok(
+      await execute<{ accounts: { id: string }[] }>(flow.accessToken, '{ accounts { id } }'),
+    );
+    expect(accounts.map((a) => a.id).sort()).toEqual([...flow.accountIds].sort());
     return {
       consentId: requestConsent.id,
-      accountIds: flow.accountIds,
+      accountIds: accounts.map((a) => a.id),
       clientToken,
       token: flow.accessToken,
     };
