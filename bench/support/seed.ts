@@ -1,3 +1,6 @@
+import { authorizeByHostedFlow } from '../../src/shared/oauth/hosted-flow.ts';
+import { demoClientApps, demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
+
 /** The permissions of the bench's consent: everything the standard operations read or do. */
 export const dataPermissions = [
   'ReadAccountsDetail',
@@ -61,24 +64,19 @@ export async function seedConsent(gatewayUrl: string) {
     { p: dataPermissions },
   );
   const consentId = asked.requestConsent.id;
-  const psu = await token('ledgergraph-consent-ui', 'consent-ui-secret', {
-    grant_type: 'password',
-    username: 'alice',
-    password: 'alice-sandbox',
+  // The redirect flow: alice signs in on the hosted pages and approves every account.
+  const pfm = demoClientApps.find((a) => a.id === 'demo-pfm')!;
+  const alice = demoPsus.find((p) => p.username === 'alice')!;
+  const { accessToken: bearer } = await authorizeByHostedFlow({
+    base: gatewayUrl,
+    client: { id: pfm.id, secret: pfm.secret, redirectUri: pfm.redirectUris[0]! },
+    psu: alice,
+    consentId,
   });
   const mine = await graphql<{ accounts: { id: string; bankId: string }[] }>(
-    psu,
+    bearer,
     '{ accounts { id bankId } }',
   );
-  await graphql(
-    psu,
-    'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id } }',
-    { id: consentId, a: mine.accounts.map((a) => a.id) },
-  );
-  const bearer = await token('demo-pfm', 'demo-pfm-secret', {
-    grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
-    consent_id: consentId,
-  });
   const seeded: Seeded = { gatewayUrl, bearer, consentId, accounts: mine.accounts };
   return {
     ...seeded,

@@ -21,6 +21,7 @@ Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
                     (PAR, authorize, sign-in and consent pages: the consent service's, here)
   Access dashboard  ${shown}/account/access (a PSU's consents and banks)
   Compliance        ${shown}/compliance (staff with audit:read)
+  First query       npm run first-query -- ${shown} (the redirect flow as alice, scripted)
 
 Demo client apps (client_id / secret):
 ${demoClientApps.map((c) => `  ${c.id.padEnd(24)} ${c.secret}`).join('\n')}

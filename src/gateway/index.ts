@@ -157,7 +157,11 @@ export async function createGateway(o: GatewayOptions) {
   };
   const sandbox =
     s.playgroundSandboxToken && o.sandboxCredentials
-      ? { tokenUrl: `${o.consentServiceUrl}/token`, credentials: o.sandboxCredentials, run: runAs }
+      ? {
+          authorizationServer: o.consentServiceUrl,
+          credentials: o.sandboxCredentials,
+          run: runAs,
+        }
       : undefined;
 
   const routes: Record<string, Route> = {

@@ -22,7 +22,7 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 const psu = (id: string) => ({
   kind: 'psu' as const,
   subject: id,
-  clientId: 'ledgergraph-consent-ui',
+  clientId: 'ledgergraph-hosted-pages',
   psuId: id,
   scopes: ['consents:authorise'],
   tokenId: 't',

@@ -23,7 +23,7 @@ describe('linking a bank through its own login', () => {
       BANK_TIMEOUT_MS: '1000',
       SANDBOX_TRANSACTIONS_PER_ACCOUNT: '5',
     });
-    psu = await t.tokens.psu('carol', 'carol-sandbox');
+    psu = await t.testIdp.psuToken('carol');
   });
   afterAll(async () => {
     await t?.stop();

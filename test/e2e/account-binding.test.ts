@@ -122,9 +122,9 @@ describe('accounts a consent or a payment names are the PSU’s, through the gat
       );
       expectNoErrors(requested);
       const consentId = requested.data!.requestConsent.id;
-      const alice = await t.tokens.psu('alice', 'alice-sandbox');
+      const alice = await t.testIdp.psuToken('alice');
       const alices = (await accountsOf(alice)).map((a) => a.id);
-      const [bobs] = (await accountsOf(await t.tokens.psu('bob', 'bob-sandbox'))).map((a) => a.id);
+      const [bobs] = (await accountsOf(await t.testIdp.psuToken('bob'))).map((a) => a.id);
 
       const refused = await authorise(alice, consentId, [alices[0]!, bobs!, 'acc_made_up']);
       expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);

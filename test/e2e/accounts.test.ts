@@ -68,7 +68,7 @@ describe('accounts, balances and transactions from the banks, through the gatewa
   }
 
   it('lets a PSU connect a bank through the graph (the bank’s own login) and lists the connections', async () => {
-    const psu = await t.tokens.psu('carol', 'carol-sandbox');
+    const psu = await t.testIdp.psuToken('carol');
     const banks = await t.execute<{ banks: { id: string; sandbox: boolean }[] }>(
       psu,
       '{ banks { id name standard sandbox } }',
@@ -333,7 +333,7 @@ describe('accounts, balances and transactions from the banks, through the gatewa
 
   it('bounds every answer by the accounts the PSU selected', async () => {
     const c = await t.authorisedConsent({ permissions: full, accounts: 'first' });
-    const psu = await t.tokens.psu();
+    const psu = await t.testIdp.psuToken();
     const mine = await t.execute<{ accounts: { id: string }[] }>(psu, '{ accounts { id } }');
     const others = mine.data!.accounts.map((a) => a.id).filter((id) => id !== c.accountIds[0]);
     const res = await t.execute<{

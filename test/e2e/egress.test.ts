@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeByHostedFlow } from '../../src/shared/oauth/hosted-flow.ts';
 import { Q, gbpOrder } from '../payments/support.ts';
+import { demoClient, demoPsu } from '../support/gateway-client.ts';
 import { freePort } from '../support/processes.ts';
 import {
   describeSocket,
@@ -130,7 +132,7 @@ describe('egress: a running system connects to loopback only', () => {
     return body.data!;
   }
 
-  /** The README's consent flow: the client app asks, alice authorises, the app reads. */
+  /** The README's consent flow: the client app asks, alice authorises on the hosted pages. */
   async function consentToken(permissions: string[]) {
     const client = await token('demo-pfm', 'demo-pfm-secret', {
       grant_type: 'client_credentials',
@@ -140,23 +142,11 @@ describe('egress: a running system connects to loopback only', () => {
       'mutation($p: [ConsentPermission!]!) { requestConsent(input: { permissions: $p }) { id } }',
       { p: permissions },
     );
-    const psu = await token('ledgergraph-consent-ui', 'consent-ui-secret', {
-      grant_type: 'password',
-      username: 'alice',
-      password: 'alice-sandbox',
-    });
-    const { accounts } = await gql<{ accounts: { id: string }[] }>(psu, '{ accounts { id } }');
-    await gql(
-      psu,
-      'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { status } }',
-      {
-        id: requestConsent.id,
-        a: accounts.map((a) => a.id),
-      },
-    );
-    const bound = await token('demo-pfm', 'demo-pfm-secret', {
-      grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
-      consent_id: requestConsent.id,
+    const { accessToken: bound } = await authorizeByHostedFlow({
+      base: gateway,
+      client: demoClient('demo-pfm'),
+      psu: demoPsu('alice'),
+      consentId: requestConsent.id,
     });
     return { id: requestConsent.id, token: bound };
   }

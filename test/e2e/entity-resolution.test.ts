@@ -17,7 +17,7 @@ describe('entity resolution stays authorised', () => {
   beforeAll(async () => {
     t = await startTestSystem({ SANDBOX_TRANSACTIONS_PER_ACCOUNT: '20' });
     secret = readFileSync(`${t.config.dataDir}/internal-context.secret`, 'utf8');
-    const psu = await t.tokens.psu('alice', 'alice-sandbox');
+    const psu = await t.testIdp.psuToken('alice');
     const res = await t.execute<{ accounts: { id: string }[] }>(psu, '{ accounts { id } }');
     aliceAccountIds = res.data!.accounts.map((a) => a.id);
     expect(aliceAccountIds.length).toBeGreaterThan(0);
@@ -46,7 +46,7 @@ describe('entity resolution stays authorised', () => {
   const psuPrincipal = (psuId: string): Principal => ({
     kind: 'psu',
     subject: psuId,
-    clientId: 'ledgergraph-consent-ui',
+    clientId: 'ledgergraph-hosted-pages',
     psuId,
     scopes: ['consents:authorise'],
     tokenId: 't',

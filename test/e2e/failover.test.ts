@@ -82,7 +82,10 @@ describe('failover through a real load balancer', async () => {
     });
     await lb.waitFor('a', 'UP');
     await lb.waitFor('b', 'UP');
-    client = gatewayClient(lb.url);
+    // The hosted pages at the consent service: the gateways' PUBLIC_URL is not the balancer's.
+    client = gatewayClient(lb.url, {
+      authorizationServer: `http://127.0.0.1:${fed.env.CONSENT_PORT}`,
+    });
     payer = await client.authorisedConsent([
       'ReadAccountsBasic',
       'ReadBalances',
@@ -461,8 +464,10 @@ describe('failover through a real load balancer', async () => {
       // B has served this token twice (so its grant cache, when on, holds the grant).
       viaB!.ok(await viaB!.execute(c.token, '{ accounts { id } }'));
       viaB!.ok(await viaB!.execute(c.token, '{ accounts { id } }'));
+      // Revoked by the client app (the PSU's revocation is the access dashboard's, at the
+      // consent service): either way the consent service signals every replica.
       const revoked = await viaA!.execute(
-        c.psuToken,
+        c.clientToken,
         'mutation($id: ID!) { revokeConsent(id: $id) { status } }',
         { id: c.consentId },
       );

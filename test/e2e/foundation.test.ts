@@ -95,7 +95,7 @@ describe('the federated graph, end to end through the gateway', () => {
     expectNoErrors(res);
     expect(res.data!.accounts.map((a) => a.id)).toEqual(c.accountIds);
     const alice = await t.execute<{ accounts: { id: string }[] }>(
-      await t.tokens.psu(),
+      await t.testIdp.psuToken(),
       '{ accounts { id } }',
     );
     const aliceIds = alice.data!.accounts.map((a) => a.id);
@@ -161,7 +161,7 @@ describe('the federated graph, end to end through the gateway', () => {
 
   it('lets only a PSU authorise, and only a client request', async () => {
     const clientToken = await t.tokens.client();
-    const psuToken = await t.tokens.psu();
+    const psuToken = await t.testIdp.psuToken();
     const asPsu = await t.execute(
       psuToken,
       'mutation { requestConsent(input: { permissions: [ReadAccountsBasic] }) { id } }',

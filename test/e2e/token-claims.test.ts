@@ -35,7 +35,8 @@ describe('access tokens from the token endpoint (RFC 9068 profile)', () => {
       'ReadAccountsBasic',
       'ReadAccountsDetail',
     ]);
-    expect(decodeJwt(c.psuToken).acr).toBe('urn:openbanking:psd2:ca');
+    // Redeemed from the code of the redirect flow: the PSU's own token is not ours at all.
+    expect(decodeJwt(c.psuToken).iss).toBe(t.testIdp.issuer);
   });
 
   it('answers OAuth errors in RFC 6749 form without a token', async () => {
@@ -67,7 +68,7 @@ describe('access tokens from the token endpoint (RFC 9068 profile)', () => {
     expect(((await unsupported.json()) as { error: string }).error).toBe('unsupported_grant_type');
   });
 
-  it('refuses the PSU password grant to any client but the first-party consent screen', async () => {
+  it('has no password grant: unsupported_grant_type (400), even with a PSU’s right password', async () => {
     const res = await fetch(`${t.url}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -80,6 +81,22 @@ describe('access tokens from the token endpoint (RFC 9068 profile)', () => {
       }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe('unauthorized_client');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as { error: string; access_token?: string };
+    expect(body.error).toBe('unsupported_grant_type');
+    expect(body.access_token).toBeUndefined();
+  });
+
+  it('knows no first-party consent screen client: its published secret is refused (401)', async () => {
+    const res = await fetch(`${t.url}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('ledgergraph-consent-ui:consent-ui-secret').toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'x' }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe('invalid_client');
   });
 });

@@ -273,7 +273,7 @@ describe('events and webhooks through the gateway (embedded default, no broker)'
   });
 
   it('only a client app with its own token manages webhooks and reads events', async () => {
-    const psu = await t.tokens.psu();
+    const psu = await t.testIdp.psuToken();
     const { token: consentToken } = await t.authorisedConsent({ permissions: readAll });
     for (const token of [psu, consentToken]) {
       const created = await t.execute(

@@ -40,7 +40,7 @@ const tokens = { issuer, audience, ttlSeconds: 300, alg: 'ES256' as const, rotat
 const alice: Principal = {
   kind: 'psu',
   subject: 'psu_alice',
-  clientId: 'ledgergraph-consent-ui',
+  clientId: 'ledgergraph-hosted-pages',
   psuId: 'psu_alice',
   scopes: ['consents:authorise'],
   tokenId: 't',

@@ -238,6 +238,12 @@ describe('gateway operations and interoperability headers', () => {
         '{ consents { id status } }',
       );
       expect(listed.data!.consents).toContainEqual({ id: s.consentId, status: 'Authorised' });
+      // Authorised on the hosted consent page (the redirect flow binds its grant), not by a
+      // PSU token through the API.
+      const row = await t.system.db.consent.consent.findUniqueOrThrow({
+        where: { id: s.consentId },
+      });
+      expect(row.grantId).not.toBeNull();
       const me = await t.execute<{ me: { id: string } }>(s.consentToken!, '{ me { id } }');
       expect(me.data!.me.id).toBe('psu_alice');
     });

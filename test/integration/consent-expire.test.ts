@@ -25,7 +25,7 @@ const client: Principal = {
 const alice: Principal = {
   kind: 'psu',
   subject: 'psu_alice',
-  clientId: 'ledgergraph-consent-ui',
+  clientId: 'ledgergraph-hosted-pages',
   psuId: 'psu_alice',
   scopes: ['consents:authorise'],
   tokenId: 't',

@@ -30,7 +30,7 @@ const otherClient: Principal = { ...client, subject: 'demo-basic', clientId: 'de
 const alice: Principal = {
   kind: 'psu',
   subject: 'psu_alice',
-  clientId: 'ledgergraph-consent-ui',
+  clientId: 'ledgergraph-hosted-pages',
   psuId: 'psu_alice',
   scopes: ['consents:authorise'],
   tokenId: 't',

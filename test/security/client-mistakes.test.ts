@@ -223,7 +223,7 @@ describe('client mistakes are 4xx with a clear code, never 500', () => {
   });
 
   it('two Authorization headers are 400 BAD_USER_INPUT at the gateway', async () => {
-    const other = await t.tokens.psu();
+    const other = await t.testIdp.psuToken();
     const res = await rawPost(
       `${t.url}/graphql`,
       { 'content-type': 'application/json', authorization: [`Bearer ${token}`, `Bearer ${other}`] },

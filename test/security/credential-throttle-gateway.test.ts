@@ -2,10 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit } from '../../src/shared/audit/index.ts';
 import { internalSecretOf } from '../../src/shared/service/index.ts';
 import { clientAddressHeader, signClientAddress } from '../../src/shared/throttle/index.ts';
+import { currentTotpCode } from '../../src/shared/crypto/totp.ts';
+import { demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 
+const carol = demoPsus.find((p) => p.username === 'carol')!;
+const totp = () => currentTotpCode(carol.totpSecret);
+
 /**
- * The throttle behind the gateway: the consent service must count the caller's address,
+ * The throttle behind the gateway (the hosted sign-in, where a PSU's password is checked):
+ * the consent service must count the caller's address,
  * not the gateway's, must not take an address from the caller, and the caller must get
  * the Retry-After. SIGNIN_MAX_FAILURES=4: three free failures, the fourth locks.
  */
@@ -17,21 +23,22 @@ describe('credential throttling through the gateway', () => {
   }, 120_000);
   afterAll(() => t?.stop());
 
+  /** Carol signing in on the hosted page, through the gateway: the form, then the post. */
   const signIn = async (password: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${t.url}/token`, {
+    const form = await fetch(`${t.url}/account/signin`);
+    const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]*)"/.exec(await form.text())![1]!;
+    const res = await fetch(`${t.url}/account/signin`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from('ledgergraph-consent-ui:consent-ui-secret').toString('base64')}`,
-        ...headers,
-      },
-      body: new URLSearchParams({ grant_type: 'password', username: 'carol', password }),
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...headers },
+      body: new URLSearchParams({ csrf, username: 'carol', password, otp: totp() }),
     });
     return {
       status: res.status,
       retryAfter: res.headers.get('retry-after'),
       interactionId: res.headers.get('x-fapi-interaction-id'),
-      body: (await res.json()) as { error?: string },
+      throttled: /Too many failed attempts/.test(await res.text()),
     };
   };
 
@@ -50,7 +57,7 @@ describe('credential throttling through the gateway', () => {
     expect(statuses).toEqual([400, 400, 400, 400]);
     const locked = await signIn('carol-sandbox', forged(9));
     expect(locked.status).toBe(429);
-    expect(locked.body.error).toBe('invalid_grant');
+    expect(locked.throttled).toBe(true);
     expect(Number(locked.retryAfter)).toBeGreaterThan(590);
 
     const page = await searchAudit(

@@ -7,15 +7,18 @@ import { loadConfig } from '../../src/shared/config/index.ts';
 import { createLogger } from '../../src/shared/log/index.ts';
 import { credentialLockouts, registry } from '../../src/shared/metrics/index.ts';
 import { internalSecretOf } from '../../src/shared/service/index.ts';
+import { currentTotpCode } from '../../src/shared/crypto/totp.ts';
 import { clientAddressHeader, signClientAddress } from '../../src/shared/throttle/index.ts';
+import { demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
 import {
   startConsentService,
   type ConsentServiceHandle,
 } from '../../src/subgraphs/consent/service.ts';
 
 /**
- * Issue 15.1: credential guessing at the token endpoint is throttled per identity and per
- * address, with growing delays and a lockout, for PSU passwords and client secrets alike.
+ * Issue 15.1: credential guessing is throttled per identity and per address, with growing
+ * delays and a lockout, for PSU passwords (the hosted sign-in, the one place they are
+ * checked since the password grant left) and client secrets (the token endpoint) alike.
  * The real consent service on SQLite; addresses come in the gateway's signed header, as
  * behind the gateway. Date is frozen and moved by hand: no real waiting.
  */
@@ -28,9 +31,7 @@ const limits = {
 /** After 3 free failures: 1, 2, 4, 8 s, then the 8th failure locks for 900 s. */
 const growing = [1, 2, 4, 8, 900];
 
-const consentUi = ['ledgergraph-consent-ui', 'consent-ui-secret'] as const;
-
-describe('credential guessing at the token endpoint', () => {
+describe('credential guessing at the token endpoint and the hosted sign-in', () => {
   let dir: string;
   let consent: ConsentServiceHandle;
   let secret: string;
@@ -66,7 +67,7 @@ describe('credential guessing at the token endpoint', () => {
     form: Record<string, string>,
     o: { address: string; client?: readonly [string, string]; post?: boolean },
   ) {
-    const [id, clientSecret] = o.client ?? consentUi;
+    const [id, clientSecret] = o.client ?? ['demo-pfm', 'demo-pfm-secret'];
     const headers: Record<string, string> = {
       'content-type': 'application/x-www-form-urlencoded',
       [clientAddressHeader]: await signClientAddress(o.address, secret),
@@ -87,8 +88,42 @@ describe('credential guessing at the token endpoint', () => {
       retryAfter: retryAfter === null ? undefined : Number(retryAfter),
     };
   }
-  const signIn = (username: string, password: string, address: string) =>
-    token({ grant_type: 'password', username, password }, { address });
+  /**
+   * A PSU's sign-in on the hosted page (the one place a PSU password is checked): the form
+   * and its CSRF cookie, then the post. 303 signed in; 400 wrong; 429 throttled.
+   */
+  async function signIn(username: string, password: string, address: string) {
+    const form = await fetch(`${consent.url}/account/signin`);
+    const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]*)"/.exec(await form.text())![1]!;
+    const demo = demoPsus.find((p) => p.username === username);
+    const res = await fetch(`${consent.url}/account/signin`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie,
+        [clientAddressHeader]: await signClientAddress(address, secret),
+      },
+      body: new URLSearchParams({
+        csrf,
+        username,
+        password,
+        otp: demo ? currentTotpCode(demo.totpSecret) : '000000',
+      }),
+    });
+    const html = await res.text();
+    const retryAfter = res.headers.get('retry-after');
+    return {
+      status: res.status,
+      error: /Too many failed attempts/.test(html)
+        ? 'throttled'
+        : /not right/.test(html)
+          ? 'wrong_credentials'
+          : undefined,
+      retryAfter: retryAfter === null ? undefined : Number(retryAfter),
+    };
+  }
 
   /**
    * Retry-After grew to the lockout. A delay can run out in real time before the next
@@ -102,7 +137,10 @@ describe('credential guessing at the token endpoint', () => {
   }
 
   /** Wrong passwords, waiting out every Retry-After (a patient guesser): the waits seen. */
-  async function guessPatiently(attempt: () => ReturnType<typeof signIn>, until: number) {
+  async function guessPatiently(
+    attempt: () => Promise<{ status: number; error?: string; retryAfter?: number }>,
+    until: number,
+  ) {
     const waits: number[] = [];
     while (waits.at(-1) !== until) {
       const r = await attempt();
@@ -119,7 +157,7 @@ describe('credential guessing at the token endpoint', () => {
     const results = [];
     for (let i = 0; i < 200; i++) results.push(await signIn('alice', `guess-${i}`, '198.51.100.1'));
     expect(results.slice(0, 4).map((r) => [r.status, r.error])).toEqual(
-      Array(4).fill([400, 'invalid_grant']),
+      Array(4).fill([400, 'wrong_credentials']),
     );
     // Delays run out in real time (only Date is frozen), so a slow run gets one more check
     // per delay that passed, never more than SIGNIN_MAX_FAILURES in all.
@@ -127,13 +165,12 @@ describe('credential guessing at the token endpoint', () => {
     expect(checked).toBeLessThanOrEqual(8);
     const refused = results.filter((r) => r.status === 429);
     expect(refused).toHaveLength(200 - checked);
-    expect(results[4]).toMatchObject({ status: 429, error: 'invalid_grant', retryAfter: 1 });
+    expect(results[4]).toMatchObject({ status: 429, error: 'throttled', retryAfter: 1 });
     const waits = refused.map((r) => r.retryAfter!);
     expect(waits).toEqual([...waits].sort((a, b) => a - b));
     // The finding: the right password at the end still worked. Not any more.
     const right = await signIn('alice', 'alice-sandbox', '198.51.100.1');
-    expect(right).toMatchObject({ status: 429, error: 'invalid_grant' });
-    // Each attempt still authenticates the consent UI client (scrypt): slow on a busy machine.
+    expect(right).toMatchObject({ status: 429, error: 'throttled' });
   }, 180_000);
 
   it('delays grow with consecutive failures up to a lockout; the right password is refused during it and accepted after', async () => {
@@ -148,10 +185,10 @@ describe('credential guessing at the token endpoint', () => {
     const late = await signIn('bob', 'bob-sandbox', address);
     expect(late).toMatchObject({ status: 429, retryAfter: 1 });
     advance(1);
-    expect(await signIn('bob', 'bob-sandbox', address)).toMatchObject({ status: 200 });
+    expect(await signIn('bob', 'bob-sandbox', address)).toMatchObject({ status: 303 });
     // A success starts the count again: the next wrong password is checked, not delayed.
     expect(await signIn('bob', 'not-it', address)).toMatchObject({ status: 400 });
-    expect(await signIn('bob', 'bob-sandbox', address)).toMatchObject({ status: 200 });
+    expect(await signIn('bob', 'bob-sandbox', address)).toMatchObject({ status: 303 });
   });
 
   it('a lockout is an audit record in the chain, a metric and a warning naming the PSU and address, never the password', async () => {
@@ -201,11 +238,11 @@ describe('credential guessing at the token endpoint', () => {
       expect(await signIn(`user-${i}`, 'password1', address)).toMatchObject({ status: 400 });
     }
     const next = await signIn('user-15', 'password1', address);
-    expect(next).toMatchObject({ status: 429, error: 'invalid_grant' });
+    expect(next).toMatchObject({ status: 429, error: 'throttled' });
     expect(next.retryAfter).toBeGreaterThanOrEqual(900);
     expect(await signIn('carol', 'carol-sandbox', address)).toMatchObject({ status: 429 });
     // Another address is not affected.
-    expect(await signIn('carol', 'carol-sandbox', '203.0.113.8')).toMatchObject({ status: 200 });
+    expect(await signIn('carol', 'carol-sandbox', '203.0.113.8')).toMatchObject({ status: 303 });
     const page = await searchAudit(
       consent.audit.db,
       { fieldPath: 'Security.credentialLockout', outcome: 'denied' },
@@ -278,30 +315,23 @@ describe('credential guessing at the token endpoint', () => {
 
   it('a forged address header is ignored: the peer address counts', async () => {
     const forged = await signClientAddress('198.51.100.99', 'x'.repeat(32));
-    const res = await fetch(`${consent.url}/token`, {
+    const form = await fetch(`${consent.url}/account/signin`);
+    const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]*)"/.exec(await form.text())![1]!;
+    const res = await fetch(`${consent.url}/account/signin`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(consentUi.join(':')).toString('base64')}`,
+        cookie,
         [clientAddressHeader]: forged,
       },
-      body: new URLSearchParams({ grant_type: 'password', username: 'gina', password: 'x' }),
+      body: new URLSearchParams({ csrf, username: 'gina', password: 'x', otp: '000000' }),
     });
     expect(res.status).toBe(400);
     const lockouts = lines.filter((l) => l.includes('198.51.100.99'));
     expect(lockouts).toEqual([]);
     // The peer (loopback) carries the count: three more fill the free failures, then a delay.
-    for (let i = 0; i < 3; i++) {
-      await token(
-        { grant_type: 'password', username: 'gina', password: 'x' },
-        { address: '127.0.0.1' },
-      );
-    }
-    expect(
-      await token(
-        { grant_type: 'password', username: 'gina', password: 'x' },
-        { address: '::ffff:127.0.0.1' },
-      ),
-    ).toMatchObject({ status: 429 });
+    for (let i = 0; i < 3; i++) await signIn('gina', 'x', '127.0.0.1');
+    expect(await signIn('gina', 'x', '::ffff:127.0.0.1')).toMatchObject({ status: 429 });
   });
 });

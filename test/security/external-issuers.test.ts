@@ -224,6 +224,58 @@ describe('external issuers: consent-bound tokens', () => {
   });
 });
 
+describe('external issuers: PSU subjects', () => {
+  const myAccounts = '{ accounts { id } }';
+  const psuShaped = (r: Realm, clientId: string) =>
+    mint(r, { sub: 'psu_alice', client_id: clientId, scope: 'consents:authorise' });
+
+  it('an issuer without psus: a token naming one of our PSUs still acts as the client, never the PSU', async () => {
+    const token = await psuShaped(realms.a, 'ext-pfm');
+    const principal = await verifyAccessToken(token, {
+      issuers: [
+        remoteIssuer(realms.a.issuer, realms.a.jwksUrl, {
+          ...trust.a,
+          maxScopes: ['consents:authorise'],
+          consentBound: false,
+          algorithms: ['ES256'],
+        }),
+      ],
+      audience: 'ledgergraph',
+    });
+    expect(principal).toMatchObject({ kind: 'client', clientId: 'demo-pfm' });
+    expect(principal.psuId).toBeUndefined();
+    const res = await t.execute(token, myAccounts);
+    expect(errorCodes(res)).toEqual(['FORBIDDEN']);
+  });
+
+  it('the issuer trusted with psus (the test identity provider): acts as that PSU, within maxScopes', async () => {
+    const token = await t.testIdp.psuToken('alice');
+    const res = await t.execute<{ accounts: { id: string }[] }>(token, myAccounts);
+    expectNoErrors(res);
+    const bobs = await t.execute<{ accounts: { id: string }[] }>(
+      await t.testIdp.psuToken('bob'),
+      myAccounts,
+    );
+    expectNoErrors(bobs);
+    const ids = new Set(res.data!.accounts.map((a) => a.id));
+    expect(ids.size).toBeGreaterThan(0);
+    expect(bobs.data!.accounts.some((a) => ids.has(a.id))).toBe(false);
+    // Scopes beyond maxScopes are dropped even for a PSU: no audit trail for this token.
+    const principal = await verifyAccessToken(token, {
+      issuers: [
+        remoteIssuer(t.testIdp.issuer, `${t.testIdp.issuer}/jwks`, {
+          ...t.testIdp.trustedIssuer,
+          maxScopes: [],
+          consentBound: false,
+          algorithms: ['ES256'],
+        }),
+      ],
+      audience: 'ledgergraph',
+    });
+    expect(principal).toMatchObject({ kind: 'psu', psuId: 'psu_alice', scopes: [] });
+  });
+});
+
 describe('external issuers: algorithms per issuer', () => {
   it('refuses RS256 from an issuer that does not allow it', async () => {
     const res = await t.execute(
@@ -287,12 +339,13 @@ describe('TRUSTED_ISSUERS is validated at start with clear messages', () => {
     expect(typo.join('\n')).toMatch(/consentbound/);
   });
 
-  it('defaults to our own algorithms and no consent-bound tokens', () => {
+  it('defaults to our own algorithms, no consent-bound tokens and no PSU subjects', () => {
     const config = loadConfig({
       TRUSTED_ISSUERS: JSON.stringify([{ ...base, clients: { a: 'demo-pfm' }, maxScopes: [] }]),
     });
     expect(config.tokens.trustedIssuers[0]).toMatchObject({
       consentBound: false,
+      psus: false,
       algorithms: ['PS256', 'ES256', 'EdDSA'],
     });
   });

@@ -21,11 +21,10 @@ describe('POST /playground/sandbox-token', () => {
     const routes = playgroundRoutes({
       graphqlPath: '/graphql',
       sandbox: {
-        tokenUrl: 'http://127.0.0.1:9/token',
+        authorizationServer: 'http://127.0.0.1:9',
         credentials: {
-          client: { id: 'demo-pfm', secret: 'x' },
-          consentUi: { id: 'ui', secret: 'x' },
-          psu: { username: 'alice', password: 'x' },
+          client: { id: 'demo-pfm', secret: 'x', redirectUri: 'http://localhost:3000/callback' },
+          psu: { username: 'alice', password: 'x', totpSecret: 'JBSWY3DPEHPK3PXP' },
           permissions: [],
         },
         run: () => Promise.reject(new Error('not reached')),
@@ -97,7 +96,7 @@ describe('POST /playground/sandbox-token', () => {
   it('lets the page through, a few times a minute per address, then 429 with Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await post(sameOrigin())).status);
-    // Past the guard: the flow itself failed at the (closed) token endpoint.
+    // Past the guard: the flow itself failed at the (closed) authorization server.
     expect(statuses).toEqual([502, 502, 502]);
     const limited = await post(sameOrigin());
     expect(limited.status).toBe(429);

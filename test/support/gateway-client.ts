@@ -1,11 +1,33 @@
+import { expect } from 'vitest';
+import { authorizeByHostedFlow } from '../../src/shared/oauth/hosted-flow.ts';
+import { demoClientApps, demoPsus } from '../../src/subgraphs/consent/db/seed.ts';
 import type { GraphQLResponse } from './system.ts';
+
+/** A seeded demo client app, with its secret and first redirect URI, for the redirect flow. */
+export function demoClient(id: string, secret?: string) {
+  const app = demoClientApps.find((a) => a.id === id);
+  if (!app) throw new Error(`${id} is not a demo client app`);
+  return { id, secret: secret ?? app.secret, redirectUri: app.redirectUris[0]! };
+}
+
+/** A seeded demo PSU: password and (published) TOTP secret, for the hosted sign-in. */
+export function demoPsu(username: string, password?: string) {
+  const psu = demoPsus.find((p) => p.username === username);
+  if (!psu) throw new Error(`${username} is not a demo PSU`);
+  return { username, password: password ?? psu.password, totpSecret: psu.totpSecret };
+}
 
 /**
  * What a client app sends to a gateway it reaches over HTTP (a process of its own, or a load
  * balancer in front of replicas): the token calls and GraphQL requests of system.ts's
- * in-process helpers, against any base URL.
+ * in-process helpers, against any base URL. No PSU token: our authorization server issues
+ * none (system.ts's test identity provider does, for an in-process system).
  */
-export function gatewayClient(url: string) {
+export function gatewayClient(
+  url: string,
+  /** Where the hosted pages are reached for the redirect flow; default this gateway. */
+  o: { authorizationServer?: string } = {},
+) {
   async function token(client: string, secret: string, form: Record<string, string>) {
     const res = await fetch(`${url}/token`, {
       method: 'POST',
@@ -59,12 +81,6 @@ export function gatewayClient(url: string) {
   const tokens = {
     client: (client = 'demo-pfm', secret = 'demo-pfm-secret') =>
       token(client, secret, { grant_type: 'client_credentials' }),
-    psu: (username = 'alice', password = 'alice-sandbox') =>
-      token('ledgergraph-consent-ui', 'consent-ui-secret', {
-        grant_type: 'password',
-        username,
-        password,
-      }),
     consent: (consentId: string, client = 'demo-pfm', secret = 'demo-pfm-secret') =>
       token(client, secret, {
         grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
@@ -72,7 +88,10 @@ export function gatewayClient(url: string) {
       }),
   };
 
-  /** Request → the PSU authorises all their accounts → consent-bound token (as alice). */
+  /**
+   * Request → the redirect flow, alice approving every account on the hosted pages (the
+   * shared scripted browser) → the consent-bound token the code is redeemed for.
+   */
   async function authorisedConsent(permissions: string[]) {
     const clientToken = await tokens.client();
     const { requestConsent } = ok(
@@ -82,23 +101,22 @@ export function gatewayClient(url: string) {
         { p: permissions },
       ),
     );
-    const psuToken = await tokens.psu();
+    const flow = await authorizeByHostedFlow({
+      base: o.authorizationServer ?? url,
+      client: demoClient('demo-pfm'),
+      psu: demoPsu('alice'),
+      consentId: requestConsent.id,
+    });
+    // Every account was approved; in the API's order (the consent page sorts by bank).
     const { accounts } = ok(
-      await execute<{ accounts: { id: string }[] }>(psuToken, '{ accounts { id } }'),
+      await execute<{ accounts: { id: string }[] }>(flow.accessToken, '{ accounts { id } }'),
     );
-    ok(
-      await execute(
-        psuToken,
-        'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id } }',
-        { id: requestConsent.id, a: accounts.map((a) => a.id) },
-      ),
-    );
+    expect(accounts.map((a) => a.id).sort()).toEqual([...flow.accountIds].sort());
     return {
       consentId: requestConsent.id,
       accountIds: accounts.map((a) => a.id),
       clientToken,
-      psuToken,
-      token: await tokens.consent(requestConsent.id),
+      token: flow.accessToken,
     };
   }
 

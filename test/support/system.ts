@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,10 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/shared/config/index.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { startSystem, type RunningSystem } from '../../src/system.ts';
-import { gatewayClient } from './gateway-client.ts';
+import { authorizeByHostedFlow } from '../../src/shared/oauth/hosted-flow.ts';
+import { hashSecret } from '../../src/subgraphs/consent/services/secret-hash.ts';
+import { demoClient, demoPsu, gatewayClient } from './gateway-client.ts';
+import { startTestIdp, testIdpClientId } from './test-idp.ts';
 
 /** A clock tests can move; starts at real time. */
 export class TestClock implements Clock {
@@ -30,6 +34,9 @@ export async function startTestSystem(env: Record<string, string> = {}) {
   const ownDir = env.DATA_DIR === undefined;
   const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ledgergraph-test-'));
   const clock = new TestClock();
+  // The only source of PSU tokens for the API: a trusted issuer (test-idp.ts).
+  const testIdp = await startTestIdp();
+  const trusted = JSON.parse(env.TRUSTED_ISSUERS ?? '[]') as unknown[];
   const config = loadConfig({
     DATA_DIR: dir,
     PORT: '0',
@@ -41,14 +48,27 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     // TEST_LOG_LEVEL=error npx vitest … shows the system's own logs when a test needs them.
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
+    TRUSTED_ISSUERS: JSON.stringify([...trusted, testIdp.trustedIssuer]),
   });
-  const system: RunningSystem = await startSystem(config, clock);
+  let system: RunningSystem;
+  try {
+    system = await startSystem(config, clock);
+    await registerTestIdpClient(system);
+  } catch (e) {
+    await testIdp.stop();
+    throw e;
+  }
   const url = system.gatewayUrl;
 
   // The same calls a client app makes to a gateway in another process.
   const { execute, tokens } = gatewayClient(url);
 
-  /** Request → PSU picks accounts → authorise → consent-bound token. */
+  /**
+   * Request → the redirect flow: PAR, the PSU signs in on the hosted pages (password + TOTP)
+   * and approves the chosen accounts on the consent page (the shared scripted browser) → the
+   * consent-bound token the client redeems the code for. `psuToken` is the PSU's own token
+   * from the test identity provider (for the PSU's operations the test goes on with).
+   */
   async function authorisedConsent(options: {
     permissions: string[];
     client?: [string, string];
@@ -59,6 +79,7 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     window?: { from?: string; to?: string };
   }) {
     const [client, secret] = options.client ?? ['demo-pfm', 'demo-pfm-secret'];
+    const [username, password] = options.psu ?? ['alice', 'alice-sandbox'];
     const clientToken = await tokens.client(client, secret);
     const requested = await execute<{ requestConsent: { id: string } }>(
       clientToken,
@@ -69,7 +90,8 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     );
     expectNoErrors(requested);
     const consentId = requested.data!.requestConsent.id;
-    const psuToken = await tokens.psu(...(options.psu ?? ['alice', 'alice-sandbox']));
+    const psuToken = await testIdp.psuToken(username);
+    // The PSU's accounts in the API's order, so `first` and a filter mean what they did.
     const accounts = await execute<{ accounts: { id: string; bankId: string }[] }>(
       psuToken,
       '{ accounts { id bankId } }',
@@ -77,24 +99,30 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     expectNoErrors(accounts);
     const all = accounts.data!.accounts;
     const pick = options.accounts;
-    const chosen =
+    const wanted =
       pick === 'first'
         ? all.slice(0, 1).map((a) => a.id)
         : typeof pick === 'function'
           ? all.filter(pick).map((a) => a.id)
           : all.map((a) => a.id);
-    const authorised = await execute(
-      psuToken,
-      'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id status } }',
-      { id: consentId, a: chosen },
-    );
-    expectNoErrors(authorised);
+    const flow = await authorizeByHostedFlow({
+      base: url,
+      client: demoClient(client, secret),
+      psu: demoPsu(username, password),
+      consentId,
+      clock,
+      chooseAccounts: (offered) => {
+        // The consent page offers exactly the PSU's accounts.
+        expect([...offered].sort()).toEqual(all.map((a) => a.id).sort());
+        return wanted;
+      },
+    });
     return {
       consentId,
-      accountIds: chosen,
+      accountIds: flow.accountIds,
       clientToken,
       psuToken,
-      token: await tokens.consent(consentId, client, secret),
+      token: flow.accessToken,
     };
   }
 
@@ -112,15 +140,37 @@ export async function startTestSystem(env: Record<string, string> = {}) {
     config,
     execute,
     tokens,
+    /** TEST ONLY: PSU tokens, from the trusted test identity provider (test-idp.ts). */
+    testIdp,
     authorisedConsent,
     sandboxBank,
     async stop() {
       await system.stop();
+      await testIdp.stop();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
+
+/**
+ * The operator registers the app its identity provider's PSU tokens name, as any client app
+ * a trusted issuer maps to (no secret anyone knows, no permissions, no redirect URI).
+ */
+async function registerTestIdpClient(system: RunningSystem) {
+  const apps = system.db.consent.clientApp;
+  if (await apps.findUnique({ where: { id: testIdpClientId } })) return;
+  await apps.create({
+    data: {
+      id: testIdpClientId,
+      name: 'Test identity provider’s PSU app',
+      secretHash: await hashSecret(randomUUID()),
+      allowedPermissions: '',
+      platformScopes: '',
+      redirectUris: '[]',
+    },
+  });
+}
 
 export function expectNoErrors(res: GraphQLResponse<unknown>): void {
   expect(res.errors ?? [], JSON.stringify(res.errors)).toEqual([]);

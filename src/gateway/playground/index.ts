@@ -22,7 +22,8 @@ export interface PlaygroundOptions {
   graphqlPath: string;
   /** Set only when the dev sandbox token endpoint is on. */
   sandbox?: {
-    tokenUrl: string;
+    /** The authorization server's origin (the consent service's): token, PAR, hosted pages. */
+    authorizationServer: string;
     credentials: SandboxCredentials;
     run: RunAs;
     /** Sandbox flows per address per minute (default: guard.ts). */
@@ -99,7 +100,11 @@ export function playgroundRoutes(o: PlaygroundOptions): Record<string, Route> {
       try {
         assertSameOriginWithToken(req);
         await takeOne(req);
-        const session = await runSandboxFlow(sandbox.tokenUrl, sandbox.credentials, sandbox.run);
+        const session = await runSandboxFlow(
+          sandbox.authorizationServer,
+          sandbox.credentials,
+          sandbox.run,
+        );
         sendJson(res, 200, session, { 'cache-control': 'no-store' });
       } catch (e) {
         if (e instanceof AppError) return refuse(res, e);

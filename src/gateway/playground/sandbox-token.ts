@@ -1,11 +1,16 @@
 import { upstreamUnavailable } from '../../shared/errors/index.ts';
+import {
+  authorizeByHostedFlow,
+  type HostedFlowClient,
+  type HostedFlowPsu,
+} from '../../shared/oauth/hosted-flow.ts';
 
 /** Published demo credentials (seeded by SEED_DEMO_DATA and printed at start). */
 export interface SandboxCredentials {
-  client: { id: string; secret: string };
-  /** The first-party consent screen's client, which signs the PSU in. */
-  consentUi: { id: string; secret: string };
-  psu: { username: string; password: string };
+  /** The client app, registered for the redirect flow. */
+  client: HostedFlowClient;
+  /** The demo PSU who signs in on the hosted pages (password and TOTP secret). */
+  psu: HostedFlowPsu;
   permissions: string[];
 }
 
@@ -25,12 +30,15 @@ export type RunAs = (
 ) => Promise<Record<string, unknown>>;
 
 /**
- * The demo flow a client app and a PSU go through, run on the playground's behalf: the
- * app's client_credentials token, a consent request, the PSU's sign-in and authorisation
- * of all their accounts, and the consent-bound token. Dev only (PLAYGROUND_SANDBOX_TOKEN).
+ * The demo flow a client app and a PSU go through, run on the playground's behalf against
+ * the authorization server (`base`: the consent service's origin): the app's
+ * client_credentials token and a consent request, then the redirect flow with the demo
+ * PSU's scripted browser (shared/oauth/hosted-flow.ts: PAR, hosted sign-in with password and
+ * TOTP, every account approved on the consent page), and the consent-bound token the code
+ * is redeemed for. Dev only (PLAYGROUND_SANDBOX_TOKEN).
  */
 export async function runSandboxFlow(
-  tokenUrl: string,
+  base: string,
   c: SandboxCredentials,
   run: RunAs,
 ): Promise<SandboxSession> {
@@ -42,24 +50,21 @@ export async function runSandboxFlow(
       throw upstreamUnavailable(`Sandbox flow failed at ${name}: ${why}`, { step: name });
     }
   };
-  const token = async (client: { id: string; secret: string }, form: Record<string, string>) => {
-    const res = await fetch(tokenUrl, {
+
+  const clientToken = await step('client token', async () => {
+    const res = await fetch(`${base}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`${c.client.id}:${c.client.secret}`).toString('base64')}`,
       },
-      body: new URLSearchParams(form),
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
       signal: AbortSignal.timeout(5_000),
     });
     const body = (await res.json()) as { access_token?: string; error?: string };
     if (!body.access_token) throw new Error(body.error ?? `token endpoint answered ${res.status}`);
     return body.access_token;
-  };
-
-  const clientToken = await step('client token', () =>
-    token(c.client, { grant_type: 'client_credentials' }),
-  );
+  });
   const requested = await step('consent request', () =>
     run(
       clientToken,
@@ -68,27 +73,20 @@ export async function runSandboxFlow(
     ),
   );
   const consentId = (requested.requestConsent as { id: string }).id;
-  const psuToken = await step('PSU sign-in', () =>
-    token(c.consentUi, {
-      grant_type: 'password',
-      username: c.psu.username,
-      password: c.psu.password,
+  const authorised = await step('redirect flow', () =>
+    authorizeByHostedFlow({
+      base,
+      client: c.client,
+      psu: c.psu,
+      consentId,
+      timeoutMs: 5_000,
     }),
   );
-  const accounts = await step('account list', () => run(psuToken, '{ accounts { id } }'));
-  const accountIds = ((accounts.accounts ?? []) as { id: string }[]).map((a) => a.id);
-  await step('authorisation', () =>
-    run(
-      psuToken,
-      'mutation($id: ID!, $a: [ID!]!) { authoriseConsent(id: $id, accountIds: $a) { id } }',
-      { id: consentId, a: accountIds },
-    ),
-  );
-  const consentToken = await step('consent token', () =>
-    token(c.client, {
-      grant_type: 'urn:ledgergraph:params:oauth:grant-type:consent',
-      consent_id: consentId,
-    }),
-  );
-  return { client: c.client.id, psu: c.psu.username, consentId, clientToken, consentToken };
+  return {
+    client: c.client.id,
+    psu: c.psu.username,
+    consentId,
+    clientToken,
+    consentToken: authorised.accessToken,
+  };
 }

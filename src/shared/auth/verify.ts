@@ -18,7 +18,8 @@ const maxFutureSkewSeconds = 60;
 /**
  * What an external issuer's tokens may do here (TRUSTED_ISSUERS). Its `client_id` is a name
  * in its own namespace, so it counts only through `clients`; consents are granted here, so
- * its tokens carry `consent_id` only with `consentBound`.
+ * its tokens carry `consent_id` only with `consentBound`; its `sub` names one of our PSUs
+ * only with `psus`.
  */
 export interface IssuerTrust {
   /** Its client_id → one of our registered client app ids; an unmapped one gets nothing. */
@@ -26,6 +27,12 @@ export interface IssuerTrust {
   /** Scopes beyond these are dropped from its tokens. */
   maxScopes: readonly string[];
   consentBound: boolean;
+  /**
+   * Its `sub` is one of our PSU ids: the operator's own customer identity provider, the one
+   * source of tokens acting as a PSU (ours issues none; docs/DECISIONS.md, "Tokens"). Unset:
+   * its tokens never act as a PSU.
+   */
+  psus?: boolean;
   /** Its JWS algorithms, in place of `allowedAlgorithms`. */
   algorithms: readonly string[];
 }
@@ -101,8 +108,9 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
 
 /**
  * An external token acts for the registered client app its client_id maps to, with at most
- * the issuer's scopes, and never as a PSU: its `sub` names a user of that issuer, not one of
- * ours, so only a consent granted here (checked by the gateway) binds it to a PSU.
+ * the issuer's scopes, and as a PSU only from an issuer trusted with `psus`: otherwise its
+ * `sub` names a user of that issuer, not one of ours, so only a consent granted here
+ * (checked by the gateway) binds it to a PSU.
  */
 function externalPrincipal(p: Principal, trust: IssuerTrust): Principal {
   const externalClientId = p.clientId;
@@ -114,12 +122,13 @@ function externalPrincipal(p: Principal, trust: IssuerTrust): Principal {
     throw unauthenticated('Consent-bound access tokens from this issuer are not accepted');
   }
   const ceiling = new Set(trust.maxScopes);
+  const asPsu = !p.consentId && p.kind === 'psu' && trust.psus === true;
   return {
     ...p,
-    kind: p.consentId ? 'consent' : 'client',
+    kind: p.consentId ? 'consent' : asPsu ? 'psu' : 'client',
     clientId,
     externalClientId,
-    psuId: p.consentId ? p.subject : undefined,
+    psuId: p.consentId || asPsu ? p.subject : undefined,
     scopes: p.scopes.filter((s) => ceiling.has(s)),
   };
 }

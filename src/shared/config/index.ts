@@ -59,6 +59,7 @@ const trustedIssuer = z.strictObject({
     },
   ),
   consentBound: z.boolean().default(false),
+  psus: z.boolean().default(false),
   algorithms: z
     .array(z.enum(['PS256', 'ES256', 'EdDSA', 'RS256']))
     .min(1)
@@ -74,7 +75,7 @@ const trustedIssuers = z
       ctx.addIssue({
         code: 'custom',
         message:
-          'must be a JSON array of {issuer, jwksUrl, clients, maxScopes, consentBound?, algorithms?}',
+          'must be a JSON array of {issuer, jwksUrl, clients, maxScopes, consentBound?, psus?, algorithms?}',
       });
       return z.NEVER;
     }

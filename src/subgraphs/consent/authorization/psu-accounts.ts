@@ -8,19 +8,23 @@ import {
 import { upstreamUnavailable } from '../../../shared/errors/index.ts';
 import type { AccountChoice } from '../pages/consent.ts';
 
-/** The first-party client the consent screen acts as (seeded with consents:authorise). */
-export const consentScreenClientId = 'ledgergraph-consent-ui';
+/**
+ * What our hosted pages are called where a principal needs a client id (audit records, the
+ * accounts service's rate and logs): a label, not a registered client app. No token names it
+ * and the token endpoint knows no such client.
+ */
+export const hostedPagesClientId = 'ledgergraph-hosted-pages';
 
 /**
  * The PSU signed in on our pages, as the consent lifecycle rules and the accounts service
- * know a PSU: acting through the first-party consent screen, for a minute.
+ * know a PSU: acting through the hosted pages, for a minute.
  */
 export function psuPrincipal(psuId: string): Principal {
   return {
     kind: 'psu',
     subject: psuId,
     psuId,
-    clientId: consentScreenClientId,
+    clientId: hostedPagesClientId,
     scopes: [PlatformScope.ConsentsAuthorise],
     tokenId: randomUUID(),
     issuer: 'ledgergraph-consent',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../../shared/clock.ts';
 import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
@@ -6,6 +5,7 @@ import { clientAddressOf } from '../../../shared/throttle/index.ts';
 import type { ConsentDb } from '../db/client.ts';
 import {
   credentialGuard,
+  requestIdOf,
   type CredentialGuardOptions,
   type CredentialThrottles,
 } from '../http/credential-guard.ts';
@@ -38,7 +38,10 @@ export function psuCredentialCheck(o: PsuCredentialOptions) {
     const username = (form.get('username') ?? '').trim().slice(0, 100);
     const password = form.get('password') ?? '';
     const otp = (form.get('otp') ?? '').trim();
-    const ctx = { address: await clientAddressOf(req, o.internalSecret), requestId: randomUUID() };
+    const ctx = {
+      address: await clientAddressOf(req, o.internalSecret),
+      requestId: requestIdOf(req),
+    };
     return guarded(o.throttles.psu, username || undefined, ctx, async () => {
       const found = username ? await o.db.psu.findUnique({ where: { username } }) : null;
       // Hash even for an unknown name, so timing does not tell which names exist.

@@ -1,30 +1,11 @@
-import { Secret, TOTP } from 'otpauth';
+import { totpOf } from '../../../shared/crypto/totp.ts';
 import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import type { Clock } from '../../../shared/clock.ts';
 
-/** RFC 6238 defaults every authenticator app understands: SHA-1, 6 digits, 30 s. */
-const totpParameters = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
-const issuerLabel = 'Ledgergraph';
+export { currentTotpCode, totpOf, totpUri } from '../../../shared/crypto/totp.ts';
 
 /** The sealed column's associated data: a secret copied onto another PSU does not open. */
 export const totpContext = (psuId: string) => `psu:${psuId}:totp`;
-
-export function totpOf(base32Secret: string, username: string): TOTP {
-  return new TOTP({
-    issuer: issuerLabel,
-    label: username,
-    secret: Secret.fromBase32(base32Secret),
-    ...totpParameters,
-  });
-}
-
-/** What an authenticator app scans (or a person pastes): `otpauth://totp/...`. */
-export const totpUri = (base32Secret: string, username: string): string =>
-  totpOf(base32Secret, username).toString();
-
-/** The code valid now, for the CLI and the tests. */
-export const currentTotpCode = (base32Secret: string, clock?: Clock): string =>
-  totpOf(base32Secret, 'x').generate({ timestamp: (clock?.now() ?? new Date()).getTime() });
 
 /**
  * Checks a PSU's code against their sealed secret: the current step and one either side

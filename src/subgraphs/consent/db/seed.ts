@@ -71,14 +71,6 @@ export const demoClientApps = [
     redirectUris: ['http://localhost:3001/callback'],
   },
   {
-    id: 'ledgergraph-consent-ui',
-    name: 'Ledgergraph consent screen (first party)',
-    secret: 'consent-ui-secret',
-    allowedPermissions: [],
-    platformScopes: [PlatformScope.ConsentsAuthorise],
-    redirectUris: [],
-  },
-  {
     id: 'compliance-console',
     name: 'Compliance console',
     secret: 'compliance-secret',
@@ -142,17 +134,16 @@ export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<voi
   }
 }
 
-/** The published demo parties the playground's sandbox token runs the consent flow with. */
+/**
+ * The published demo parties the playground's sandbox token runs the redirect flow with:
+ * the client app (and its redirect URI) and the PSU's password and TOTP secret.
+ */
 export function sandboxCredentials() {
-  const app = (id: string) => {
-    const c = demoClientApps.find((a) => a.id === id)!;
-    return { id: c.id, secret: c.secret };
-  };
+  const pfm = demoClientApps.find((a) => a.id === 'demo-pfm')!;
   const alice = demoPsus.find((p) => p.username === 'alice')!;
   return {
-    client: app('demo-pfm'),
-    consentUi: app('ledgergraph-consent-ui'),
-    psu: { username: alice.username, password: alice.password },
+    client: { id: pfm.id, secret: pfm.secret, redirectUri: pfm.redirectUris[0]! },
+    psu: { username: alice.username, password: alice.password, totpSecret: alice.totpSecret },
     permissions: ['ReadAccountsDetail', 'ReadBalances', 'ReadPayments'],
   };
 }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { recordSecurityEvent, type AuditSink } from '../../../shared/audit/index.ts';
 import { systemClock, type Clock } from '../../../shared/clock.ts';
 import { ErrorCode } from '../../../shared/errors/index.ts';
@@ -12,7 +13,7 @@ import {
 import type { Redis } from 'ioredis';
 import { OAuthError } from '../services/token.service.ts';
 
-/** One throttle per kind of credential the token endpoint checks. */
+/** One throttle per kind of credential: PSU passwords (hosted sign-in), client secrets. */
 export interface CredentialThrottles {
   psu: CredentialThrottle;
   client: CredentialThrottle;
@@ -26,6 +27,12 @@ export function credentialThrottles(
     psu: new CredentialThrottle({ kind: 'psu_password', ...limits, ...shared }),
     client: new CredentialThrottle({ kind: 'client_secret', ...limits, ...shared }),
   };
+}
+
+/** The gateway forwards x-fapi-interaction-id; a lockout's audit record carries it. */
+export function requestIdOf(req: IncomingMessage): string {
+  const id = req.headers['x-fapi-interaction-id'];
+  return typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
 }
 
 export interface GuardContext {

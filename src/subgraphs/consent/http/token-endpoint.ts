@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../../shared/http/graphql-handler.ts';
 import { AppError } from '../../../shared/errors/index.ts';
@@ -7,6 +6,7 @@ import { OAuthError, consentGrantType, type TokenService } from '../services/tok
 import {
   credentialGuard,
   credentialThrottles,
+  requestIdOf,
   type CredentialGuardOptions,
   type CredentialThrottles,
 } from './credential-guard.ts';
@@ -22,8 +22,8 @@ export interface TokenEndpointOptions extends CredentialGuardOptions {
 
 /**
  * OAuth 2.0 token endpoint (RFC 6749): form-encoded body, client authentication by HTTP
- * Basic (client_secret_basic) or body parameters (client_secret_post). Client secrets and
- * PSU passwords are checked under a throttle (credential-guard.ts).
+ * Basic (client_secret_basic) or body parameters (client_secret_post). Client secrets are
+ * checked under a throttle (credential-guard.ts); PSU passwords never come here.
  */
 export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}) {
   const throttles = o.throttles ?? credentialThrottles();
@@ -35,27 +35,22 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
         throw new OAuthError('invalid_request', 'Use application/x-www-form-urlencoded');
       }
       const form = formOf(req, await readBody(req, 16_384));
-      const ctx = { address: await clientAddressOf(req, o.internalSecret), requestId: idOf(req) };
+      const ctx = {
+        address: await clientAddressOf(req, o.internalSecret),
+        requestId: requestIdOf(req),
+      };
       const { clientId, secret } = clientCredentialsOf(req, form);
       const app = await guarded(throttles.client, secret ? clientId : undefined, ctx, () =>
         tokens.authenticateClient(clientId, secret),
       );
-      const signIn = () => {
-        const username = form.get('username') ?? undefined;
-        const password = form.get('password') ?? undefined;
-        return guarded(throttles.psu, password ? username : undefined, ctx, () =>
-          tokens.psuPassword(app.id, username, password),
-        );
-      };
+      // No `password` grant: a PSU signs in only on the hosted pages (docs/DECISIONS.md).
       const grant = form.get('grant_type');
       const issued =
         grant === 'client_credentials'
           ? await tokens.clientCredentials(app.id, form.get('scope') ?? undefined)
           : grant === consentGrantType
             ? await tokens.consent(app.id, form.get('consent_id') ?? undefined)
-            : grant === 'password'
-              ? await signIn()
-              : unsupported(grant);
+            : unsupported(grant);
       sendJson(res, 200, issued, noStore);
     } catch (e) {
       if (e instanceof CredentialThrottled) {
@@ -64,11 +59,10 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
         // the authorization endpoint, meaning an overloaded server. These credentials are
         // refused for now, so the code a client already handles for them, with 429 and
         // Retry-After to say when to try again (RFC 6585).
-        const error = e.kind === 'psu_password' ? 'invalid_grant' : 'invalid_client';
         sendJson(
           res,
           429,
-          { error, error_description: e.message },
+          { error: 'invalid_client', error_description: e.message },
           {
             ...noStore,
             'retry-after': String(e.retryAfterSeconds),
@@ -83,12 +77,6 @@ export function tokenEndpoint(tokens: TokenService, o: TokenEndpointOptions = {}
       } else throw e;
     }
   };
-}
-
-/** The gateway forwards x-fapi-interaction-id; the audit record carries it. */
-function idOf(req: IncomingMessage): string {
-  const id = req.headers['x-fapi-interaction-id'];
-  return typeof id === 'string' && /^[\w.:-]{1,100}$/.test(id) ? id : randomUUID();
 }
 
 function unsupported(grant: string | null): never {

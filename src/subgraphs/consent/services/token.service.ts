@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { PlatformScope, scopesForPermissions } from '../../../shared/auth/permissions.ts';
+import { scopesForPermissions } from '../../../shared/auth/permissions.ts';
 import { accessTokenType } from '../../../shared/auth/verify.ts';
 import type { Clock } from '../../../shared/clock.ts';
 import type { ConsentDb } from '../db/client.ts';
@@ -37,16 +37,16 @@ export interface IssuedToken {
 export const consentGrantType = 'urn:ledgergraph:params:oauth:grant-type:consent';
 
 /**
- * The PSU signs in to our consent screen with a password: one factor, so tokens acting for
- * a PSU state customer authentication (`ca`), never SCA. Payments ask for SCA separately.
+ * What a consent-bound token states of the PSU's authentication: customer authentication
+ * (`ca`), never SCA, whatever the sign-in was. Payments ask for SCA separately.
  */
 export const psuAuthenticationAcr = 'urn:openbanking:psd2:ca';
 
 /**
- * Issues RFC 9068 access tokens: `client_credentials` for a client app acting for itself,
- * the consent grant for a client app acting for a PSU under an Authorised consent, and
- * `password` for a PSU signing in to the first-party consent UI (sandbox stand-in for the
- * PSU's login at an authorisation server; see docs/DECISIONS.md).
+ * Issues RFC 9068 access tokens: `client_credentials` for a client app acting for itself and
+ * the consent grant for a client app acting for a PSU under an Authorised consent (also what
+ * the authorization code flow's token endpoint answers). Never a token acting as the PSU: the
+ * PSU signs in only on the hosted pages (docs/DECISIONS.md, "Tokens").
  */
 export class TokenService {
   constructor(
@@ -99,27 +99,6 @@ export class TokenService {
       },
       expiresAt,
     );
-  }
-
-  async psuPassword(
-    clientId: string,
-    username: string | undefined,
-    password: string | undefined,
-  ): Promise<IssuedToken> {
-    const app = await this.db.clientApp.findUniqueOrThrow({ where: { id: clientId } });
-    if (!app.platformScopes.split(' ').includes(PlatformScope.ConsentsAuthorise)) {
-      throw new OAuthError('unauthorized_client', 'This client may not sign PSUs in');
-    }
-    const psu = username ? await this.db.psu.findUnique({ where: { username } }) : null;
-    if (!psu || !password || !(await verifySecret(password, psu.passwordHash))) {
-      throw new OAuthError('invalid_grant', 'Unknown PSU or wrong password', 400, psu?.id);
-    }
-    return this.sign({
-      sub: psu.id,
-      client_id: clientId,
-      scope: PlatformScope.ConsentsAuthorise,
-      acr: psuAuthenticationAcr,
-    });
   }
 
   private async sign(claims: Record<string, string>, notAfter = Infinity): Promise<IssuedToken> {
