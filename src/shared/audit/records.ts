@@ -13,6 +13,7 @@ import type { AuditOutcome, AuditRecordInput } from './types.ts';
  *   `responsePath` = the parent's responsePath + "." + key.
  * - `field`: an index into `fields` (`Type.field`); `ms`: the call's time after the batch's.
  * - args (redacted JSON text, or null), outcome and errorCode are left out when null/`ok`.
+ * Format 3 (written now) packs them the same way; its hash covers their digest (chain.ts).
  * Format 1: migration 0003's conversion of the earlier row-per-record layout, a list of
  * [at, fieldPath, responsePath, args, outcome, errorCode].
  */
@@ -66,7 +67,9 @@ export function unpackRecords(format: number, text: string, batchAt: Date): Audi
       errorCode,
     }));
   }
-  if (format !== 2) throw new MalformedRecordsError(`unknown records format ${format}`);
+  // Format 3 packs records as 2 does; only what the hash covers differs (chain.ts).
+  if (format !== 2 && format !== 3)
+    throw new MalformedRecordsError(`unknown records format ${format}`);
   const { fields, records } = (parsed ?? {}) as { fields?: string[]; records?: Packed2[] };
   if (!Array.isArray(fields) || !Array.isArray(records))
     throw new MalformedRecordsError('format 2 records lack fields or records');

@@ -1,4 +1,4 @@
-import { genesisHash, linkHash, storedBody } from './chain.ts';
+import { genesisHash, linkHash, recordsDigestOf, storedBody } from './chain.ts';
 import type { AuditBatchRow, AuditDb, AuditFieldUseRow } from './db.ts';
 import {
   compareUses,
@@ -31,6 +31,8 @@ export type VerifyResult =
  * must follow on, prevHash must be the previous hash, the records must unpack to as many as
  * the batch says, the recomputed hash must equal the stored one, and the field-use index
  * search goes through must be what the records imply (else search would hide records).
+ * Format 3: the records must match their digest, which the hash covers; an erased batch has
+ * neither records nor field uses left, and its hash still covers its header and digest.
  */
 export function brokenLink(
   b: AuditBatchRow & { fieldUses: AuditFieldUseRow[] },
@@ -39,6 +41,15 @@ export function brokenLink(
   if (b.seq !== prev.seq + 1n)
     return { reason: `batch ${prev.seq + 1n} is missing (next is ${b.seq})` };
   if (b.prevHash !== prev.hash) return { reason: 'prevHash does not match the previous batch' };
+  const principalKind = b.principalKind as PrincipalKindOrAnonymous;
+  if (b.erasedAt) {
+    if (b.format !== 3) return { reason: 'marked erased, but its format cannot be erased' };
+    if (b.records !== '' || b.fieldUses.length)
+      return { reason: 'marked erased, but it still holds records' };
+    if (linkHash(b.prevHash, b.seq, storedBody({ ...b, principalKind })) !== b.hash)
+      return { reason: 'content does not match its hash (edited)' };
+    return { records: 0 };
+  }
   let records;
   try {
     records = unpackRecords(b.format, b.records, b.at);
@@ -48,7 +59,9 @@ export function brokenLink(
   }
   if (records.length !== b.recordCount)
     return { reason: `holds ${records.length} records, ${b.recordCount} were written` };
-  const body = storedBody({ ...b, principalKind: b.principalKind as PrincipalKindOrAnonymous });
+  if (b.format === 3 && recordsDigestOf(b.records) !== b.recordsDigest)
+    return { reason: 'records do not match their digest (edited)' };
+  const body = storedBody({ ...b, principalKind });
   if (linkHash(b.prevHash, b.seq, body) !== b.hash)
     return { reason: 'content does not match its hash (edited)' };
   const stored = b.fieldUses

@@ -1,3 +1,4 @@
+import { jurisdictionOf } from '../../../shared/jurisdiction/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
@@ -163,6 +164,7 @@ export class ConsentService {
   async grant(id: string): Promise<ConsentGrant | null> {
     const c = await this.refreshed(id);
     if (!c || c.status !== ConsentStatus.Authorised || !c.psuId) return null;
+    const psu = await this.db.psu.findUnique({ where: { id: c.psuId }, select: { country: true } });
     return {
       consentId: c.id,
       psuId: c.psuId,
@@ -173,6 +175,7 @@ export class ConsentService {
       transactionFromDate: c.transactionFromDate?.toISOString() ?? null,
       transactionToDate: c.transactionToDate?.toISOString() ?? null,
       expiresAt: c.expiresAt?.toISOString() ?? null,
+      ...(psu ? { jurisdiction: jurisdictionOf(psu.country) } : {}),
     };
   }
 
