@@ -1,5 +1,6 @@
 import { genesisHash, linkHash, recordsDigestOf, storedBody } from './chain.ts';
 import type { AuditBatchRow, AuditDb, AuditFieldUseRow } from './db.ts';
+import { erasureService } from './erasure.ts';
 import {
   compareUses,
   fieldUsesOf,
@@ -74,7 +75,8 @@ export function brokenLink(
 
 /**
  * Walks the chain from the retention anchor (or genesis) to the head row, in pages, and
- * reports the first broken link. The head row catches deletions at the tail unless it was
+ * reports the first broken link, or an erased batch that no later erasure record of its PSU
+ * accounts for (erasure.ts). The head row catches deletions at the tail unless it was
  * rewritten too; a signed checkpoint (checkpoint.ts) catches that.
  */
 export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyResult> {
@@ -85,6 +87,8 @@ export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyRe
   let prev = from;
   let batches = 0;
   let records = 0;
+  // Erased batches not yet followed by an erasure record of their PSU: PSU → first such seq.
+  const unexplained = new Map<string, bigint>();
   for (;;) {
     const page = await db.auditBatch.findMany({
       where: { seq: { gt: prev.seq } },
@@ -104,8 +108,20 @@ export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyRe
       prev = { seq: b.seq, hash: b.hash };
       batches += 1;
       records += checked.records;
+      const psu = b.psuId ?? b.principalId ?? '';
+      if (b.erasedAt && !unexplained.has(psu)) unexplained.set(psu, b.seq);
+      if (b.service === erasureService && b.psuId) unexplained.delete(b.psuId);
     }
     if (page.length < pageSize) break;
+  }
+  if (unexplained.size) {
+    const seq = [...unexplained.values()].reduce((a, b) => (a < b ? a : b));
+    return {
+      ok: false,
+      seq,
+      reason: 'its records were erased, but no later erasure record of its PSU says so',
+      batches,
+    };
   }
   const older = await db.auditBatch.findFirst({ where: { seq: { lte: from.seq } } });
   if (older)
