@@ -114,7 +114,7 @@ export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<voi
   for (const p of people) {
     const existing = await db.psu.findUnique({ where: { id: p.id } });
     // A store seeded before the second factor existed gets the demo secret now.
-    if (box && existing && existing.totpSecret === null) {
+    if (box && existing && existing.totpSecret === null && !existing.erasedAt) {
       await db.psu.update({
         where: { id: p.id },
         data: { totpSecret: sealTotpSecret(box, p.id, p.totpSecret) },

@@ -135,6 +135,27 @@ export class ConsentService {
     return this.transition(consent, ConsentStatus.Revoked, actor, null);
   }
 
+  /**
+   * Revokes every Authorised consent of a PSU, as the system (erasure): each is the usual
+   * compare-and-set with its history row and the client app's event. Returns how many.
+   */
+  async revokeAllOf(psuId: string, reason: string): Promise<number> {
+    const rows = await this.db.consent.findMany({
+      where: { psuId, status: ConsentStatus.Authorised },
+    });
+    let revoked = 0;
+    for (const c of rows) {
+      try {
+        await this.transition(c, ConsentStatus.Revoked, 'SYSTEM', reason);
+        revoked += 1;
+      } catch (e) {
+        // Revoked or expired meanwhile: no longer Authorised either way.
+        if (!(e instanceof ChangedMeanwhile)) throw e;
+      }
+    }
+    return revoked;
+  }
+
   /** A consent as its PSU or client app sees it; anyone else gets NOT_FOUND. */
   async visible(principal: Principal, id: string): Promise<ConsentRecord> {
     const consent = await this.refreshed(id);
