@@ -13,6 +13,7 @@ import {
   type ConsentDb,
 } from '../../src/subgraphs/consent/db/client.ts';
 import { seedConsentDb } from '../../src/subgraphs/consent/db/seed.ts';
+import { verifySecret } from '../../src/subgraphs/consent/services/secret-hash.ts';
 import {
   migratePaymentsDb,
   openPaymentsDb,
@@ -153,6 +154,9 @@ for (const kind of storeKinds) {
           totpSecret: null,
         });
         expect(alice.erasedAt).not.toBeNull();
+        // Nothing to sign in with: the name finds no one, the old password matches nothing.
+        expect(await consentDb.psu.findUnique({ where: { username: 'alice' } })).toBeNull();
+        expect(await verifySecret('alice-sandbox', alice.passwordHash)).toBe(false);
         expect(
           (await consentDb.consent.findUniqueOrThrow({ where: { id: 'cns_psu_alice' } })).status,
         ).toBe('Revoked');
