@@ -6,7 +6,7 @@ import type { AuditOutcome, AuditRecordInput } from './types.ts';
  * request itself (docs/BENCHMARKS.md "Audit overhead"). Every call is still a record of its
  * own, with its path, arguments and outcome; `unpackRecords` gives them back whole.
  *
- * Format 2, what the recorder writes:
+ * Format 2 (and 3, which packs alike), what the recorder writes:
  *   {"records":[[parent,"key",field,ms(,args(,outcome,errorCode))],…],"fields":["Query.me",…]}
  * - `parent`: the index of the record whose response path this one continues (-1 at the
  *   root), `key` the rest of the path (`balances`, or `57.node` below a list); so
