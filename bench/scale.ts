@@ -70,6 +70,7 @@ main(async () => {
           clientId: 'ledgergraph',
           clientSecret: 'sandbox-secret',
           sandbox: true,
+          country: b.standard === 'obie' ? 'GB' : 'DE',
         })),
       ),
     });

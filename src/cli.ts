@@ -55,6 +55,10 @@ const commands: Record<string, { help: string; load: () => Promise<Command> }> =
     help: "accounts release <accountId> [--by <name>]: lift an account's quarantine",
     load: async () => withConfig((await import('./commands/accounts.ts')).accounts),
   },
+  psu: {
+    help: "psu erase <psuId> [--by <name>]: erase a PSU's personal data (GDPR art. 17)",
+    load: async () => withConfig((await import('./commands/psu.ts')).psu),
+  },
   audit: {
     help: 'audit verify|checkpoint|export|prune: check, sign, export and prune the audit log',
     load: async () => withConfig((await import('./commands/audit.ts')).audit),

@@ -17,6 +17,11 @@ export interface BankDefinition {
   clientSecret: string;
   /** True for the embedded sandbox banks, whose PSU login is simulated. */
   sandbox: boolean;
+  /**
+   * ISO 3166-1 alpha-2 country the bank is regulated in: which jurisdiction's rules apply
+   * to its accounts and transactions (src/shared/jurisdiction). Checked at start.
+   */
+  country: string;
 }
 
 /** The sandbox banks: one per wire format seen in the field, on consecutive ports. */
@@ -26,14 +31,21 @@ export const sandboxBanks = [
     name: 'Sandbox Bank UK (OBIE 3.1.11)',
     standard: 'obie',
     obieVersion: '3.1.11',
+    country: 'GB',
   },
   {
     id: 'sandbox-obie-v4',
     name: 'Sandbox Bank UK (OBIE 4.0)',
     standard: 'obie',
     obieVersion: '4.0',
+    country: 'GB',
   },
-  { id: 'sandbox-bg', name: 'Sandbox Bank DE (Berlin Group)', standard: 'berlin-group' },
+  {
+    id: 'sandbox-bg',
+    name: 'Sandbox Bank DE (Berlin Group)',
+    standard: 'berlin-group',
+    country: 'DE',
+  },
 ] as const;
 
 /** The sandbox banks as a directory entry each, at the given origins (in `sandboxBanks` order). */
@@ -47,5 +59,6 @@ export function sandboxBankDirectory(urls: readonly string[]): BankDefinition[] 
     clientId: 'ledgergraph',
     clientSecret: 'sandbox-secret',
     sandbox: true,
+    country: b.country,
   }));
 }

@@ -173,7 +173,8 @@ for (const kind of storeKinds) {
       'a Berlin Group consent past validUntil needs the PSU again',
       async () => {
         const connection = await s.connect('psu_carol', 'carol', 'bank-bg');
-        s.clock.advance(120 * 86_400_000);
+        // A DE bank: its consent runs the EU re-authentication period, 180 days.
+        s.clock.advance(200 * 86_400_000);
         try {
           const error = await failure(s.services.connections.session(connection.id));
           expect(error.code).toBe('UPSTREAM_UNAVAILABLE');

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/shared/audit/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../src/shared/audit/canonical.ts';
 import {
   batchBody,
   batchHeader,
   genesisHash,
   linkHash,
+  recordsDigestOf,
   storedBody,
   type FormatOneBatch,
   type StoredBatch,
@@ -73,11 +74,35 @@ describe('audit hash chain format', () => {
 
   it('format 2: the body is the canonical header, a newline and the packed records', () => {
     const b = stored();
-    expect(storedBody(b)).toBe(`${batchHeader(b)}\n${b.records}`);
-    expect(JSON.parse(batchHeader(b))).toEqual({
+    expect(storedBody(b)).toBe(`${batchHeader(b, 2)}\n${b.records}`);
+    expect(JSON.parse(batchHeader(b, 2))).toEqual({
       ...JSON.parse(canonicalJson(request)),
       format: 2,
       recordCount: 1,
+    });
+  });
+
+  it('format 3: the body is the header with the jurisdiction, a newline and the records digest', () => {
+    const two = stored();
+    const b: StoredBatch = {
+      ...two,
+      format: 3,
+      jurisdiction: 'UK',
+      recordsDigest: recordsDigestOf(two.records),
+    };
+    expect(storedBody(b)).toBe(`${batchHeader(b, 3)}\n${sha256Hex(two.records)}`);
+    expect(JSON.parse(batchHeader(b, 3))).toEqual({
+      ...JSON.parse(canonicalJson(request)),
+      format: 3,
+      jurisdiction: 'UK',
+      recordCount: 1,
+    });
+    // What erasure relies on: the body does not hold the records, only their digest.
+    expect(storedBody({ ...b, records: '' })).toBe(storedBody(b));
+    expect(storedBody({ ...b, jurisdiction: 'EU' })).not.toBe(storedBody(b));
+    expect(storedBody({ ...b, recordsDigest: sha256Hex('x') })).not.toBe(storedBody(b));
+    expect(JSON.parse(batchHeader({ ...b, jurisdiction: undefined }, 3))).toMatchObject({
+      jurisdiction: null,
     });
   });
 
@@ -194,6 +219,6 @@ describe('packed records', () => {
     expect(() => unpackRecords(2, '{"fields":["A.b"],"records":[[0,"a",0,0]]}', at)).toThrow(
       /outside/,
     );
-    expect(() => unpackRecords(3, '[]', at)).toThrow(/format 3/);
+    expect(() => unpackRecords(4, '[]', at)).toThrow(/format 4/);
   });
 });

@@ -81,7 +81,7 @@ describe('audit CLI: verify, checkpoint, export, prune', () => {
     );
     const broken = await cli('verify');
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/BROKEN at batch 4: content does not match its hash/);
+    expect(broken.stderr).toMatch(/BROKEN at batch 4: records do not match their digest/);
     await sql(
       `UPDATE "AuditBatch" SET "records" = replace("records", '"accounts.9"', '"accounts.0.nickname"') WHERE "seq" = 4`,
     );

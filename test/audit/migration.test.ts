@@ -45,7 +45,11 @@ for (const kind of storeKinds) {
         const before = mkdtempSync(join(tmpdir(), 'lg-audit-mig-'));
         cpSync(auditStoreDir, before, { recursive: true });
         for (const provider of ['sqlite', 'postgresql'])
-          for (const m of ['0003_packed_records.sql', '0004_records_lz4.sql'])
+          for (const m of [
+            '0003_packed_records.sql',
+            '0004_records_lz4.sql',
+            '0005_format3_digest_jurisdiction.sql',
+          ])
             rmSync(join(before, 'migrations', provider, m));
         const store = await kind.create();
         try {
@@ -85,6 +89,7 @@ for (const kind of storeKinds) {
           expect(await applyMigrations(store.url, auditStoreDir)).toEqual([
             '0003_packed_records.sql',
             '0004_records_lz4.sql',
+            '0005_format3_digest_jurisdiction.sql',
           ]);
           const audit = AuditStore.open(store.url);
           try {

@@ -140,7 +140,7 @@ for (const kind of storeKinds) {
           .map((l) => JSON.parse(l) as { seq: string; hash: string; records: string });
         expect(lines.map((l) => l.seq)).toEqual(['3']);
         expect(lines[0]!.hash).toBe(result.anchor!.hash);
-        expect(lines[0]).toMatchObject({ format: 2, recordCount: 3, records: expect.any(String) });
+        expect(lines[0]).toMatchObject({ format: 3, recordCount: 3, records: expect.any(String) });
         expect(await audit.db.auditFieldUse.count({ where: { batchSeq: { lte: 3n } } })).toBe(0);
         expect(await audit.db.auditBatch.count({ where: { seq: { lte: 3n } } })).toBe(0);
         expect(await verifyChain(audit.db)).toMatchObject({
@@ -177,7 +177,7 @@ for (const kind of storeKinds) {
           ok: false,
           file: 'audit-1-2.jsonl',
           seq: 1n,
-          reason: expect.stringMatching(/hash/),
+          reason: expect.stringMatching(/digest/),
         });
       },
     );

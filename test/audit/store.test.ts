@@ -19,6 +19,7 @@ for (const kind of storeKinds) {
         '0002_append_function.sql',
         '0003_packed_records.sql',
         '0004_records_lz4.sql',
+        '0005_format3_digest_jurisdiction.sql',
       ]);
       audit = AuditStore.open(store.url);
     });

@@ -41,6 +41,7 @@ describe.skipIf(!haveChromium && !inCi)('the sandbox banks’ login and approval
         clientId: 'ledgergraph',
         clientSecret: 'sandbox-secret',
         sandbox: true,
+        country: 'GB',
       },
       key,
       redirectUri,

@@ -134,6 +134,24 @@ describe('audit coverage: every resolver call of every subgraph is recorded', ()
     ]);
   });
 
+  it('tags the batches of a request under a consent with its PSU’s jurisdiction, in format 3', async () => {
+    const c = await t.authorisedConsent({ permissions: ['ReadAccountsBasic'] });
+    const requestId = rid('jurisdiction');
+    const res = await t.execute(
+      c.token,
+      'query J($id: ID!) { consent(id: $id) { id accounts { id } } }',
+      { id: c.consentId },
+      { 'x-fapi-interaction-id': requestId },
+    );
+    expectNoErrors(res);
+    const batches = await t.system.audit.db.auditBatch.findMany({ where: { requestId } });
+    // One batch per subgraph; the demo PSU is GB, so UK.
+    expect(batches.map((b) => [b.service, b.format, b.jurisdiction]).sort()).toEqual([
+      ['accounts', 3, 'UK'],
+      ['consent', 3, 'UK'],
+    ]);
+  });
+
   it('records a call without a valid gateway context as anonymous and denied', async () => {
     const res = await fetch(`${t.system.subgraphUrls.accounts}/graphql`, {
       method: 'POST',

@@ -151,7 +151,13 @@ for (const kind of storeKinds) {
             });
           }
           await consentDb.psu.create({
-            data: { id: 'psu_dave', username: 'dave', displayName: 'D', passwordHash: 'x' },
+            data: {
+              id: 'psu_dave',
+              username: 'dave',
+              displayName: 'D',
+              passwordHash: 'x',
+              country: 'GB',
+            },
           });
           const consent = (id: string, clientAppId: string, accounts: string[]) =>
             consentDb.consent.create({

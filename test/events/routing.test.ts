@@ -53,7 +53,7 @@ describe('routing events to the client apps they concern', () => {
       });
     }
     await db.psu.create({
-      data: { id: 'psu_a', username: 'a', displayName: 'A', passwordHash: 'x' },
+      data: { id: 'psu_a', username: 'a', displayName: 'A', passwordHash: 'x', country: 'GB' },
     });
     const consent = (id: string, clientAppId: string, accounts: string[], permissions: string) =>
       db.consent.create({

@@ -119,7 +119,7 @@ describe('events and webhooks through the gateway (embedded default, no broker)'
     const at = '2090-01-02T10:00:00.000Z';
     const outcome = await applyBankTransactions(
       t.system.db.accounts,
-      [{ accountId, bankAccountId: 'bank-acc-events' }],
+      [{ accountId, bankAccountId: 'bank-acc-events', country: 'GB' }],
       { from: new Date('2090-01-01T00:00:00Z'), to: new Date('2090-01-31T00:00:00Z') },
       ['t-1', 't-2'].map((id) => ({
         bankTransactionId: id,
@@ -160,18 +160,24 @@ describe('events and webhooks through the gateway (embedded default, no broker)'
       accounts: (a) => a.bankId !== connection.bankId,
     });
     expect(theirs.accountIds.length).toBeGreaterThan(0);
-    // The accounts service's own scheduler, ticked on a clock a day before the bank consent
-    // lapses (its hourly timer would not come in a test).
-    const dayBefore = new Date(connection.consentExpiresAt!.getTime() - 86_400_000);
-    await new ConnectionExpiryNotices({
-      db: t.system.db.accounts,
-      clock: { now: () => dayBefore },
-      noticeDays: 7,
-    }).tick();
+    // The accounts service's own scheduler, ticked on a clock a day before each of the PSU's
+    // bank consents lapses (its hourly timer would not come in a test). They lapse on
+    // different days: a UK bank's after 90 days, an EU bank's after 180.
+    const lapses = await t.system.db.accounts.connection.findMany({
+      where: { psuId: connection.psuId, consentExpiresAt: { not: null } },
+      select: { consentExpiresAt: true },
+    });
+    for (const at of new Set(lapses.map((c) => c.consentExpiresAt!.getTime()))) {
+      await new ConnectionExpiryNotices({
+        db: t.system.db.accounts,
+        clock: { now: () => new Date(at - 86_400_000) },
+        noticeDays: 7,
+      }).tick();
+    }
     const lapsing = (path: string, consentId: string) =>
       payloads(path).filter((p) => p.type === 'CONSENT_EXPIRING' && p.data.consentId === consentId);
     await receiver.waitFor(() => lapsing('/pfm-expiry', mine.consentId).length > 0);
-    // The other banks' connections lapse the same day: demo-basic hears of those.
+    // demo-basic hears of the other banks' connections.
     await receiver.waitFor(() => lapsing('/basic-expiry', theirs.consentId).length > 0);
     const mineOfThisBank = lapsing('/pfm-expiry', mine.consentId).filter(
       (p) => p.data.bankId === connection.bankId,

@@ -89,6 +89,8 @@ for (const kind of storeKinds) {
           psuId: 'psu_alice',
           clientId: 'demo-pfm',
           accountIds: ['acc_1', 'acc_2'],
+          // From the PSU's country (GB): what the audit batches under it are tagged with.
+          jurisdiction: 'UK',
         });
         await service.revoke(alice, c.id);
         expect(await service.grant(c.id)).toBeNull();

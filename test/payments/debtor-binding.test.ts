@@ -28,6 +28,7 @@ const bank = (id: string, standard: BankDefinition['standard']): BankDefinition 
   clientId: 'c',
   clientSecret: 's',
   sandbox: true,
+  country: 'GB',
 });
 const obie = bank('fake-obie', 'obie');
 const bg = bank('fake-bg', 'berlin-group');

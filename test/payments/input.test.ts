@@ -22,6 +22,7 @@ const bank = (id: string, standard: 'obie' | 'berlin-group'): BankDefinition => 
   clientId: 'c',
   clientSecret: 's',
   sandbox: true,
+  country: 'GB',
 });
 const banks = new Map([
   ['uk', bank('uk', 'obie')],

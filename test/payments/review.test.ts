@@ -25,6 +25,7 @@ const bank: BankDefinition = {
   clientId: 'c',
   clientSecret: 's',
   sandbox: true,
+  country: 'GB',
 };
 
 // Any first payment to a creditor above 5.00 is held: every test payment here is.

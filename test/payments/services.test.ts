@@ -39,6 +39,7 @@ const bank: BankDefinition = {
   clientId: 'c',
   clientSecret: 's',
   sandbox: true,
+  country: 'GB',
 };
 
 const realBank: BankDefinition = { ...bank, id: 'real-bank', sandbox: false };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { batchBody, genesisHash, linkHash, storedBody } from './chain.ts';
+import { batchBody, genesisHash, linkHash, recordsDigestOf, storedBody } from './chain.ts';
 import { MalformedRecordsError, unpackRecords } from './records.ts';
 import type { AuditOutcome, AuditRequestInfo, ChainLink } from './types.ts';
 
@@ -19,6 +19,8 @@ interface ArchivedLink extends Omit<AuditRequestInfo, 'at'> {
 interface ArchivedBatch extends ArchivedLink {
   format: number;
   records: string;
+  recordsDigest?: string | null;
+  erasedAt?: string | null;
 }
 
 /** A batch pruned before records were packed (migration 0003): a record object each. */
@@ -61,14 +63,23 @@ function brokenContent(b: ArchivedBatch | ArchivedRowBatch, seq: bigint): string
   let body: string;
   if (typeof b.records === 'string') {
     const packed = b as ArchivedBatch;
-    let count;
-    try {
-      count = unpackRecords(packed.format, packed.records, at).length;
-    } catch (e) {
-      if (!(e instanceof MalformedRecordsError)) throw e;
-      return `records cannot be read (${e.message})`;
+    if (
+      packed.format === 3 &&
+      !packed.erasedAt &&
+      recordsDigestOf(packed.records) !== packed.recordsDigest
+    )
+      return 'records do not match their digest';
+    // An erased batch was archived without its records; its hash covers their digest.
+    if (!packed.erasedAt) {
+      let count;
+      try {
+        count = unpackRecords(packed.format, packed.records, at).length;
+      } catch (e) {
+        if (!(e instanceof MalformedRecordsError)) throw e;
+        return `records cannot be read (${e.message})`;
+      }
+      if (count !== b.recordCount) return 'a record is missing or out of order';
     }
-    if (count !== b.recordCount) return 'a record is missing or out of order';
     body = storedBody({ ...packed, at });
   } else if (Array.isArray(b.records)) {
     const rows = b.records;

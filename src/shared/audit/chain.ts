@@ -52,17 +52,24 @@ export function linkHash(prevHash: string, seq: bigint, body: string): string {
   return sha256Hex(`${prevHash}\n${seq.toString()}\n${body}`);
 }
 
+/** The records format appends write (records.ts, docs/DECISIONS.md "Jurisdiction and erasure"). */
+export const currentFormat = 3;
+
 /**
- * What a format-2 batch's hash covers besides its place in the chain: the canonical JSON of
- * the request's details and record count, a newline, and the packed records as stored
- * (records.ts). Built only from stored columns, so `audit verify` rebuilds it from the row.
+ * The canonical JSON of a batch's request details and record count, the first part of what
+ * its hash covers. Format 3 adds the jurisdiction (null when the request had no PSU's).
+ * Built only from stored columns, so `audit verify` rebuilds it from the row.
  */
-export function batchHeader(b: AuditRequestInfo & { recordCount: number }): string {
+export function batchHeader(
+  b: AuditRequestInfo & { recordCount: number },
+  format: 2 | 3 = currentFormat,
+): string {
   return canonicalJson({
     at: b.at,
     clientId: b.clientId,
     consentId: b.consentId,
-    format: 2,
+    format,
+    ...(format === 3 ? { jurisdiction: b.jurisdiction ?? null } : {}),
     operationName: b.operationName,
     operationType: b.operationType,
     principalId: b.principalId,
@@ -79,10 +86,21 @@ export interface StoredBatch extends AuditRequestInfo {
   format: number;
   recordCount: number;
   records: string;
+  /** Format 3: sha256 hex of the records as written; kept when they are erased. */
+  recordsDigest?: string | null;
 }
 
-/** The body a stored batch's hash covers, by its format. */
+/** Format 3: what stands in the hash for the records (erasure.ts replaces them, not this). */
+export const recordsDigestOf = (records: string): string => sha256Hex(records);
+
+/**
+ * The body a stored batch's hash covers, by its format. 1: the request and every record as
+ * objects; 2: the header, a newline and the packed records; 3: the header (with the
+ * jurisdiction), a newline and the records' digest, so the records can be erased while the
+ * link still verifies.
+ */
 export function storedBody(b: StoredBatch): string {
   if (b.format === 1) return batchBody({ ...b, records: unpackRecords(1, b.records, b.at) });
-  return `${batchHeader(b)}\n${b.records}`;
+  if (b.format === 2) return `${batchHeader(b, 2)}\n${b.records}`;
+  return `${batchHeader(b, 3)}\n${b.recordsDigest ?? ''}`;
 }

@@ -15,6 +15,12 @@ export {
 } from './checkpoint.ts';
 export { auditStoreDir, migrateAuditDb, openAuditDb, type AuditDb } from './db.ts';
 export { csvHeader, formatRecord, type ExportFormat } from './export.ts';
+export {
+  eraseAuditRecords,
+  erasureService,
+  type AuditErasure,
+  type AuditErasureRequest,
+} from './erasure.ts';
 export { pruneAudit, type PruneResult } from './prune.ts';
 export {
   pruneExpired,

@@ -70,6 +70,7 @@ class RequestAudit {
       // directly.
       operationName: ctx.operationName ?? operationName ?? null,
       operationType: operation?.operation ?? null,
+      jurisdiction: ctx.grant?.jurisdiction ?? null,
       records,
     };
   }

@@ -6,13 +6,14 @@ import type { AuditOutcome, AuditRecordInput } from './types.ts';
  * request itself (docs/BENCHMARKS.md "Audit overhead"). Every call is still a record of its
  * own, with its path, arguments and outcome; `unpackRecords` gives them back whole.
  *
- * Format 2, what the recorder writes:
+ * Format 2 (and 3, which packs alike), what the recorder writes:
  *   {"records":[[parent,"key",field,ms(,args(,outcome,errorCode))],…],"fields":["Query.me",…]}
  * - `parent`: the index of the record whose response path this one continues (-1 at the
  *   root), `key` the rest of the path (`balances`, or `57.node` below a list); so
  *   `responsePath` = the parent's responsePath + "." + key.
  * - `field`: an index into `fields` (`Type.field`); `ms`: the call's time after the batch's.
  * - args (redacted JSON text, or null), outcome and errorCode are left out when null/`ok`.
+ * Format 3 (written now) packs them the same way; its hash covers their digest (chain.ts).
  * Format 1: migration 0003's conversion of the earlier row-per-record layout, a list of
  * [at, fieldPath, responsePath, args, outcome, errorCode].
  */
@@ -66,7 +67,9 @@ export function unpackRecords(format: number, text: string, batchAt: Date): Audi
       errorCode,
     }));
   }
-  if (format !== 2) throw new MalformedRecordsError(`unknown records format ${format}`);
+  // Format 3 packs records as 2 does; only what the hash covers differs (chain.ts).
+  if (format !== 2 && format !== 3)
+    throw new MalformedRecordsError(`unknown records format ${format}`);
   const { fields, records } = (parsed ?? {}) as { fields?: string[]; records?: Packed2[] };
   if (!Array.isArray(fields) || !Array.isArray(records))
     throw new MalformedRecordsError('format 2 records lack fields or records');

@@ -174,14 +174,15 @@ async function readRecords(
 ): Promise<AuditRecordView[]> {
   const rows = await db.auditBatch.findMany({
     where: { seq: { in: heads.map((h) => h.seq) } },
-    select: { seq: true, format: true, records: true },
+    select: { seq: true, format: true, records: true, erasedAt: true },
   });
   const packed = new Map(rows.map((r) => [r.seq, r]));
   const out: AuditRecordView[] = [];
   for (const head of heads) {
     const row = packed.get(head.seq);
     // Pruned since its head was read: gone from the store, as it would be from a later page.
-    if (!row) continue;
+    // Erased (GDPR art. 17): the batch's header stays, its records are gone.
+    if (!row || row.erasedAt) continue;
     const records = unpackRecords(row.format, row.records, head.at);
     const cursorIdx = after?.seq === head.seq ? after.idx : null;
     for (let n = 0; n < records.length; n++) {

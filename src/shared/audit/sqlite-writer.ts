@@ -10,7 +10,8 @@ import type { ChainLink } from './types.ts';
  * in a worker only the requests whose records are in that commit wait for it.
  * `BEGIN IMMEDIATE` takes the write lock first, so writers in other processes queue on
  * busy_timeout instead of failing with SQLITE_BUSY_SNAPSHOT. The hash is chain.ts's
- * linkHash over storedBody, repeated here; every store test verifies chains this code wrote.
+ * linkHash over storedBody (format 3: the header and the records' sha256), repeated here;
+ * every store test verifies chains this code wrote.
  */
 const source = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -22,7 +23,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 const head = db.prepare('SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = 1');
 const anyStored = db.prepare('SELECT 1 FROM "AuditBatch" UNION ALL SELECT 1 FROM "AuditAnchor" LIMIT 1');
-const insertBatch = db.prepare('INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind","principalId","clientId","psuId","consentId","operationName","operationType","recordCount","format","records") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,2,?)');
+const insertBatch = db.prepare('INSERT INTO "AuditBatch" ("seq","prevHash","hash","at","service","requestId","principalKind","principalId","clientId","psuId","consentId","operationName","operationType","recordCount","format","records","jurisdiction","recordsDigest") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,3,?,?,?)');
 const insertUse = db.prepare('INSERT INTO "AuditFieldUse" ("batchSeq","fieldPath","outcome","count") VALUES (?,?,?,?)');
 const upsertHead = db.prepare('INSERT INTO "AuditHead" ("id","seq","hash","updatedAt") VALUES (1,?,?,?) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash", "updatedAt" = excluded."updatedAt"');
 const date = (iso) => iso.replace('Z', '+00:00');
@@ -35,11 +36,13 @@ const write = db.transaction((group) => {
   for (const { batch: b, header, records } of group) {
     const prevHash = hash;
     seq += 1n;
-    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + header + '\\n', 'utf8').update(records).digest('hex');
+    const digest = createHash('sha256').update(records).digest('hex');
+    hash = createHash('sha256').update(prevHash + '\\n' + seq.toString() + '\\n' + header + '\\n' + digest, 'utf8').digest('hex');
     links.push({ seq, hash });
     insertBatch.run(seq, prevHash, hash, date(b.at), b.service, b.requestId, b.principalKind, b.principalId,
       b.clientId, b.psuId, b.consentId, b.operationName, b.operationType, b.recordCount,
-      Buffer.from(records.buffer, records.byteOffset, records.byteLength).toString('utf8'));
+      Buffer.from(records.buffer, records.byteOffset, records.byteLength).toString('utf8'),
+      b.jurisdiction, digest);
     for (const [fieldPath, outcome, count] of b.uses) insertUse.run(seq, fieldPath, outcome, count);
   }
   upsertHead.run(seq, hash, date(new Date().toISOString()));

@@ -31,6 +31,11 @@ export interface AuditRequestInfo {
   consentId: string | null;
   operationName: string | null;
   operationType: string | null;
+  /**
+   * The PSU's jurisdiction (UK, EU; src/shared/jurisdiction) when the request was made under
+   * a consent whose grant carried it; null or absent otherwise. Covered by format 3's hash.
+   */
+  jurisdiction?: string | null;
 }
 
 /** The records of one request in one subgraph, written together as one link of the chain. */

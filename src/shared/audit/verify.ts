@@ -1,5 +1,6 @@
-import { genesisHash, linkHash, storedBody } from './chain.ts';
+import { genesisHash, linkHash, recordsDigestOf, storedBody } from './chain.ts';
 import type { AuditBatchRow, AuditDb, AuditFieldUseRow } from './db.ts';
+import { erasureService } from './erasure.ts';
 import {
   compareUses,
   fieldUsesOf,
@@ -31,6 +32,8 @@ export type VerifyResult =
  * must follow on, prevHash must be the previous hash, the records must unpack to as many as
  * the batch says, the recomputed hash must equal the stored one, and the field-use index
  * search goes through must be what the records imply (else search would hide records).
+ * Format 3: the records must match their digest, which the hash covers; an erased batch has
+ * neither records nor field uses left, and its hash still covers its header and digest.
  */
 export function brokenLink(
   b: AuditBatchRow & { fieldUses: AuditFieldUseRow[] },
@@ -39,6 +42,15 @@ export function brokenLink(
   if (b.seq !== prev.seq + 1n)
     return { reason: `batch ${prev.seq + 1n} is missing (next is ${b.seq})` };
   if (b.prevHash !== prev.hash) return { reason: 'prevHash does not match the previous batch' };
+  const principalKind = b.principalKind as PrincipalKindOrAnonymous;
+  if (b.erasedAt) {
+    if (b.format !== 3) return { reason: 'marked erased, but its format cannot be erased' };
+    if (b.records !== '' || b.fieldUses.length)
+      return { reason: 'marked erased, but it still holds records' };
+    if (linkHash(b.prevHash, b.seq, storedBody({ ...b, principalKind })) !== b.hash)
+      return { reason: 'content does not match its hash (edited)' };
+    return { records: 0 };
+  }
   let records;
   try {
     records = unpackRecords(b.format, b.records, b.at);
@@ -48,7 +60,9 @@ export function brokenLink(
   }
   if (records.length !== b.recordCount)
     return { reason: `holds ${records.length} records, ${b.recordCount} were written` };
-  const body = storedBody({ ...b, principalKind: b.principalKind as PrincipalKindOrAnonymous });
+  if (b.format === 3 && recordsDigestOf(b.records) !== b.recordsDigest)
+    return { reason: 'records do not match their digest (edited)' };
+  const body = storedBody({ ...b, principalKind });
   if (linkHash(b.prevHash, b.seq, body) !== b.hash)
     return { reason: 'content does not match its hash (edited)' };
   const stored = b.fieldUses
@@ -61,7 +75,8 @@ export function brokenLink(
 
 /**
  * Walks the chain from the retention anchor (or genesis) to the head row, in pages, and
- * reports the first broken link. The head row catches deletions at the tail unless it was
+ * reports the first broken link, or an erased batch that no later erasure record of its PSU
+ * accounts for (erasure.ts). The head row catches deletions at the tail unless it was
  * rewritten too; a signed checkpoint (checkpoint.ts) catches that.
  */
 export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyResult> {
@@ -72,6 +87,8 @@ export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyRe
   let prev = from;
   let batches = 0;
   let records = 0;
+  // Erased batches not yet followed by an erasure record of their PSU: PSU → first such seq.
+  const unexplained = new Map<string, bigint>();
   for (;;) {
     const page = await db.auditBatch.findMany({
       where: { seq: { gt: prev.seq } },
@@ -91,8 +108,20 @@ export async function verifyChain(db: AuditDb, pageSize = 200): Promise<VerifyRe
       prev = { seq: b.seq, hash: b.hash };
       batches += 1;
       records += checked.records;
+      const psu = b.psuId ?? b.principalId ?? '';
+      if (b.erasedAt && !unexplained.has(psu)) unexplained.set(psu, b.seq);
+      if (b.service === erasureService && b.psuId) unexplained.delete(b.psuId);
     }
     if (page.length < pageSize) break;
+  }
+  if (unexplained.size) {
+    const seq = [...unexplained.values()].reduce((a, b) => (a < b ? a : b));
+    return {
+      ok: false,
+      seq,
+      reason: 'its records were erased, but no later erasure record of its PSU says so',
+      batches,
+    };
   }
   const older = await db.auditBatch.findFirst({ where: { seq: { lte: from.seq } } });
   if (older)

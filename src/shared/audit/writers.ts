@@ -14,6 +14,7 @@ export function batchColumns({ batch: { records, ...request } }: QueuedBatch) {
   return {
     ...request,
     at: request.at.toISOString(),
+    jurisdiction: request.jurisdiction ?? null,
     recordCount: records.count,
     uses: records.uses,
   };

@@ -1,3 +1,5 @@
+import type { Jurisdiction } from '../jurisdiction/index.ts';
+
 /**
  * Who is calling. `client`: a client app acting for itself (client_credentials);
  * `psu`: an end user managing their consents; `consent`: a client app acting for a PSU
@@ -37,6 +39,12 @@ export interface ConsentGrant {
   transactionFromDate: string | null;
   transactionToDate: string | null;
   expiresAt: string | null;
+  /**
+   * The PSU's jurisdiction (from their country, src/shared/jurisdiction): what the audit
+   * batches of requests under this consent are tagged with. Absent from grants cached by a
+   * gateway from before it existed.
+   */
+  jurisdiction?: Jurisdiction;
 }
 
 export const hasScope = (p: Principal | undefined, scope: string): boolean =>

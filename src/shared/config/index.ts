@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { BankDefinition } from '../banks.ts';
+import { isKnownCountry, largest } from '../jurisdiction/index.ts';
 import { allPermissions, allPlatformScopes } from '../auth/permissions.ts';
 import { isLoopbackHost } from './hosts.ts';
 
@@ -28,6 +29,10 @@ const bankDefinition = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   sandbox: z.boolean().default(false),
+  // Required, never defaulted: the bank's country decides which jurisdiction's rules apply.
+  country: z
+    .string()
+    .refine(isKnownCountry, 'must be GB or an EEA country code (ISO 3166-1 alpha-2)'),
 });
 
 const knownScopes: readonly string[] = [...allPlatformScopes, ...allPermissions];
@@ -137,8 +142,9 @@ export const envSchema = z.object({
   CONNECTION_ENCRYPTION_KEY: aesKey.optional(),
   CONNECTION_ENCRYPTION_PREVIOUS_KEYS: aesKeyList,
   BANK_DATA_FRESHNESS_SECONDS: z.coerce.number().int().min(0).default(300),
-  // PSD2 RTS art. 36(5): four unattended reads a day, unless the PSU agreed to more.
-  BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).default(4),
+  // Unset: each bank's jurisdiction's limit (src/shared/jurisdiction: 4 a day, RTS art.
+  // 36(5)(b)); set for a higher frequency agreed with the banks, or a stricter one.
+  BANK_UNATTENDED_READS_PER_DAY: z.coerce.number().int().min(1).max(1000).optional(),
   BANK_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   // Unattended transaction syncs per account per day, spread over it (0: off).
   BACKGROUND_SYNC_PER_DAY: z.coerce.number().int().min(0).max(1000).default(4),
@@ -160,16 +166,20 @@ export const envSchema = z.object({
     .string()
     .default('[]')
     .transform((s, ctx) => {
+      let json: unknown;
       try {
-        return z.array(bankDefinition).parse(JSON.parse(s));
+        json = JSON.parse(s);
       } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'must be a JSON array of {id, name, standard, obieVersion?, baseUrl, clientId, clientSecret}',
-        });
-        return z.NEVER;
+        json = undefined;
       }
+      const parsed = z.array(bankDefinition).safeParse(json);
+      if (parsed.success) return parsed.data;
+      const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a JSON array of {id, name, standard, obieVersion?, baseUrl, clientId, clientSecret, country} (${where})`,
+      });
+      return z.NEVER;
     }),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   AUDIT_DATABASE_URL: databaseUrl.optional(),
@@ -178,7 +188,10 @@ export const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce
     .number()
     .int()
-    .min(365, 'must be at least 365 (12 months)')
+    .min(
+      largest('auditRetentionMinDays'),
+      `must be at least ${largest('auditRetentionMinDays')} (12 months)`,
+    )
     .default(400),
   // How often a running system archives and prunes past retention; 0 leaves it to cron.
   AUDIT_PRUNE_INTERVAL_HOURS: z.coerce
@@ -320,8 +333,11 @@ export interface Config {
     previousEncryptionKeys: string[];
     /** Bank data younger than this is answered from the store without calling the bank. */
     freshnessSeconds: number;
-    /** Bank reads per account per 24 h while the PSU is not present (PSD2: 4). */
-    unattendedReadsPerDay: number;
+    /**
+     * Bank reads per account per 24 h while the PSU is not present, for every bank;
+     * undefined: each bank's jurisdiction's limit (src/shared/jurisdiction).
+     */
+    unattendedReadsPerDay: number | undefined;
     /** Per attempt of a bank call. */
     bankTimeoutMs: number;
     /** Unattended transaction syncs per account per day, spread over it (0: off). */

@@ -42,7 +42,7 @@ export interface AccountsSubgraphOptions {
   banks: readonly BankDefinition[];
   /** Base64 AES-256 key sealing bank tokens and account identifiers, and rotated-out keys. */
   encryption: { key: string; previousKeys?: readonly string[] };
-  bankData: { freshnessSeconds: number; unattendedReadsPerDay: number; bankTimeoutMs: number };
+  bankData: { freshnessSeconds: number; unattendedReadsPerDay?: number; bankTimeoutMs: number };
   /**
    * Linking through the bank's own login: the origins a PSU may be returned to. Absent,
    * connectBank gives no bank login URL (store-level tests drive connections directly).
@@ -73,7 +73,9 @@ export function createAccountServices(
     banks,
     box,
     clock,
-    unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+    ...(o.bankData.unattendedReadsPerDay !== undefined
+      ? { unattendedReadsPerDay: o.bankData.unattendedReadsPerDay }
+      : {}),
     ...(link ? { link } : {}),
   });
   const reconciliation = new ReconciliationService(o.db, clock);
@@ -94,7 +96,9 @@ export function createAccountServices(
       box,
       clock,
       freshnessSeconds: o.bankData.freshnessSeconds,
-      unattendedReadsPerDay: o.bankData.unattendedReadsPerDay,
+      ...(o.bankData.unattendedReadsPerDay !== undefined
+        ? { unattendedReadsPerDay: o.bankData.unattendedReadsPerDay }
+        : {}),
       reconciliation,
     }),
   };

@@ -58,6 +58,7 @@ export async function startStoreSystem(store: TestStore, settings: Partial<BankD
     name: h.id,
     standard: h.standard,
     ...(h.standard === 'obie' ? { obieVersion: '3.1.11' as const } : {}),
+    country: h.standard === 'obie' ? 'GB' : 'DE',
     baseUrl: h.url,
     clientId: 'ledgergraph',
     clientSecret: 'sandbox-secret',

@@ -4,10 +4,19 @@ import { notFound } from '../../../shared/errors/index.ts';
 import type { Logger } from '../../../shared/log/index.ts';
 import { createConnector, type Connector } from '../connectors/index.ts';
 import type { OnSkippedEntry } from '../connectors/entries.ts';
+import {
+  jurisdictionOf,
+  rulesFor,
+  type Jurisdiction,
+  type JurisdictionRules,
+} from '../../../shared/jurisdiction/index.ts';
 
 export interface Bank {
   definition: BankDefinition;
   connector: Connector;
+  /** From the bank's country; its accounts and transactions are under these rules. */
+  jurisdiction: Jurisdiction;
+  rules: Readonly<JurisdictionRules>;
 }
 
 /**
@@ -29,6 +38,8 @@ export class BankDirectory {
     const timing = { now: () => options.clock.now().getTime() };
     for (const d of definitions) {
       if (this.banks.has(d.id)) throw new Error(`Bank ${d.id} is defined twice`);
+      // Throws for a country without rules: refused at start, not guessed per call.
+      const jurisdiction = jurisdictionOf(d.country);
       const http = { timeoutMs: options.timeoutMs, timing };
       const connector =
         d.standard === 'obie'
@@ -49,7 +60,12 @@ export class BankDirectory {
               http,
               onSkippedEntry,
             });
-      this.banks.set(d.id, { definition: d, connector });
+      this.banks.set(d.id, {
+        definition: d,
+        connector,
+        jurisdiction,
+        rules: rulesFor(jurisdiction),
+      });
     }
   }
 

@@ -36,6 +36,7 @@ export interface TransactionInsert {
   merchantId: string | null;
   merchantDisplayName: string | null;
   balanceAfter: string | null;
+  country: string;
 }
 
 export interface ChangeInsert {
@@ -45,7 +46,7 @@ export interface ChangeInsert {
   at: Date;
 }
 
-// 25 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
+// 26 parameters a row stays well under SQLite's 32 766 and PostgreSQL's 65 535.
 const rowsPerStatement = 500;
 
 export async function insertTransactions(
@@ -63,14 +64,14 @@ export async function insertTransactions(
           ${at(r.firstSeenAt)}, ${at(r.updatedAt)}, NULL, ${r.bankTransactionCode},
           ${r.bankProprietaryCode}, ${r.enrichmentVersion}, ${r.categoryDetailed},
           ${r.categoryConfidence}, ${r.categoryReason}, ${r.merchantId}, ${r.merchantDisplayName},
-          ${r.balanceAfter})`,
+          ${r.balanceAfter}, ${r.country})`,
     );
     await db.$executeRaw`INSERT INTO "Transaction" ("id", "accountId", "status", "amount",
       "currency", "creditDebit", "bookingDateTime", "valueDateTime", "description",
       "counterpartyName", "merchantName", "merchantCategoryCode", "contentHash", "firstSeenAt",
       "updatedAt", "removedAt", "bankTransactionCode", "bankProprietaryCode",
       "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
-      "merchantId", "merchantDisplayName", "balanceAfter") VALUES ${Prisma.join(values)}`;
+      "merchantId", "merchantDisplayName", "balanceAfter", "country") VALUES ${Prisma.join(values)}`;
   }
 }
 

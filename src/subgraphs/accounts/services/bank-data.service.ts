@@ -25,8 +25,12 @@ export interface BankDataOptions {
   clock: Clock;
   /** Data younger than this is not fetched again. */
   freshnessSeconds: number;
-  /** Bank reads per account per 24 h without the PSU present (PSD2 RTS art. 36: 4). */
-  unattendedReadsPerDay: number;
+  /**
+   * Bank reads per account per 24 h without the PSU present, for every bank; absent: each
+   * bank's jurisdiction's rule (src/shared/jurisdiction). Set for a frequency agreed with the
+   * banks (RTS art. 36(5)(b)), or a stricter one.
+   */
+  unattendedReadsPerDay?: number;
   /** How far back the first transaction sync reaches. Default 730 days. */
   historyDays?: number;
   /** Later syncs fetch again from this long before the last one, to see pending → booked. */
@@ -132,7 +136,7 @@ export class BankDataService {
     const { callable, refused } = await this.withinBudget(targets, presence, now);
     for (const t of refused) {
       // Stale data is still the best answer; with none at all, say why there is none.
-      if (!t.fetchedAt) failed.set(t.id, unattendedLimit(t.bankId, this.o.unattendedReadsPerDay));
+      if (!t.fetchedAt) failed.set(t.id, unattendedLimit(t.bankId, this.unattendedLimit(t.bankId)));
     }
     if (callable.length === 0) return failed;
     const done = this.fetch(kind, connectionId, callable, presence, now);
@@ -237,7 +241,11 @@ export class BankDataService {
     );
     await applyBankTransactions(
       this.o.db,
-      targets.map((t) => ({ accountId: t.id, bankAccountId: t.bankAccountId })),
+      targets.map((t) => ({
+        accountId: t.id,
+        bankAccountId: t.bankAccountId,
+        country: bank.definition.country,
+      })),
       { from, to: now },
       reported,
       now,
@@ -263,9 +271,13 @@ export class BankDataService {
     const callable: Target[] = [];
     const refused: Target[] = [];
     for (const t of targets) {
-      ((used.get(t.id) ?? 0) < this.o.unattendedReadsPerDay ? callable : refused).push(t);
+      ((used.get(t.id) ?? 0) < this.unattendedLimit(t.bankId) ? callable : refused).push(t);
     }
     return { callable, refused };
+  }
+
+  private unattendedLimit(bankId: string): number {
+    return this.o.unattendedReadsPerDay ?? this.o.banks.get(bankId).rules.unattendedReadsPerDay;
   }
 
   private freshMs(): number {

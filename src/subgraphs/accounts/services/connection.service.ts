@@ -68,9 +68,15 @@ export interface ConnectionServiceOptions {
   banks: BankDirectory;
   box: SecretBox;
   clock: Clock;
-  /** Berlin Group frequencyPerDay asked for in the bank consent. */
-  unattendedReadsPerDay: number;
-  /** Lifetime of the bank consent we ask for. Default 90 days (OBIE re-authentication). */
+  /**
+   * Berlin Group frequencyPerDay asked for in the bank consent; absent: the bank's
+   * jurisdiction's unattended-access limit.
+   */
+  unattendedReadsPerDay?: number;
+  /**
+   * Lifetime of the bank consent we ask for; absent: the bank's jurisdiction's
+   * re-authentication period (UK 90 days, EU 180; src/shared/jurisdiction).
+   */
   consentDays?: number;
   /** Sending the PSU to the bank's own login and taking them back (see bank-link.ts). */
   link?: BankLink;
@@ -113,13 +119,14 @@ export class ConnectionService {
     const id = newConnectionId();
     const pending = link?.pending(id, checkedReturn);
     const now = this.o.clock.now();
-    const expiresAt = new Date(now.getTime() + (this.o.consentDays ?? 90) * 86_400_000);
+    const consentDays = this.o.consentDays ?? bank.rules.reauthenticationDays;
+    const expiresAt = new Date(now.getTime() + consentDays * 86_400_000);
     countBankCall(bankId, 'consent');
     const consent = await bank.connector.createConsent(
       {
         permissions: bankPermissions,
         expiresAt: expiresAt.toISOString(),
-        frequencyPerDay: this.o.unattendedReadsPerDay,
+        frequencyPerDay: this.o.unattendedReadsPerDay ?? bank.rules.unattendedReadsPerDay,
         ...(pending && bank.definition.standard === 'berlin-group'
           ? { redirectUri: pending.callbackWithState }
           : {}),

@@ -12,6 +12,8 @@ export type ChangeKind = 'added' | 'modified' | 'removed';
 export interface SyncTarget {
   accountId: string;
   bankAccountId: string;
+  /** The bank's country: the jurisdiction its transactions are under (src/shared/jurisdiction). */
+  country: string;
 }
 
 export interface SyncOutcome {
@@ -57,12 +59,12 @@ export async function applyBankTransactions(
   reported: readonly BankTransaction[],
   now: Date,
 ): Promise<SyncOutcome> {
-  const accountOf = new Map(targets.map((t) => [t.bankAccountId, t.accountId]));
+  const accountOf = new Map(targets.map((t) => [t.bankAccountId, t]));
   const incoming = new Map<string, Row>();
   for (const t of reported) {
-    const accountId = accountOf.get(t.bankAccountId);
-    if (accountId) {
-      const row = toRow(accountId, t);
+    const target = accountOf.get(t.bankAccountId);
+    if (target) {
+      const row = toRow(target.accountId, t, target.country);
       incoming.set(row.id, row);
     }
   }
@@ -181,6 +183,7 @@ export async function applyBankTransactions(
             bankTransactionCode: r.bankTransactionCode,
             bankProprietaryCode: r.bankProprietaryCode,
             balanceAfter: r.balanceAfter,
+            country: r.country,
             ...toStored(r),
           },
         });
@@ -190,6 +193,13 @@ export async function applyBankTransactions(
         await tx.transaction.updateMany({
           where: { id: { in: removedIds.slice(i, i + chunk) } },
           data: { removedAt: now, updatedAt: now },
+        });
+      }
+      // Rows stored before transactions carried a country get their bank's now.
+      for (const t of targets) {
+        await tx.transaction.updateMany({
+          where: { accountId: t.accountId, country: null },
+          data: { country: t.country },
         });
       }
       const changes = [
@@ -254,7 +264,7 @@ function change(row: { id: string; accountId: string }, kind: ChangeKind, at: Da
   return { accountId: row.accountId, transactionId: row.id, kind, at };
 }
 
-function toRow(accountId: string, t: BankTransaction) {
+function toRow(accountId: string, t: BankTransaction, country: string) {
   const fields = {
     status: t.status,
     amount: t.amount,
@@ -285,6 +295,8 @@ function toRow(accountId: string, t: BankTransaction) {
     contentHash,
     ...codes,
     balanceAfter,
+    // Out of the content hash too: tagging is ours, not a change the bank made.
+    country,
     ...toStored({ ...fields, ...codes }),
   };
 }

@@ -1,6 +1,7 @@
 import { Permission, PlatformScope, allPermissions } from '../../../shared/auth/permissions.ts';
 import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { sealTotpSecret } from '../authorization/totp.ts';
+import { jurisdictionOf } from '../../../shared/jurisdiction/index.ts';
 import { hashSecret } from '../services/secret-hash.ts';
 import type { ConsentDb } from './client.ts';
 
@@ -13,6 +14,7 @@ export const demoPsus = [
     password: 'alice-sandbox',
     // Published like the passwords: `npm run cli -- totp alice` prints the current code.
     totpSecret: 'JBSWY3DPEHPK3PXPALICE234',
+    country: 'GB',
   },
   {
     id: 'psu_bob',
@@ -20,6 +22,7 @@ export const demoPsus = [
     displayName: 'Bob Example',
     password: 'bob-sandbox',
     totpSecret: 'JBSWY3DPEHPK3PXPBOB23456',
+    country: 'GB',
   },
   {
     id: 'psu_carol',
@@ -27,6 +30,7 @@ export const demoPsus = [
     displayName: 'Carol Example',
     password: 'carol-sandbox',
     totpSecret: 'JBSWY3DPEHPK3PXPCAROL234',
+    country: 'GB',
   },
 ];
 
@@ -41,6 +45,7 @@ export const demoStaff = [
     displayName: 'Olivia Officer (compliance)',
     password: 'olivia-sandbox',
     totpSecret: 'JBSWY3DPEHPK3PXPOLIVIA23',
+    country: 'GB',
     staffScopes: [PlatformScope.AuditRead],
   },
 ];
@@ -101,13 +106,15 @@ export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<voi
   for (const p of people) {
     const existing = await db.psu.findUnique({ where: { id: p.id } });
     // A store seeded before the second factor existed gets the demo secret now.
-    if (box && existing && existing.totpSecret === null) {
+    if (box && existing && existing.totpSecret === null && !existing.erasedAt) {
       await db.psu.update({
         where: { id: p.id },
         data: { totpSecret: sealTotpSecret(box, p.id, p.totpSecret) },
       });
     }
     if (existing) continue;
+    // A country without rules is refused here (throws), not stored and guessed at later.
+    jurisdictionOf(p.country);
     await db.psu.create({
       data: {
         id: p.id,
@@ -116,6 +123,7 @@ export async function seedConsentDb(db: ConsentDb, box?: SecretBox): Promise<voi
         passwordHash: await hashSecret(p.password),
         totpSecret: box ? sealTotpSecret(box, p.id, p.totpSecret) : null,
         staffScopes: (p.staffScopes ?? []).join(' '),
+        country: p.country,
       },
     });
   }

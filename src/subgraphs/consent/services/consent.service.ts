@@ -1,3 +1,4 @@
+import { jurisdictionOf } from '../../../shared/jurisdiction/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { PlatformScope } from '../../../shared/auth/permissions.ts';
@@ -134,6 +135,27 @@ export class ConsentService {
     return this.transition(consent, ConsentStatus.Revoked, actor, null);
   }
 
+  /**
+   * Revokes every Authorised consent of a PSU, as the system (erasure): each is the usual
+   * compare-and-set with its history row and the client app's event. Returns how many.
+   */
+  async revokeAllOf(psuId: string, reason: string): Promise<number> {
+    const rows = await this.db.consent.findMany({
+      where: { psuId, status: ConsentStatus.Authorised },
+    });
+    let revoked = 0;
+    for (const c of rows) {
+      try {
+        await this.transition(c, ConsentStatus.Revoked, 'SYSTEM', reason);
+        revoked += 1;
+      } catch (e) {
+        // Revoked or expired meanwhile: no longer Authorised either way.
+        if (!(e instanceof ChangedMeanwhile)) throw e;
+      }
+    }
+    return revoked;
+  }
+
   /** A consent as its PSU or client app sees it; anyone else gets NOT_FOUND. */
   async visible(principal: Principal, id: string): Promise<ConsentRecord> {
     const consent = await this.refreshed(id);
@@ -163,6 +185,7 @@ export class ConsentService {
   async grant(id: string): Promise<ConsentGrant | null> {
     const c = await this.refreshed(id);
     if (!c || c.status !== ConsentStatus.Authorised || !c.psuId) return null;
+    const psu = await this.db.psu.findUnique({ where: { id: c.psuId }, select: { country: true } });
     return {
       consentId: c.id,
       psuId: c.psuId,
@@ -173,6 +196,7 @@ export class ConsentService {
       transactionFromDate: c.transactionFromDate?.toISOString() ?? null,
       transactionToDate: c.transactionToDate?.toISOString() ?? null,
       expiresAt: c.expiresAt?.toISOString() ?? null,
+      ...(psu ? { jurisdiction: jurisdictionOf(psu.country) } : {}),
     };
   }
 

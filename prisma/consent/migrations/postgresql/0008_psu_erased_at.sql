@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Psu" ADD COLUMN     "erasedAt" TIMESTAMP(3);
+
