@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config/index.ts';
 import { isAppError } from '../shared/errors/index.ts';
 import { rulesFor } from '../shared/jurisdiction/index.ts';
+import { createSignalPublisher, type SignalPublisher } from '../shared/signals/index.ts';
 import { migrateAccountsDb, openAccountsDb } from '../subgraphs/accounts/db/client.ts';
 import { eraseAccountsOf } from '../subgraphs/accounts/services/psu-erasure.ts';
 import { migrateConsentDb, openConsentDb } from '../subgraphs/consent/db/client.ts';
@@ -39,6 +40,8 @@ export async function erasePsu(
   psuId: string,
   by: string,
   clock: Clock = systemClock,
+  /** Gateways sharing a Redis drop their cached grants of the revoked consents at once. */
+  signals?: Pick<SignalPublisher, 'consentChanged'>,
 ) {
   const consentDb = openConsentDb(urls.consent);
   const accountsDb = openAccountsDb(urls.accounts);
@@ -47,7 +50,7 @@ export async function erasePsu(
   try {
     const consent = await new PsuErasureService(
       consentDb,
-      new ConsentService(consentDb, clock),
+      new ConsentService(consentDb, clock, signals?.consentChanged),
       clock,
     ).erase(psuId);
     const accounts = await eraseAccountsOf(accountsDb, psuId);
@@ -106,8 +109,17 @@ export async function psu(config: Config, args: string[]): Promise<number> {
   await migrateAccountsDb(urls.accounts);
   await migratePaymentsDb(urls.payments);
   await migrateAuditDb(urls.audit);
+  const signals = config.redis.url
+    ? createSignalPublisher(config.redis.url, { prefix: config.redis.keyPrefix })
+    : undefined;
   try {
-    const result = await erasePsu(urls, psuId, parsed.values.by ?? 'operator');
+    const result = await erasePsu(
+      urls,
+      psuId,
+      parsed.values.by ?? 'operator',
+      systemClock,
+      signals,
+    );
     console.log(
       JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
     );
@@ -118,5 +130,7 @@ export async function psu(config: Config, args: string[]): Promise<number> {
       return 1;
     }
     throw e;
+  } finally {
+    await signals?.close();
   }
 }

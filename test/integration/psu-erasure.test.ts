@@ -136,7 +136,17 @@ for (const kind of storeKinds) {
     it.skipIf(!available)(
       'erases the PSU where no retention duty applies, keeps what one covers, and the audit chain verifies',
       async () => {
-        const result = await erasePsu(urls(), 'psu_alice', 'dpo');
+        const changed: string[] = [];
+        const signals = {
+          consentChanged: async (c: { consentId: string }) => void changed.push(c.consentId),
+        };
+        const result = await erasePsu(urls(), 'psu_alice', 'dpo', undefined, signals);
+        // Gateways sharing a Redis hear of every revocation, as from the consent service.
+        const revoked = await consentDb.consent.findMany({
+          where: { psuId: 'psu_alice', status: 'Revoked' },
+        });
+        expect(changed.sort()).toEqual(revoked.map((c) => c.id).sort());
+        expect(changed).toHaveLength(1);
         expect(result).toMatchObject({
           consent: { jurisdiction: 'UK', consentsRevoked: 1, authorizationRows: 2, again: false },
           accounts: { connections: 1, accounts: 2 },
