@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.ts';
 import type { Config } from '../shared/config/index.ts';
+import { operatorArgs } from './operator-args.ts';
 import { migrateAccountsDb, openAccountsDb } from '../subgraphs/accounts/db/client.ts';
 import {
   ReconciliationService,
@@ -38,25 +38,9 @@ export async function reconcile(config: Config, args: string[]): Promise<number>
 
 /** `accounts release <accountId>`. */
 export async function accounts(config: Config, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { by: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${usage}`);
-    return 2;
-  }
-  const [accountId] = parsed.positionals;
-  if (sub !== 'release' || !accountId || parsed.positionals.length !== 1) {
-    console.error(usage);
-    return 2;
-  }
-  const by = parsed.values.by ?? 'operator';
+  const given = operatorArgs(args, 'release', usage);
+  if (!given) return 2;
+  const { id: accountId, by } = given;
   const released = await withService(config, (s) => s.release(accountId, by));
   if (!released) {
     console.error(`no account ${accountId}`);

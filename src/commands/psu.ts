@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { AuditStore, eraseAuditRecords, migrateAuditDb } from '../shared/audit/index.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Config } from '../shared/config/index.ts';
@@ -12,6 +11,7 @@ import { migrateConsentDb, openConsentDb } from '../subgraphs/consent/db/client.
 import { ConsentService } from '../subgraphs/consent/services/consent.service.ts';
 import { PsuErasureService } from '../subgraphs/consent/services/psu-erasure.ts';
 import { migratePaymentsDb, openPaymentsDb } from '../subgraphs/payments/db/client.ts';
+import { operatorArgs } from './operator-args.ts';
 import { erasePaymentsOf } from '../subgraphs/payments/services/psu-erasure.ts';
 
 const usage = `usage:
@@ -86,24 +86,9 @@ export async function erasePsu(
 
 /** `psu erase <psuId>`: prints what each store erased and kept, as JSON. */
 export async function psu(config: Config, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { by: { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${usage}`);
-    return 2;
-  }
-  const [psuId] = parsed.positionals;
-  if (sub !== 'erase' || !psuId || parsed.positionals.length !== 1) {
-    console.error(usage);
-    return 2;
-  }
+  const given = operatorArgs(args, 'erase', usage);
+  if (!given) return 2;
+  const psuId = given.id;
   const urls = { ...config.databases, audit: config.audit.databaseUrl };
   await migrateConsentDb(urls.consent);
   await migrateAccountsDb(urls.accounts);
@@ -113,13 +98,7 @@ export async function psu(config: Config, args: string[]): Promise<number> {
     ? createSignalPublisher(config.redis.url, { prefix: config.redis.keyPrefix })
     : undefined;
   try {
-    const result = await erasePsu(
-      urls,
-      psuId,
-      parsed.values.by ?? 'operator',
-      systemClock,
-      signals,
-    );
+    const result = await erasePsu(urls, psuId, given.by, systemClock, signals);
     console.log(
       JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2),
     );
