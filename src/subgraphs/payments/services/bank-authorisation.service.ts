@@ -174,13 +174,7 @@ export class BankAuthorisationService {
       });
     }
     // Spend the state before calling the bank: a replay finds nothing pending.
-    const claimed = await this.deps.db.domesticPaymentConsent.updateMany({
-      where: { id: row.id, bankSessionSealed: row.bankSessionSealed },
-      data: { bankSessionSealed: null, updatedAt: this.deps.clock.now() },
-    });
-    if (claimed.count !== 1) {
-      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
-    }
+    await this.spendState(row);
     const outcome = (status: string, error?: AuthorisationOutcome['error']) => ({
       paymentConsentId: row.id,
       status,
@@ -251,13 +245,7 @@ export class BankAuthorisationService {
         reason: 'state_invalid',
       });
     }
-    const claimed = await this.deps.db.domesticPaymentConsent.updateMany({
-      where: { id: row.id, bankSessionSealed: row.bankSessionSealed },
-      data: { bankSessionSealed: null, updatedAt: this.deps.clock.now() },
-    });
-    if (claimed.count !== 1) {
-      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
-    }
+    await this.spendState(row);
     const now = this.refreshPayment ? await this.refreshPayment(payment) : payment;
     const refused = params.get('error') === 'access_denied';
     return {
@@ -299,6 +287,17 @@ export class BankAuthorisationService {
       sessionBox(row.id),
     );
     return value.pending;
+  }
+
+  /** Compare-and-set on the sealed pending authorisation: a replay finds nothing to spend. */
+  private async spendState(row: { id: string; bankSessionSealed: string | null }): Promise<void> {
+    const claimed = await this.deps.db.domesticPaymentConsent.updateMany({
+      where: { id: row.id, bankSessionSealed: row.bankSessionSealed },
+      data: { bankSessionSealed: null, updatedAt: this.deps.clock.now() },
+    });
+    if (claimed.count !== 1) {
+      throw conflict('This bank authorisation was already used', { reason: 'state_used' });
+    }
   }
 
   private async setStatus(id: string, status: string): Promise<void> {
