@@ -1,10 +1,9 @@
 import { badInput } from '../../../shared/errors/index.ts';
 import type { AccountsDb } from '../db/client.ts';
+import { readTransactionPage, type PageRow } from '../db/transaction-page.ts';
 import { fromStored, inputOf } from '../enrichment/stored.ts';
 import { Merchant, PendingMatch, Transaction } from '../schema/transaction.type.ts';
 import type { TransactionBounds } from './access.ts';
-
-type TransactionRow = NonNullable<Awaited<ReturnType<AccountsDb['transaction']['findUnique']>>>;
 
 export interface PageArgs {
   first: number;
@@ -45,22 +44,13 @@ export class TransactionService {
     }
     if (bounds.empty) return { items: [], hasNextPage: false };
     const after = args.after ? decodePageCursor(args.after) : undefined;
-    const rows = await this.db.transaction.findMany({
-      where: {
-        accountId,
-        removedAt: null,
-        ...boundsWhere(bounds),
-        ...(after
-          ? {
-              OR: [
-                { bookingDateTime: { lt: after.at } },
-                { bookingDateTime: after.at, id: { lt: after.id } },
-              ],
-            }
-          : {}),
-      },
-      orderBy: [{ bookingDateTime: 'desc' }, { id: 'desc' }],
-      take: args.first + 1,
+    const rows = await readTransactionPage(this.db, {
+      accountId,
+      directions: bounds.directions,
+      from: bounds.from,
+      to: bounds.to,
+      after,
+      limit: args.first + 1,
     });
     return {
       items: rows
@@ -132,7 +122,8 @@ export function boundsWhere(bounds: TransactionBounds) {
   };
 }
 
-export function toTransaction(r: TransactionRow): Transaction {
+/** A row of a page, or the whole row where Prisma reads it (by id, sync changes). */
+export function toTransaction(r: PageRow): Transaction {
   const enriched = fromStored(r);
   return Object.assign(new Transaction(), {
     id: r.id,
@@ -177,7 +168,7 @@ function decode(cursor: string): unknown {
   }
 }
 
-function pageCursor(r: TransactionRow): string {
+function pageCursor(r: PageRow): string {
   return encode(['t', r.bookingDateTime.toISOString(), r.id]);
 }
 
