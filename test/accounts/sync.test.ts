@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentGrant, Principal } from '../../src/shared/auth/principal.ts';
 import { isAppError } from '../../src/shared/errors/index.ts';
 import { accountIdOf, transactionIdOf } from '../../src/subgraphs/accounts/crypto/ids.ts';
-import { transactionBounds } from '../../src/subgraphs/accounts/services/access.ts';
+import type { Transaction } from '../../src/subgraphs/accounts/schema/transaction.type.ts';
+import {
+  transactionBounds,
+  type TransactionBounds,
+} from '../../src/subgraphs/accounts/services/access.ts';
+import {
+  boundsWhere,
+  toTransaction,
+} from '../../src/subgraphs/accounts/services/transaction.service.ts';
 import { storeKinds } from '../support/stores.ts';
 import {
   startStoreSystem,
@@ -382,6 +390,82 @@ for (const kind of storeKinds) {
         expect(sync.added.map((t) => [t.id, t.matchedFrom, t.pendingCandidates])).toEqual([
           [ourId(bookedId), null, [ourId(one.TransactionId), ourId(two.TransactionId)].sort()],
         ]);
+      },
+    );
+
+    it.skipIf(!available)(
+      'a page is read by hand as Prisma read it: the same rows and fields, inside the bounds, page after page',
+      async () => {
+        const ids = [
+          ...(await s.accountIds('psu_alice', 'bank-bg')),
+          ...(await s.accountIds('psu_bob', 'bank-obie')),
+        ];
+        // Prisma's typed read, as TransactionService.page made it before it went by hand.
+        const prismaPage = async (
+          accountId: string,
+          bounds: TransactionBounds,
+          first: number,
+          after?: Transaction,
+        ) => {
+          const rows = await s.db.transaction.findMany({
+            where: {
+              accountId,
+              removedAt: null,
+              ...boundsWhere(bounds),
+              ...(after
+                ? {
+                    OR: [
+                      { bookingDateTime: { lt: after.bookingDateTime } },
+                      { bookingDateTime: after.bookingDateTime, id: { lt: after.id } },
+                    ],
+                  }
+                : {}),
+            },
+            orderBy: [{ bookingDateTime: 'desc' }, { id: 'desc' }],
+            take: first + 1,
+          });
+          return { nodes: rows.slice(0, first).map(toTransaction), more: rows.length > first };
+        };
+        const all = await s.db.transaction.findMany({
+          where: { accountId: { in: ids } },
+          orderBy: { bookingDateTime: 'asc' },
+        });
+        // What the earlier tests left behind, so each part of the read is exercised.
+        expect(all.some((r) => r.removedAt)).toBe(true);
+        expect(all.some((r) => r.matchConfidence !== null)).toBe(true);
+        expect(all.some((r) => r.matchCandidates)).toBe(true);
+        const creditsOnly = grant(ids);
+        creditsOnly.permissions = ['ReadTransactionsBasic', 'ReadTransactionsCredits'];
+        const window = {
+          from: all[Math.floor(all.length / 4)]!.bookingDateTime,
+          to: all[Math.floor((3 * all.length) / 4)]!.bookingDateTime,
+        };
+        const cases = [
+          everything(ids),
+          transactionBounds(consent, creditsOnly),
+          transactionBounds(consent, grant(ids), window),
+        ];
+        let compared = 0;
+        for (const bounds of cases) {
+          for (const accountId of ids) {
+            let after: string | null = null;
+            let last: Transaction | undefined;
+            for (;;) {
+              const page = await s.services.transactions.page(accountId, bounds, {
+                first: 7,
+                after,
+              });
+              const expected = await prismaPage(accountId, bounds, 7, last);
+              expect(page.items.map((i) => i.node)).toEqual(expected.nodes);
+              expect(page.hasNextPage).toBe(expected.more);
+              compared += expected.nodes.length;
+              if (!page.hasNextPage) break;
+              after = page.items.at(-1)!.cursor;
+              last = page.items.at(-1)!.node;
+            }
+          }
+        }
+        expect(compared).toBeGreaterThan(all.length);
       },
     );
   });

@@ -148,11 +148,15 @@ export class CallLog {
     const ok: number[] = [];
     const failed = new Map<string, FieldUse>();
     const paths: string[] | undefined = failures?.size ? [] : undefined;
+    // Most calls have no preset outcome, own key or arguments: skip the lookups when none do.
+    const preset = this.preset.size ? this.preset : undefined;
+    const keys = this.keys.size ? this.keys : undefined;
+    const argsOf = this.args.size ? this.args : undefined;
     const out = new ByteWriter();
-    out.ascii('{"records":[');
+    out.utf8('{"records":[');
     for (let i = 0; i < this.n; i++) {
       const parent = this.parents[i]!;
-      let failure = this.preset.get(i);
+      let failure = preset?.get(i);
       if (paths) {
         const key = this.keyOf(i);
         const path = parent < 0 ? key : `${paths[parent]!}.${key}`;
@@ -165,6 +169,9 @@ export class CallLog {
         field = local[global] = names.length;
         names.push(fieldNames[global]!);
       }
+      const key = keys?.get(i) ?? fieldKeys[global]!;
+      // `[parent,"list.key",field,offset` at most: four integers, the key, punctuation.
+      out.reserve(key.length + 64);
       if (i) out.byte(0x2c);
       out.byte(0x5b);
       out.int(parent);
@@ -176,28 +183,30 @@ export class CallLog {
         out.int(list);
         out.byte(0x2e);
       }
-      out.ascii(this.keys.get(i) ?? fieldKeys[global]!);
+      out.ascii(key);
       out.byte(0x22);
       out.byte(0x2c);
       out.int(field);
       out.byte(0x2c);
       out.int(this.offsets[i]!);
-      const args = this.args.get(i);
+      const args = argsOf?.get(i);
       if (args !== undefined || failure) {
         out.byte(0x2c);
         out.utf8(args === undefined ? 'null' : JSON.stringify(args));
       }
       if (failure) {
-        out.ascii(`,"${failure.outcome}",`);
+        out.utf8(`,"${failure.outcome}",`);
         out.utf8(failure.errorCode === null ? 'null' : JSON.stringify(failure.errorCode));
         const use = failed.get(`${field} ${failure.outcome}`);
         if (use) use[2] += 1;
         else failed.set(`${field} ${failure.outcome}`, [names[field]!, failure.outcome, 1]);
       } else ok[field] = (ok[field] ?? 0) + 1;
+      out.reserve(1);
       out.byte(0x5d);
     }
-    out.ascii('],"fields":');
+    out.utf8('],"fields":');
     out.utf8(JSON.stringify(names));
+    out.reserve(1);
     out.byte(0x7d);
     const uses: FieldUse[] = [];
     names.forEach((name, field) => ok[field] && uses.push([name, 'ok', ok[field]]));
@@ -220,11 +229,15 @@ export class CallLog {
 /** Scratch space for packing, reused: a batch's text is built outside the JavaScript heap. */
 let scratch = Buffer.allocUnsafe(1 << 16);
 
-/** Appends to `scratch`; `done` copies out exactly what was written. */
+/**
+ * Appends to `scratch`; `done` copies out exactly what was written. `byte`, `int` and
+ * `ascii` write unchecked, into room the caller `reserve`d first (once per record: a check
+ * per byte was most of the packing); `utf8` makes its own room.
+ */
 class ByteWriter {
   private pos = 0;
 
-  private room(bytes: number): void {
+  reserve(bytes: number): void {
     if (this.pos + bytes <= scratch.length) return;
     const next = Buffer.allocUnsafe(Math.max(scratch.length * 2, this.pos + bytes));
     scratch.copy(next, 0, 0, this.pos);
@@ -232,13 +245,11 @@ class ByteWriter {
   }
 
   byte(b: number): void {
-    this.room(1);
     scratch[this.pos++] = b;
   }
 
-  /** An integer, digit by digit: a native write per number cost more than the rest. */
+  /** An integer (at most 11 bytes), digit by digit: a native write per number cost more. */
   int(n: number): void {
-    this.room(12);
     if (n < 0) {
       scratch[this.pos++] = 0x2d;
       n = -n;
@@ -252,12 +263,11 @@ class ByteWriter {
 
   /** A short ASCII string (a GraphQL name or such), char by char. */
   ascii(s: string): void {
-    this.room(s.length);
     for (let k = 0; k < s.length; k++) scratch[this.pos++] = s.charCodeAt(k);
   }
 
   utf8(s: string): void {
-    this.room(s.length * 3);
+    this.reserve(s.length * 3);
     this.pos += scratch.write(s, this.pos, 'utf8');
   }
 
