@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentGrant, Principal } from '../../src/shared/auth/principal.ts';
 import { isAppError } from '../../src/shared/errors/index.ts';
+import { insertTransactions } from '../../src/subgraphs/accounts/db/bulk.ts';
+import { providerOfDb } from '../../src/subgraphs/accounts/db/client.ts';
 import { accountIdOf, transactionIdOf } from '../../src/subgraphs/accounts/crypto/ids.ts';
 import type { Transaction } from '../../src/subgraphs/accounts/schema/transaction.type.ts';
 import {
@@ -466,6 +468,55 @@ for (const kind of storeKinds) {
           }
         }
         expect(compared).toBeGreaterThan(all.length);
+      },
+    );
+
+    it.skipIf(!available)(
+      'paging a synced account yields every stored row once, rows sharing an instant included',
+      async () => {
+        const ids = await s.accountIds('psu_bob', 'bank-obie');
+        // Ten more rows written by the sync's bulk insert, all at one stored row's instant.
+        const template = await s.db.transaction.findFirstOrThrow({
+          where: { accountId: ids[0]!, removedAt: null },
+          orderBy: { bookingDateTime: 'desc' },
+          skip: Math.floor(
+            (await s.db.transaction.count({ where: { accountId: ids[0]!, removedAt: null } })) / 2,
+          ),
+        });
+        await insertTransactions(
+          s.db,
+          providerOfDb(s.db),
+          Array.from({ length: 10 }, (_, i) => ({
+            ...template,
+            id: `${template.id}-same-instant-${i}`,
+            contentHash: `${template.contentHash}-${i}`,
+            country: template.country ?? 'GB',
+          })),
+        );
+        let instantsShared = 0;
+        for (const accountId of ids) {
+          const stored = await s.db.transaction.findMany({
+            where: { accountId, removedAt: null },
+            select: { id: true, bookingDateTime: true },
+          });
+          const instants = new Set(stored.map((r) => r.bookingDateTime.getTime()));
+          instantsShared += stored.length - instants.size;
+          const seen: string[] = [];
+          let after: string | null = null;
+          for (;;) {
+            const page = await s.services.transactions.page(accountId, everything(ids), {
+              first: 7,
+              after,
+            });
+            seen.push(...page.items.map((i) => i.node.id));
+            if (!page.hasNextPage) break;
+            after = page.items.at(-1)!.cursor;
+          }
+          expect(seen.length).toBe(new Set(seen).size);
+          expect([...seen].sort()).toEqual(stored.map((r) => r.id).sort());
+        }
+        // The case that went wrong: bulk-written rows at the previous page's last instant.
+        expect(instantsShared).toBeGreaterThan(0);
       },
     );
   });

@@ -6,8 +6,8 @@ import type { AccountsDb } from './client.ts';
  * Multi-row INSERTs for the sync store. Prisma's createMany builds each row in its Wasm
  * query compiler (about 0.4 ms a row here), which made a first sync of a few thousand
  * transactions take seconds; one parameterised statement per chunk takes milliseconds.
- * Dates are written the way Prisma writes them: ISO text on SQLite, timestamp(3) in UTC on
- * PostgreSQL.
+ * Dates are written the way Prisma writes them: the adapter's ISO text (`…+00:00`) on
+ * SQLite, timestamp(3) in UTC on PostgreSQL.
  */
 type Executor = Pick<AccountsDb, '$executeRaw'>;
 
@@ -91,10 +91,13 @@ export async function insertChanges(
 }
 
 function dateParam(provider: DatabaseProvider) {
-  return (d: Date | null): Prisma.Sql | null => {
+  return (d: Date | null): Prisma.Sql | Date | null => {
     if (d === null) return null;
-    const iso = d.toISOString();
+    // SQLite keeps dates as text and compares them as text: a Date parameter is formatted by
+    // the driver adapter exactly as Prisma's own writes and comparisons are (`…+00:00`);
+    // toISOString's `…Z` sorts after `+` and put rows at a bound on its wrong side.
+    if (provider === 'sqlite') return d;
     // timestamp(3) without time zone holds UTC wall time; the trailing Z is ignored.
-    return provider === 'sqlite' ? Prisma.sql`${iso}` : Prisma.sql`CAST(${iso} AS TIMESTAMP(3))`;
+    return Prisma.sql`CAST(${d.toISOString()} AS TIMESTAMP(3))`;
   };
 }
