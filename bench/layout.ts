@@ -70,7 +70,7 @@ main(async () => {
     process.once(signal, () => void stopAll().finally(() => process.exit(130)));
   try {
     const dir = mkdtempSync(join(tmpdir(), 'lg-bench-layout-'));
-    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true, maxRetries: 5 }));
     // The bench's env without its ports: the federation picks fixed free ones per service.
     const env = Object.fromEntries(Object.entries(benchEnv).filter(([k]) => !/(^|_)PORT$/.test(k)));
     const t0 = performance.now();

@@ -68,7 +68,9 @@ export async function startBenchSystem(env: Record<string, string> = {}, shield 
     authenticate,
     async stop() {
       await system.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // A file may still appear while the tree goes (ENOTEMPTY seen once after a profile
+      // run): Node retries such an rmdir with a growing delay.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
