@@ -12,6 +12,7 @@ import {
   openConsentDb,
   type ConsentDb,
 } from '../../src/subgraphs/consent/db/client.ts';
+import { seedAccountsDb } from '../../src/subgraphs/accounts/db/seed.ts';
 import { seedConsentDb } from '../../src/subgraphs/consent/db/seed.ts';
 import { verifySecret } from '../../src/subgraphs/consent/services/secret-hash.ts';
 import {
@@ -177,6 +178,12 @@ for (const kind of storeKinds) {
         expect(await accounts.db.account.count({ where: { psuId: 'psu_alice' } })).toBe(0);
         expect(await accounts.db.account.count({ where: { psuId: 'psu_bob' } })).toBe(2);
         expect(await accounts.db.transaction.count()).toBeGreaterThan(0);
+        // The demo seed at the next start links nobody it erased (bob: every sandbox bank).
+        await seedAccountsDb(accounts.services, accounts.db);
+        expect(await accounts.db.connection.count({ where: { psuId: 'psu_alice' } })).toBe(0);
+        expect(await accounts.db.connection.count({ where: { psuId: 'psu_bob' } })).toBeGreaterThan(
+          1,
+        );
 
         // Payments store: the recent payment is kept whole (5 years' record retention); the
         // old one keeps amount and ids but no creditor or reference; bob's is untouched.

@@ -80,7 +80,7 @@ export async function startAccountsService(config: Config, deps: AccountsService
     config.accounts.bankCallbackUrl ?? `${listening.url}${bankCallbackPath}`,
   );
   // After listening: the demo PSUs log in at the sandbox banks and come back to our callback.
-  if (config.seedDemoData) await seedAccountsDb(accounts.services);
+  if (config.seedDemoData) await seedAccountsDb(accounts.services, db);
   // Started once serving: the syncs it triggers write TRANSACTIONS_UPDATED like any other.
   const backgroundSync = new BackgroundSync({
     db,

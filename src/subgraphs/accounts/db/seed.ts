@@ -1,5 +1,6 @@
 import { actAsSandboxPsu } from '../banks/sandbox-psu.ts';
 import type { AccountServices } from '../index.ts';
+import type { AccountsDb } from './client.ts';
 import { ConnectionStatus } from '../services/connection.service.ts';
 
 /** The demo PSUs (consent subgraph's seed) and their usernames at the sandbox banks. */
@@ -12,10 +13,15 @@ export const demoBankLogins = [
 /**
  * Connects every demo PSU to every sandbox bank through the same flow a PSU uses
  * (connectBank, the bank's own login and approval pages, our callback), so the embedded
- * default starts with real bank data. Idempotent: PSUs already connected are left alone.
+ * default starts with real bank data. Idempotent: PSUs already connected are left alone, and
+ * so are PSUs this store erased.
  */
-export async function seedAccountsDb(services: AccountServices): Promise<void> {
+export async function seedAccountsDb(services: AccountServices, db: AccountsDb): Promise<void> {
   const { banks, connections } = services;
+  // A demo PSU erased with `psu erase` stays erased: their banks are not linked again.
+  const erased = new Set(
+    (await db.erasedPsu.findMany({ select: { psuId: true } })).map((e) => e.psuId),
+  );
   // Banks side by side (they are independent); one PSU after another at each bank.
   await Promise.all(
     banks
@@ -23,6 +29,7 @@ export async function seedAccountsDb(services: AccountServices): Promise<void> {
       .filter((b) => b.sandbox)
       .map(async (bank) => {
         for (const { psuId, login } of demoBankLogins) {
+          if (erased.has(psuId)) continue;
           const existing = await connections.list(psuId);
           const active = (c: (typeof existing)[number]) =>
             c.bankId === bank.id && c.status === ConnectionStatus.Active;

@@ -41,6 +41,12 @@ export async function eraseAccountsOf(
       await tx.categoryModel.deleteMany({ where: { psuId } });
       const accounts = (await tx.account.deleteMany({ where: { psuId } })).count;
       const connections = (await tx.connection.deleteMany({ where: { psuId } })).count;
+      // Remembered, so nothing links their banks again on its own (the demo seed at a start).
+      await tx.erasedPsu.upsert({
+        where: { psuId },
+        create: { psuId, erasedAt: new Date() },
+        update: {},
+      });
       return { connections, accounts, transactions };
     },
     { timeout: 60_000 },

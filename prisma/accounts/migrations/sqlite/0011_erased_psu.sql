@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "ErasedPsu" (
+    "psuId" TEXT NOT NULL PRIMARY KEY,
+    "erasedAt" DATETIME NOT NULL
+);
+
