@@ -17,6 +17,17 @@ export interface RatioFigures {
   cpuMs: number | null;
 }
 
+/**
+ * A results file as `resultsRecorder` writes it (and the tests read it back): `Extra` types
+ * the bench's own figures per variant, beyond the table's.
+ */
+export interface ResultsFile<Extra extends object = object> {
+  bench: string;
+  run: RunOptions & { cores: number; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  variants: (VariantFigures & Extra)[];
+  ratios: RatioFigures[];
+}
+
 export function ratioFigures(
   operation: string,
   label: string,

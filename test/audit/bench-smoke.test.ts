@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../bench/support/results.ts';
 import { fmt } from '../../bench/support/load.ts';
 import { tableRows } from '../support/bench-output.ts';
 
@@ -14,29 +15,7 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'lg-audit-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Written {
-  bench: string;
-  run: { smoke: boolean; cores: number; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  variants: {
-    operation: string;
-    variant: string;
-    requests: number;
-    errors: number;
-    rps: number;
-    p50: number;
-    p99: number;
-    cpuMs: number;
-    auditRecordsPerRequest: number;
-    auditBytesPerRequest: number;
-  }[];
-  ratios: {
-    label: string;
-    p50: number | null;
-    p99: number | null;
-    rps: number | null;
-    cpuMs: number | null;
-  }[];
-}
+type Written = ResultsFile<{ auditRecordsPerRequest: number; auditBytesPerRequest: number }>;
 
 const number = /^-?\d+(\.\d+)?$/;
 

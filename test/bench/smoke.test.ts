@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ResultsFile } from '../../bench/support/results.ts';
 import { compare } from '../../bench/compare.ts';
 import { fmt } from '../../bench/support/load.ts';
 import { tableRows } from '../support/bench-output.ts';
@@ -17,31 +18,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const layersJson = join(dir, 'layers.json');
 const scaleJson = join(dir, 'scale.json');
 
-interface Written {
-  bench: string;
-  run: { smoke: boolean; cores: number; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  variants: {
-    operation: string;
-    variant: string;
-    requests: number;
-    errors: number;
-    rps: number;
-    p50: number;
-    p99: number;
-    cpuMs: number;
-    rssMiB?: number;
-    heapMiB?: number;
-  }[];
-  ratios: {
-    operation: string;
-    label: string;
-    p50: number | null;
-    p99: number | null;
-    rps: number | null;
-    cpuMs: number | null;
-  }[];
+type Written = ResultsFile<{ rssMiB?: number; heapMiB?: number }> & {
   floorCheck?: Record<'gateway' | 'floor', { id: string; transactions: number }[]>;
-}
+};
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Written;
 
 async function smoke(args: string[]): Promise<string> {
