@@ -1,3 +1,4 @@
+import type { BankDefinition } from '../../src/shared/banks.ts';
 import { upstreamUnavailable } from '../../src/shared/errors/index.ts';
 import type {
   BankConsentCreated,
@@ -9,6 +10,19 @@ import type {
   SubmitContext,
 } from '../../src/subgraphs/payments/connectors/connector.ts';
 import type { PaymentStatus } from '../../src/subgraphs/payments/connectors/status.ts';
+
+/** The definition the services are configured with for the fake bank below. */
+export const fakeBank: BankDefinition = {
+  id: 'fake-bank',
+  name: 'Fake',
+  standard: 'obie',
+  obieVersion: '3.1.11',
+  baseUrl: 'http://fake.test',
+  clientId: 'c',
+  clientSecret: 's',
+  sandbox: true,
+  country: 'GB',
+};
 
 /** An in-memory OBIE-like bank for service tests: counts calls, can be slow or down. */
 export class FakePisConnector implements PisConnector {

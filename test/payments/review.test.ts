@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/shared/auth/principal.ts';
-import type { BankDefinition } from '../../src/shared/banks.ts';
 import { loadConfig } from '../../src/shared/config/index.ts';
 import { AppError } from '../../src/shared/errors/index.ts';
 import {
@@ -13,20 +12,10 @@ import { createPaymentServices } from '../../src/subgraphs/payments/index.ts';
 import type { Caller } from '../../src/subgraphs/payments/services/caller.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
-import { FakePisConnector } from './fake-bank.ts';
+import { FakePisConnector, fakeBank } from './fake-bank.ts';
 import { refusal } from '../support/refusal.ts';
 
-const bank: BankDefinition = {
-  id: 'fake-bank',
-  name: 'Fake',
-  standard: 'obie',
-  obieVersion: '3.1.11',
-  baseUrl: 'http://fake.test',
-  clientId: 'c',
-  clientSecret: 's',
-  sandbox: true,
-  country: 'GB',
-};
+const bank = fakeBank;
 
 // Any first payment to a creditor above 5.00 is held: every test payment here is.
 const settings = loadConfig({

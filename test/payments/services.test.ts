@@ -16,7 +16,7 @@ import type { Caller } from '../../src/subgraphs/payments/services/caller.ts';
 import type { PaymentOrderInput } from '../../src/subgraphs/payments/services/input.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 import { startAccountsDirectory, type AccountsDirectory } from './accounts-directory.ts';
-import { FakePisConnector } from './fake-bank.ts';
+import { FakePisConnector, fakeBank } from './fake-bank.ts';
 import { refusal } from '../support/refusal.ts';
 
 /** A clock the test moves by hand. */
@@ -30,17 +30,7 @@ class ManualClock implements Clock {
   }
 }
 
-const bank: BankDefinition = {
-  id: 'fake-bank',
-  name: 'Fake',
-  standard: 'obie',
-  obieVersion: '3.1.11',
-  baseUrl: 'http://fake.test',
-  clientId: 'c',
-  clientSecret: 's',
-  sandbox: true,
-  country: 'GB',
-};
+const bank = fakeBank;
 
 const realBank: BankDefinition = { ...bank, id: 'real-bank', sandbox: false };
 
