@@ -141,12 +141,12 @@ export function accountPages(o: AccountPagesOptions): Record<string, Route> {
 
   async function render(session: AccountSession, extra: { notice?: string; error?: string }) {
     const requestId = randomUUID();
-    const [consents, labels, banks, linkable] = await Promise.all([
+    const [consents, choices, banks] = await Promise.all([
       o.consents.list(psuPrincipal(session.psuId)),
-      o.accounts.list(session.psuId, requestId).catch(() => []),
+      o.accounts.choices(session.psuId, requestId).catch(() => ({ accounts: [], banks: null })),
       o.accounts.connections(session.psuId, requestId).catch(() => null),
-      o.accounts.banks(session.psuId, requestId).catch(() => null),
     ]);
+    const { accounts: labels, banks: linkable } = choices;
     const names = new Map(labels.map((a) => [a.id, `${a.label} (${a.detail})`]));
     const ids = consents.map((c) => c.id);
     const [apps, history] = await Promise.all([

@@ -93,11 +93,7 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
     if (!consent || !psu) {
       return sendPage(res, 400, errorPage('This request cannot go on', 'The consent is gone.'));
     }
-    const requestId = randomUUID();
-    const [accounts, banks] = await Promise.all([
-      o.accounts.list(psuId, requestId),
-      o.accounts.banks(psuId, requestId).catch(() => []),
-    ]);
+    const { accounts, banks } = await o.accounts.choices(psuId, randomUUID());
     sendPage(
       res,
       status,
@@ -108,7 +104,7 @@ export function interactionRoutes(o: InteractionOptions): Record<string, Route> 
         psuName: psu.displayName,
         permissions: consent.permissions.split(' ').filter(Boolean),
         accounts,
-        linkBank: { action: `${interactionPath(details.uid)}/link`, banks },
+        linkBank: { action: `${interactionPath(details.uid)}/link`, banks: banks ?? [] },
         transactionFrom: consent.transactionFromDate,
         transactionTo: consent.transactionToDate,
         expiresAt: consent.expiresAt,

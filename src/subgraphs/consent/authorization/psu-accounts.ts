@@ -87,10 +87,17 @@ export class PsuAccountLister {
     private readonly o: { accountsGraphqlUrl: string; secret: string; timeoutMs?: number },
   ) {}
 
-  async list(psuId: string, requestId: string): Promise<AccountChoice[]> {
+  /**
+   * The PSU's connected accounts (to pick on the consent screen, to name on the dashboard)
+   * and the banks they could link, in one request: both pages show both.
+   */
+  async choices(
+    psuId: string,
+    requestId: string,
+  ): Promise<{ accounts: AccountChoice[]; banks: LinkableBank[] | null }> {
     const data = await this.ask<{
       accounts?: AccountRow[] | null;
-      banks?: { id: string; name: string }[] | null;
+      banks?: LinkableBank[] | null;
     }>(
       psuId,
       requestId,
@@ -98,16 +105,17 @@ export class PsuAccountLister {
     );
     const rows = data.accounts;
     if (!rows) throw upstreamUnavailable('The accounts service did not answer');
-    const banks = new Map((data.banks ?? []).map((b) => [b.id, b.name]));
-    return rows
+    const names = new Map((data.banks ?? []).map((b) => [b.id, b.name]));
+    const accounts = rows
       .map((a) => ({
         id: a.id,
         label: a.nickname ?? a.accountSubType ?? 'Account',
-        detail: [banks.get(a.bankId) ?? a.bankId, a.accountSubType, a.currency]
+        detail: [names.get(a.bankId) ?? a.bankId, a.accountSubType, a.currency]
           .filter(Boolean)
           .join(' · '),
       }))
       .sort((x, y) => x.detail.localeCompare(y.detail) || x.label.localeCompare(y.label));
+    return { accounts, banks: data.banks ?? null };
   }
 
   /** The PSU's bank links, for the access dashboard (Disconnected ones included: history). */
@@ -126,17 +134,6 @@ export class PsuAccountLister {
       consentExpiresAt: c.consentExpiresAt ? new Date(c.consentExpiresAt) : null,
       accounts: (c.accounts ?? []).map((a) => a.nickname ?? a.accountSubType ?? 'Account'),
     }));
-  }
-
-  /** The banks this installation can link (the accounts service's `banks` query). */
-  async banks(psuId: string, requestId: string): Promise<LinkableBank[]> {
-    const data = await this.ask<{ banks?: LinkableBank[] | null }>(
-      psuId,
-      requestId,
-      '{ banks { id name } }',
-    );
-    if (!data.banks) throw upstreamUnavailable('The accounts service did not answer');
-    return data.banks;
   }
 
   /**
