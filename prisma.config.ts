@@ -1,13 +1,7 @@
-// Prisma's CLI is used only to generate clients and to diff schemas into SQL migrations.
-// `engine: 'js'` with an adapter makes it use the Wasm schema engine, so nothing is
-// downloaded (the machines reach only the npm registry). Migrations are applied by
-// src/shared/db/migrate.ts, not by `prisma migrate`.
+// Prisma's CLI is used here only to generate the clients (scripts/prisma-generate.ts), which
+// needs no database. Migrations are diffed by a pinned Prisma 6 CLI with its own config
+// (scripts/prisma-diff.config.ts, scripts/prisma-migration.ts) and applied by
+// src/shared/db/migrate.ts, never by `prisma migrate`.
 import { defineConfig } from 'prisma/config';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
-export default defineConfig({
-  experimental: { adapter: true },
-  engine: 'js',
-  schema: 'prisma/consent/schema.prisma',
-  adapter: async () => new PrismaBetterSQLite3({ url: ':memory:' }),
-});
+export default defineConfig({ schema: 'prisma/consent/schema.prisma' });

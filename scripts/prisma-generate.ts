@@ -9,17 +9,29 @@ export const stores = ['consent', 'accounts', 'payments', 'audit'] as const;
 export const providers = ['sqlite', 'postgresql'] as const;
 const root = resolve(import.meta.dirname, '..');
 
-export function schemaFor(store: string, provider: string, sourceFile?: string): string {
-  const source = readFileSync(sourceFile ?? join(root, 'prisma', store, 'schema.prisma'), 'utf8');
+/**
+ * A store's schema for one provider. `client` is what Prisma 7's generator reads (no
+ * datasource url: adapters connect). `diff` is what the migration diff tool reads: a pinned
+ * Prisma 6 CLI (scripts/prisma-migration.ts says why), which wants a url and the Rust-free
+ * client engine named before it will diff without downloading engines.
+ */
+export function schemaFor(
+  store: string,
+  provider: string,
+  o: { sourceFile?: string; target?: 'client' | 'diff' } = {},
+): string {
+  const source = readFileSync(o.sourceFile ?? join(root, 'prisma', store, 'schema.prisma'), 'utf8');
+  const forDiff = o.target === 'diff';
+  const url = provider === 'sqlite' ? 'file:./unused.db' : 'postgresql://unused';
   return source
-    .replace(/provider\s*=\s*"sqlite"/, `provider = "${provider}"`)
+    .replace(/^\s*(engineType|url)\s*=.*\n/gm, '')
     .replace(
-      /url\s*=\s*"[^"]*"/,
-      provider === 'sqlite' ? 'url = "file:./unused.db"' : 'url = "postgresql://unused"',
+      /provider\s*=\s*"sqlite"/,
+      `provider = "${provider}"${forDiff ? `\n  url      = "${url}"` : ''}`,
     )
     .replace(
       /output\s*=\s*"[^"]*"/,
-      `output = "${join(root, 'src', 'generated', store, provider)}"`,
+      `output = "${join(root, 'src', 'generated', store, provider)}"${forDiff ? '\n  engineType = "client"' : ''}`,
     );
 }
 
@@ -38,7 +50,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       execFileSync(join(root, 'node_modules', '.bin', 'prisma'), ['generate', '--schema', file], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        env: {
+          PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'scripts', 'no-schema-engine.sh'),
+          ...process.env,
+          PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        },
       });
     }
   }

@@ -1,6 +1,8 @@
 // Writes the next SQL migration of a store for every provider, diffing the schema as of the
 // last migration (migrations/schema.snapshot.prisma) against the current schema.prisma.
 // Usage: npm run db:migration -- <store> <name>
+// The diff is Prisma 6's (the `prisma-migrate-diff` dev dependency, config in
+// scripts/prisma-diff.config.ts): Prisma 7 diffs only with a native engine it must download.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,14 +28,26 @@ let wrote = false;
 for (const provider of providers) {
   const dir = join(migrations, provider);
   mkdirSync(dir, { recursive: true });
-  const to = join(tmp, `${store}.${provider}.next.prisma`);
-  writeFileSync(to, schemaFor(store, provider));
+  // The diff config names this file as its schema: the CLI reads it to learn it needs no
+  // engine download.
+  const to = join(tmp, 'diff.next.prisma');
+  writeFileSync(to, schemaFor(store, provider, { target: 'diff' }));
   const from = existsSync(snapshot)
     ? ['--from-schema-datamodel', snapshotVariant(provider)]
     : ['--from-empty'];
   const sql = execFileSync(
-    join(root, 'node_modules', '.bin', 'prisma'),
-    ['migrate', 'diff', ...from, '--to-schema-datamodel', to, '--script'],
+    process.execPath,
+    [
+      join(root, 'node_modules', 'prisma-migrate-diff', 'build', 'index.js'),
+      'migrate',
+      'diff',
+      '--config',
+      join(root, 'scripts', 'prisma-diff.config.ts'),
+      ...from,
+      '--to-schema-datamodel',
+      to,
+      '--script',
+    ],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (/^\s*(-- This is an empty migration\.)?\s*$/.test(sql)) continue;
@@ -50,6 +64,6 @@ else console.log('schema unchanged: no migration written');
 
 function snapshotVariant(provider: string): string {
   const file = join(tmp, `${store}.${provider}.snapshot.prisma`);
-  writeFileSync(file, schemaFor(store!, provider, snapshot));
+  writeFileSync(file, schemaFor(store!, provider, { sourceFile: snapshot, target: 'diff' }));
   return file;
 }

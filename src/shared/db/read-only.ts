@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { providerOf } from './url.ts';
 
@@ -9,7 +9,7 @@ import { providerOf } from './url.ts';
  * the file read-only and refuses a missing one (instead of creating it); PostgreSQL makes
  * every transaction of the session read-only.
  */
-export function createReadOnlyAdapter(url: string): PrismaBetterSQLite3 | PrismaPg {
+export function createReadOnlyAdapter(url: string): PrismaBetterSqlite3 | PrismaPg {
   if (providerOf(url) === 'postgresql') {
     return new PrismaPg({
       connectionString: url,
@@ -17,5 +17,5 @@ export function createReadOnlyAdapter(url: string): PrismaBetterSQLite3 | Prisma
     });
   }
   const path = url.slice('file:'.length).split('?')[0] ?? '';
-  return new PrismaBetterSQLite3({ url: resolve(path), readonly: true, fileMustExist: true });
+  return new PrismaBetterSqlite3({ url: resolve(path), readonly: true, fileMustExist: true });
 }

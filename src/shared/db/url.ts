@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
@@ -21,8 +21,8 @@ export function sqliteFile(url: string): string {
   return file;
 }
 
-export function createAdapter(url: string): PrismaBetterSQLite3 | PrismaPg {
+export function createAdapter(url: string): PrismaBetterSqlite3 | PrismaPg {
   return providerOf(url) === 'sqlite'
-    ? new PrismaBetterSQLite3({ url: sqliteFile(url) })
+    ? new PrismaBetterSqlite3({ url: sqliteFile(url) })
     : new PrismaPg({ connectionString: url });
 }
