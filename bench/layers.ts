@@ -1,9 +1,12 @@
 // The cost of every layer, side by side in one run: for each standard operation, our gateway
-// against the subgraph called directly, shield off, audit off, PostgreSQL, Hive Gateway, and
-// (dashboard only) the floor: bare graphql-js over the same store (bench/support/floor.ts).
+// against the subgraph called directly, the gateway with its Redis-kept grant cache, a bare
+// proxy in front of the subgraph (bench/support/bare-proxy.ts), shield off, audit off,
+// PostgreSQL, Hive Gateway, and (dashboard only) the floor: bare graphql-js over the same
+// store (bench/support/floor.ts).
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench -- [--seconds 6] [--slice 2] [--connections 8] [--smoke] [--json FILE]
 import { main, runOptions } from './support/args.ts';
+import { startBareProxy } from './support/bare-proxy.ts';
 import { floorDashboard, startFloor, type Floor } from './support/floor.ts';
 import { startHiveGateway } from './support/hive.ts';
 import {
@@ -23,6 +26,13 @@ import {
   type Operation,
 } from './support/operations.ts';
 import { createDatabases, postgresAvailable } from './support/postgres.ts';
+import {
+  checkGrantCacheHits,
+  countsSince,
+  dropRedisKeys,
+  grantCacheCounts,
+  redisBenchEnv,
+} from './support/redis.ts';
 import { ratioFigures, resultsRecorder } from './support/results.ts';
 import { benchSecret, startBenchSystem, type BenchSystem } from './support/system.ts';
 
@@ -73,6 +83,15 @@ main(async () => {
   const results = resultsRecorder('layers', o);
   const cleanup: (() => Promise<void>)[] = [];
   try {
+    // Before anything starts: without Redis the bench fails at once.
+    const redisEnv = await redisBenchEnv();
+    const startRedis = async () => {
+      const system = await startBenchSystem(redisEnv);
+      return {
+        ...system,
+        stop: () => system.stop().finally(() => dropRedisKeys(redisEnv.REDIS_KEY_PREFIX)),
+      };
+    };
     // Started side by side: most of a start is waiting on migrations, banks and the seed.
     const startPostgres = async () => {
       if (!(await postgresAvailable())) {
@@ -96,23 +115,32 @@ main(async () => {
       startBenchSystem({}, false),
       startBenchSystem({ AUDIT_ENABLED: 'false' }),
       startPostgres(),
+      startRedis(),
     ] as const);
     for (const s of started) if (s.status === 'fulfilled' && s.value) cleanup.push(s.value.stop);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [base, noShield, noAudit, pgSystem] = started.map(
+    const [base, noShield, noAudit, pgSystem, redisSystem] = started.map(
       (s) => (s as PromiseFulfilledResult<BenchSystem | undefined>).value,
-    ) as [BenchSystem, BenchSystem, BenchSystem, BenchSystem | undefined];
+    ) as [BenchSystem, BenchSystem, BenchSystem, BenchSystem | undefined, BenchSystem];
     const hive = await startHiveGateway(base, benchSecret);
     cleanup.push(hive.stop);
     const floor = await startFloor(base);
     cleanup.push(floor.stop);
     const floorCheck = await checkFloor(base, floor);
+    const proxy = await startBareProxy(base.system.subgraphUrls);
+    cleanup.push(proxy.stop);
+    const cacheAtStart = await checkGrantCacheHits(redisSystem);
 
     const gw = (s: BenchSystem) => async (op: Operation) => gatewayTarget(s, op);
     const variants: Variant[] = [
       { name: 'gateway', target: gw(base) },
+      { name: 'gateway, Redis', target: gw(redisSystem) },
       { name: 'subgraph direct', target: (op) => directTarget(base, op, benchSecret) },
+      {
+        name: 'bare proxy',
+        target: async (op) => proxy.target(op.subgraph, await directTarget(base, op, benchSecret)),
+      },
       { name: 'shield off', target: gw(noShield) },
       { name: 'audit off', target: gw(noAudit) },
       ...(pgSystem ? [{ name: 'PostgreSQL', target: gw(pgSystem) }] : []),
@@ -122,7 +150,9 @@ main(async () => {
     console.log(
       `layers: ${o.seconds}s per variant in ${o.slice}s slices (order rotating), ` +
         `${o.smoke ? 0 : o.warmup}s warm-up, ` +
-        `${o.connections} connections; gateway = ours, SQLite, shield on, audit on; floor = ` +
+        `${o.connections} connections; gateway = ours, SQLite, shield on, audit on; ` +
+        `gateway, Redis = the same with REDIS_URL (grant cache live and hit); bare proxy = ` +
+        `node:http in front of the subgraph direct target; floor = ` +
         `bare graphql-js, ${floorCheck.floor.length} accounts and ` +
         `${floorCheck.floor.reduce((n, a) => n + a.transactions, 0)} transactions as the gateway's`,
     );
@@ -148,6 +178,8 @@ main(async () => {
       console.log('');
       const lines: [string, string, string][] = [
         ['gateway / subgraph direct', 'gateway', 'subgraph direct'],
+        ['gateway, Redis / subgraph direct', 'gateway, Redis', 'subgraph direct'],
+        ['bare proxy / subgraph direct', 'bare proxy', 'subgraph direct'],
         ['shield on / off', 'gateway', 'shield off'],
         ['audit on / off', 'gateway', 'audit off'],
         ['PostgreSQL / SQLite', 'PostgreSQL', 'gateway'],
@@ -163,7 +195,16 @@ main(async () => {
       for (const v of here)
         results.variants.push({ operation: op.name, connections, variant: v.name, ...r[v.name]! });
     }
-    results.write({ floorCheck });
+    // Every lookup of the run (warm-up and prime included) by the Redis system's cache: a
+    // bypass means the signals dropped for a while and some requests were not served from it.
+    const grantCache = countsSince(await grantCacheCounts(redisSystem.gatewayUrl), cacheAtStart);
+    console.log(
+      `\ngateway, Redis: grant lookups during the run: ${grantCache.hit} hits, ` +
+        `${grantCache.miss} misses, ${grantCache.bypass} bypassed`,
+    );
+    if (grantCache.bypass > 0)
+      throw new Error('the Redis grant cache was bypassed during the run: its figures mix both');
+    results.write({ floorCheck, grantCache });
   } finally {
     for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(e));
   }
