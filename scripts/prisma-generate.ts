@@ -49,7 +49,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const file = writeSchemaVariant(store, provider);
       execFileSync(join(root, 'node_modules', '.bin', 'prisma'), ['generate', '--schema', file], {
         cwd: root,
-        stdio: ['ignore', 'ignore', 'inherit'],
+        // Its chatter goes; a failure's stderr is in the thrown error's message.
+        stdio: ['ignore', 'ignore', 'pipe'],
         env: {
           PRISMA_SCHEMA_ENGINE_BINARY: join(root, 'scripts', 'no-schema-engine.sh'),
           ...process.env,
