@@ -30,12 +30,21 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
       req.resume();
       reject(tooLarge());
     };
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    let ended = false;
+    const onEnd = () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
     req.on('data', onData);
     req.once('end', onEnd);
-    req.once('error', reject);
-    // After 'end' this is a no-op; before it, the client went away mid-body.
-    req.once('close', () => reject(badInput('Request body was not completed')));
+    // Before 'end', an error ('aborted') or a close means the client went away mid-body: its
+    // doing, not ours. After 'end' every request closes, and building an error there (its
+    // stack trace) cost ~1 % of a balance's CPU for nothing.
+    const abandoned = () => {
+      if (!ended) reject(badInput('Request body was not completed'));
+    };
+    req.once('error', abandoned);
+    req.once('close', abandoned);
   });
 }
 
