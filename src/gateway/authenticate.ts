@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 import type { InternalContext } from '../shared/auth/internal-context.ts';
-import { signServiceCall } from '../shared/auth/internal-context.ts';
 import { scopesForPermissions } from '../shared/auth/permissions.ts';
 import type { ConsentGrant } from '../shared/auth/principal.ts';
 import { bearerToken, verifyAccessToken, type Issuer } from '../shared/auth/verify.ts';
-import { unauthenticated, upstreamUnavailable } from '../shared/errors/index.ts';
+import { unauthenticated } from '../shared/errors/index.ts';
+import { callInternal } from '../shared/internal-api/call.ts';
 import type { Logger } from '../shared/log/index.ts';
 import type { GrantCache } from './grant-cache.ts';
 import type { VerifiedTokens } from './verified-tokens.ts';
@@ -33,17 +33,16 @@ export function createAuthenticator(o: AuthenticatorOptions) {
   const grantOf = (consentId: string): Promise<ConsentGrant | null> =>
     o.grantCache ? o.grantCache.get(consentId, () => lookUp(consentId)) : lookUp(consentId);
 
+  const consent = new URL(o.consentGrantUrl);
   async function lookUp(consentId: string): Promise<ConsentGrant | null> {
-    const url = new URL(o.consentGrantUrl);
-    url.searchParams.set('id', consentId);
-    const res = await fetch(url, {
-      headers: {
-        authorization: `Bearer ${await signServiceCall('consent:grant', o.internalSecret)}`,
-      },
-      signal: AbortSignal.timeout(3_000),
-    }).catch(() => undefined);
-    if (!res?.ok) throw upstreamUnavailable('Consent service unavailable');
-    return ((await res.json()) as { grant: ConsentGrant | null }).grant;
+    const answer = await callInternal<{ grant: ConsentGrant | null }>({
+      baseUrl: consent.origin,
+      path: `${consent.pathname}?id=${encodeURIComponent(consentId)}`,
+      audience: 'consent:grant',
+      secret: o.internalSecret,
+      service: 'consent',
+    });
+    return answer.grant;
   }
 
   return async (
