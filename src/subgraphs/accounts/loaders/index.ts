@@ -92,7 +92,7 @@ export function createAccountLoaders(
       return s.categories.corrections(base.grant.psuId, ids);
     }),
     transactionPage: new DataLoader<PageKey, TransactionPage, string>(
-      (keys) => Promise.all(keys.map((k) => s.transactions.page(k.accountId, k.bounds, k.args))),
+      (keys) => s.transactions.pages(keys),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };
