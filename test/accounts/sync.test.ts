@@ -519,5 +519,67 @@ for (const kind of storeKinds) {
         expect(instantsShared).toBeGreaterThan(0);
       },
     );
+
+    it.skipIf(!available)(
+      'pages read together in one statement are the pages read one by one: each its own account, bounds, cursor and size',
+      async () => {
+        const ids = [
+          ...(await s.accountIds('psu_alice', 'bank-obie')),
+          ...(await s.accountIds('psu_alice', 'bank-bg')),
+          ...(await s.accountIds('psu_bob', 'bank-obie')),
+          ...(await s.accountIds('psu_bob', 'bank-bg')),
+        ];
+        const all = await s.db.transaction.findMany({
+          where: { accountId: { in: ids } },
+          orderBy: { bookingDateTime: 'asc' },
+        });
+        const debitsOnly = grant(ids);
+        debitsOnly.permissions = ['ReadTransactionsBasic', 'ReadTransactionsDebits'];
+        const nothing = grant(ids);
+        nothing.permissions = ['ReadTransactionsBasic'];
+        const window = {
+          from: all[Math.floor(all.length / 3)]!.bookingDateTime,
+          to: all[Math.floor((2 * all.length) / 3)]!.bookingDateTime,
+        };
+        const cases = [
+          everything(ids),
+          transactionBounds(consent, debitsOnly),
+          transactionBounds(consent, grant(ids), window),
+          transactionBounds(consent, nothing),
+        ];
+        // Every page of every account in each case, at two sizes, as each is read alone.
+        const asked: Parameters<typeof s.services.transactions.pages>[0][number][] = [];
+        const alone: Awaited<ReturnType<typeof s.services.transactions.page>>[] = [];
+        for (const bounds of cases) {
+          for (const accountId of ids) {
+            for (const first of [3, 8]) {
+              let after: string | null = null;
+              for (;;) {
+                const page = await s.services.transactions.page(accountId, bounds, {
+                  first,
+                  after,
+                });
+                asked.push({ accountId, bounds, args: { first, after } });
+                alone.push(page);
+                if (!page.hasNextPage) break;
+                after = page.items.at(-1)!.cursor;
+              }
+            }
+          }
+        }
+        // Interleaved, so that no page's rows sit next to its own account's in the union.
+        const order = asked.map((_, i) => i).sort((a, b) => (a % 7) - (b % 7) || a - b);
+        const together = await s.services.transactions.pages(order.map((i) => asked[i]!));
+        const shape = (p: (typeof alone)[number]) => ({
+          rows: p.items.map((i) => [i.cursor, i.node]),
+          more: p.hasNextPage,
+        });
+        expect(together.map(shape)).toEqual(order.map((i) => shape(alone[i]!)));
+        // More pages than one statement joins, rows sharing an instant among them.
+        expect(asked.length).toBeGreaterThan(100);
+        const rows = together.flatMap((p) => p.items.map((i) => i.node));
+        expect(rows.some((t) => t.id.includes('-same-instant-'))).toBe(true);
+      },
+    );
   });
 }

@@ -51,7 +51,14 @@ export interface PageQuery {
   limit: number;
 }
 
-export async function readTransactionPage(db: AccountsDb, q: PageQuery): Promise<PageRow[]> {
+const columns = Prisma.raw(`"id", "accountId", "status", "amount", "currency",
+    "creditDebit", "bookingDateTime", "valueDateTime", "description", "counterpartyName",
+    "merchantName", "merchantCategoryCode", "bankTransactionCode", "bankProprietaryCode",
+    "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
+    "merchantId", "merchantDisplayName", "matchConfidence", "pendingAmount", "pendingDateTime",
+    "matchedAt", "matchCandidates"`);
+
+function conditionsOf(q: PageQuery): Prisma.Sql {
   const conditions = [
     Prisma.sql`"accountId" = ${q.accountId}`,
     Prisma.sql`"removedAt" IS NULL`,
@@ -67,12 +74,55 @@ export async function readTransactionPage(db: AccountsDb, q: PageQuery): Promise
       Prisma.sql`("bookingDateTime" < ${after} OR ("bookingDateTime" = ${after} AND "id" < ${q.after.id}))`,
     );
   }
-  return db.$queryRaw<PageRow[]>`SELECT "id", "accountId", "status", "amount", "currency",
-    "creditDebit", "bookingDateTime", "valueDateTime", "description", "counterpartyName",
-    "merchantName", "merchantCategoryCode", "bankTransactionCode", "bankProprietaryCode",
-    "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
-    "merchantId", "merchantDisplayName", "matchConfidence", "pendingAmount", "pendingDateTime",
-    "matchedAt", "matchCandidates"
-    FROM "Transaction" WHERE ${Prisma.join(conditions, ' AND ')}
+  return Prisma.join(conditions, ' AND ');
+}
+
+export async function readTransactionPage(db: AccountsDb, q: PageQuery): Promise<PageRow[]> {
+  return db.$queryRaw<PageRow[]>`SELECT ${columns}
+    FROM "Transaction" WHERE ${conditionsOf(q)}
     ORDER BY "bookingDateTime" DESC, "id" DESC LIMIT ${q.limit}`;
+}
+
+/**
+ * Pages joined in one statement at most: SQLite takes at most 500 SELECTs in a compound one,
+ * and a statement's parameters are bounded on both stores.
+ */
+const pagesPerStatement = 100;
+
+/**
+ * Several pages in one statement (a dashboard's accounts): each page is the SELECT above,
+ * with its own conditions, order and limit, read off the (accountId, bookingDateTime) index;
+ * the pages are joined by UNION ALL and told apart by their position. No ORDER BY outside:
+ * sorting the union again cost as much as the statements it saves (SQLite sorts whole rows).
+ * Each page keeps its own order instead: SQLite runs the members of a UNION ALL one after the
+ * other, each subquery's ORDER BY … LIMIT honoured as it streams; PostgreSQL's Append passes
+ * each member's rows on in order (a parallel Append may interleave members, never reorder
+ * one). test/accounts/sync.test.ts checks on both stores that pages read together are the
+ * pages read one by one, rows sharing an instant included.
+ */
+export async function readTransactionPages(
+  db: AccountsDb,
+  qs: readonly PageQuery[],
+): Promise<PageRow[][]> {
+  const pages: PageRow[][] = [];
+  for (let i = 0; i < qs.length; i += pagesPerStatement) {
+    pages.push(...(await readTogether(db, qs.slice(i, i + pagesPerStatement))));
+  }
+  return pages;
+}
+
+async function readTogether(db: AccountsDb, qs: readonly PageQuery[]): Promise<PageRow[][]> {
+  if (qs.length === 1) return [await readTransactionPage(db, qs[0]!)];
+  const parts = qs.map(
+    (q, i) => Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(String(i))} AS "page", ${columns}
+      FROM "Transaction" WHERE ${conditionsOf(q)}
+      ORDER BY "bookingDateTime" DESC, "id" DESC LIMIT ${q.limit}) AS ${Prisma.raw(`"p${i}"`)}`,
+  );
+  const rows = await db.$queryRaw<(PageRow & { page: number | bigint })[]>`${Prisma.join(
+    parts,
+    ' UNION ALL ',
+  )}`;
+  const pages = qs.map((): PageRow[] => []);
+  for (const r of rows) pages[Number(r.page)]!.push(r);
+  return pages;
 }

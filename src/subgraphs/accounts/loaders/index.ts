@@ -4,7 +4,7 @@ import { unauthenticated } from '../../../shared/errors/index.ts';
 import type { Account, Balance } from '../schema/account.type.ts';
 import type { TransactionBounds } from '../services/access.ts';
 import type { AccountService } from '../services/account.service.ts';
-import type { BankDataService, Presence } from '../services/bank-data.service.ts';
+import type { BankDataService, Presence, StoredFreshness } from '../services/bank-data.service.ts';
 import type { CategoryService, PsuTeaching } from '../services/category.service.ts';
 import { DataRead } from '../services/data-read.ts';
 import type { Category } from '../enrichment/index.ts';
@@ -33,6 +33,7 @@ export interface PageKey {
  * turns, and they must all land in one batch to cost one bank call per bank.
  */
 const wholeRequest = { batchScheduleFn: (run: () => void) => setImmediate(run) };
+const byAccount = { ...wholeRequest, cacheKeyFn: (a: StoredFreshness) => a.id };
 
 export function createAccountLoaders(
   s: LoaderServices,
@@ -44,6 +45,8 @@ export function createAccountLoaders(
     if (!base.principal) throw unauthenticated();
     return base.principal;
   };
+  const observe = (id: string, quarantined: boolean | undefined) =>
+    dataRead.observed(id, quarantined);
   return {
     account: new DataLoader<string, Account | null>((ids) =>
       s.accounts.byIds(principal(), base.grant, ids),
@@ -51,24 +54,36 @@ export function createAccountLoaders(
     accountsOfConnection: new DataLoader<string, Account[]>((ids) =>
       s.accounts.ofConnections(principal(), base.grant, ids),
     ),
-    /** Balances, refreshed from the bank where stale; a failed bank's accounts get its error. */
-    balances: new DataLoader<string, Balance[]>(async (ids) => {
-      for (const id of ids) dataRead.add(id);
-      const failed = await s.bankData.refresh('balances', ids, presence, (id, q) =>
-        dataRead.observed(id, q),
-      );
+    /**
+     * Balances, refreshed from the bank where stale; a failed bank's accounts get its error.
+     * Keyed by the account as the request loaded it: its row says how fresh the data is.
+     */
+    balances: new DataLoader<StoredFreshness, Balance[], string>(async (accounts) => {
+      for (const a of accounts) dataRead.add(a.id);
+      const { failed } = await s.bankData.refreshLoaded('balances', accounts, presence, observe);
+      const ids = accounts.map((a) => a.id);
       const stored = await s.accounts.storedBalances(ids);
       return ids.map((id, i) => failed.get(id) ?? stored[i] ?? []);
-    }, wholeRequest),
+    }, byAccount),
     /** Brings the sync store up to date; resolves to when the account was last synced. */
-    transactionsSynced: new DataLoader<string, Date | null>(async (ids) => {
-      for (const id of ids) dataRead.add(id);
-      const failed = await s.bankData.refresh('transactions', ids, presence, (id, q) =>
-        dataRead.observed(id, q),
+    transactionsSynced: new DataLoader<StoredFreshness, Date | null, string>(async (accounts) => {
+      for (const a of accounts) dataRead.add(a.id);
+      const { failed, stale } = await s.bankData.refreshLoaded(
+        'transactions',
+        accounts,
+        presence,
+        observe,
       );
-      const synced = await s.accounts.transactionsSyncedAt(ids);
-      return ids.map((id, i) => failed.get(id) ?? synced[i] ?? null);
-    }, wholeRequest),
+      // Only a bank call in the request can have moved the time the request loaded.
+      const moved = accounts.filter((a) => stale.has(a.id) && !failed.has(a.id)).map((a) => a.id);
+      const read = moved.length ? await s.accounts.transactionsSyncedAt(moved) : [];
+      const synced = new Map(moved.map((id, i) => [id, read[i] ?? null]));
+      return accounts.map((a) => {
+        const e = failed.get(a.id);
+        if (e) return e;
+        return synced.has(a.id) ? (synced.get(a.id) ?? null) : a.transactionsSyncedAt;
+      });
+    }, byAccount),
     /** The PSU's rules and models: one read per request, whatever the number of rows. */
     psuTeaching: new DataLoader<string, PsuTeaching>((psuIds) => s.categories.teaching(psuIds)),
     /** The consent's PSU's corrections of these transactions. */
@@ -77,7 +92,7 @@ export function createAccountLoaders(
       return s.categories.corrections(base.grant.psuId, ids);
     }),
     transactionPage: new DataLoader<PageKey, TransactionPage, string>(
-      (keys) => Promise.all(keys.map((k) => s.transactions.page(k.accountId, k.bounds, k.args))),
+      (keys) => s.transactions.pages(keys),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };

@@ -61,7 +61,7 @@ export class AccountResolver {
     description: 'From the bank (at most BANK_DATA_FRESHNESS_SECONDS old). Needs ReadBalances',
   })
   balances(@Root() account: Account, @Ctx() ctx: AccountsContext): Promise<Balance[]> {
-    return ctx.loaders.balances.load(account.id);
+    return ctx.loaders.balances.load(account);
   }
 
   @FieldResolver(() => TransactionConnection, {
@@ -81,7 +81,7 @@ export class AccountResolver {
     @Ctx() ctx: AccountsContext,
   ): Promise<TransactionConnection> {
     const bounds = transactionBounds(principalOf(ctx), ctx.grant, { from, to });
-    const syncedAt = await ctx.loaders.transactionsSynced.load(account.id);
+    const syncedAt = await ctx.loaders.transactionsSynced.load(account);
     const page = await ctx.loaders.transactionPage.load({
       accountId: account.id,
       bounds,
@@ -132,7 +132,7 @@ export class PsuAccountsResolver {
   async balanceTotals(@Root() psu: PsuRef, @Ctx() ctx: AccountsContext): Promise<CurrencyTotal[]> {
     if (principalOf(ctx).psuId !== psu.id) return [];
     const accounts = await this.service.visible(principalOf(ctx), ctx.grant);
-    const balances = await ctx.loaders.balances.loadMany(accounts.map((a) => a.id));
+    const balances = await ctx.loaders.balances.loadMany(accounts);
     return currencyTotals(balances).map((t) => Object.assign(new CurrencyTotal(), t));
   }
 }

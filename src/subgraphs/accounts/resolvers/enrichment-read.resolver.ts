@@ -73,7 +73,7 @@ export class EnrichmentReadResolver {
   /** The consent's accounts, synced first (as transactions are) so totals are current. */
   private async accountIds(ctx: AccountsContext): Promise<string[]> {
     const accounts = await this.accounts.visible(principalOf(ctx), ctx.grant);
-    await ctx.loaders.transactionsSynced.loadMany(accounts.map((a) => a.id));
+    await ctx.loaders.transactionsSynced.loadMany(accounts);
     return accounts.map((a) => a.id);
   }
 }

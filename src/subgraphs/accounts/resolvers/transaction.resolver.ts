@@ -28,7 +28,7 @@ export class TransactionResolver {
     const principal = principalOf(ctx);
     const bounds = transactionBounds(principal, ctx.grant);
     const accounts = await this.accounts.visible(principal, ctx.grant);
-    const synced = await ctx.loaders.transactionsSynced.loadMany(accounts.map((a) => a.id));
+    const synced = await ctx.loaders.transactionsSynced.loadMany(accounts);
     const unavailable = new Set<string>();
     synced.forEach((s, i) => {
       if (!(s instanceof Error)) return;

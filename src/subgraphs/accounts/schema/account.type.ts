@@ -55,4 +55,10 @@ export class Account {
   identificationScheme!: string | null;
   /** Sealed at rest; opened only when the caller may see it (ReadAccountsDetail). */
   identificationSecret!: string | null;
+  // What the freshness check reads, kept from the row the request loaded so that its
+  // balances and transactions need no second read of the account (services/bank-data).
+  bankAccountRef!: string;
+  balancesFetchedAt!: Date | null;
+  transactionsSyncedAt!: Date | null;
+  quarantinedAt!: Date | null;
 }

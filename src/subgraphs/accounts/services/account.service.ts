@@ -114,5 +114,9 @@ function toAccount(r: AccountRow): Account {
     nickname: r.nickname,
     identificationScheme: r.identificationScheme,
     identificationSecret: r.identificationSecret,
+    bankAccountRef: r.bankAccountRef,
+    balancesFetchedAt: r.balancesFetchedAt,
+    transactionsSyncedAt: r.transactionsSyncedAt,
+    quarantinedAt: r.quarantinedAt,
   });
 }

@@ -39,6 +39,17 @@ export interface BankDataOptions {
   reconciliation?: ReconciliationService;
 }
 
+/** What the freshness check reads of an account's row. */
+export interface StoredFreshness {
+  id: string;
+  connectionId: string;
+  bankId: string;
+  bankAccountRef: string;
+  balancesFetchedAt: Date | null;
+  transactionsSyncedAt: Date | null;
+  quarantinedAt: Date | null;
+}
+
 interface Target {
   id: string;
   connectionId: string;
@@ -82,7 +93,6 @@ export class BankDataService {
     /** Told each account's quarantine as read here, or undefined when its bank is called. */
     observed?: (accountId: string, quarantined: boolean | undefined) => void,
   ): Promise<Map<string, Error>> {
-    const now = this.o.clock.now();
     const rows = await this.o.db.account.findMany({
       where: { id: { in: [...new Set(accountIds)] } },
       select: {
@@ -95,12 +105,33 @@ export class BankDataService {
         quarantinedAt: true,
       },
     });
+    return (await this.refreshLoaded(kind, rows, presence, observed)).failed;
+  }
+
+  /**
+   * `refresh` for account rows the caller read earlier in its request (a request's loaders
+   * hold them), without reading them again. `stale`: the accounts found stale, whose stored
+   * row a bank call in here (or a concurrent one it joined) may have moved since.
+   */
+  async refreshLoaded(
+    kind: ResourceKind,
+    accounts: readonly StoredFreshness[],
+    presence: Presence = {},
+    observed?: (accountId: string, quarantined: boolean | undefined) => void,
+  ): Promise<{ failed: Map<string, Error>; stale: Set<string> }> {
+    const now = this.o.clock.now();
     const stale: Target[] = [];
-    for (const r of rows) {
+    const seen = new Set<string>();
+    for (const r of accounts) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
       const fetchedAt = kind === 'balances' ? r.balancesFetchedAt : r.transactionsSyncedAt;
       const isStale = !fetchedAt || now.getTime() - fetchedAt.getTime() >= this.freshMs();
       observed?.(r.id, isStale ? undefined : r.quarantinedAt !== null);
-      if (isStale) stale.push({ ...r, fetchedAt });
+      if (isStale) {
+        const { id, connectionId, bankId, bankAccountRef } = r;
+        stale.push({ id, connectionId, bankId, bankAccountRef, fetchedAt });
+      }
     }
     const errors = new Map<string, Error>();
     const groups = new Map<string, Target[]>();
@@ -111,7 +142,7 @@ export class BankDataService {
         for (const [id, e] of failed) errors.set(id, e);
       }),
     );
-    return errors;
+    return { failed: errors, stale: new Set(stale.map((t) => t.id)) };
   }
 
   private async refreshConnection(

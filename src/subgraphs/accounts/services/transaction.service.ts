@@ -1,6 +1,6 @@
 import { badInput } from '../../../shared/errors/index.ts';
 import type { AccountsDb } from '../db/client.ts';
-import { readTransactionPage, type PageRow } from '../db/transaction-page.ts';
+import { readTransactionPages, type PageRow } from '../db/transaction-page.ts';
 import { fromStored, inputOf } from '../enrichment/stored.ts';
 import { Merchant, PendingMatch, Transaction } from '../schema/transaction.type.ts';
 import type { TransactionBounds } from './access.ts';
@@ -39,23 +39,38 @@ export class TransactionService {
     bounds: TransactionBounds,
     args: PageArgs,
   ): Promise<TransactionPage> {
-    if (!Number.isInteger(args.first) || args.first < 1 || args.first > maxPageSize) {
-      throw badInput(`first must be between 1 and ${maxPageSize}`);
-    }
-    if (bounds.empty) return { items: [], hasNextPage: false };
-    const after = args.after ? decodePageCursor(args.after) : undefined;
-    const rows = await readTransactionPage(this.db, {
-      accountId,
-      directions: bounds.directions,
-      from: bounds.from,
-      to: bounds.to,
-      after,
-      limit: args.first + 1,
+    return (await this.pages([{ accountId, bounds, args }]))[0]!;
+  }
+
+  /** Several pages (a request's accounts) in one read of the store, each as `page` reads it. */
+  async pages(
+    asked: readonly { accountId: string; bounds: TransactionBounds; args: PageArgs }[],
+  ): Promise<TransactionPage[]> {
+    const queries = asked.map(({ accountId, bounds, args }) => {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > maxPageSize) {
+        throw badInput(`first must be between 1 and ${maxPageSize}`);
+      }
+      if (bounds.empty) return undefined;
+      return {
+        accountId,
+        directions: bounds.directions,
+        from: bounds.from,
+        to: bounds.to,
+        after: args.after ? decodePageCursor(args.after) : undefined,
+        limit: args.first + 1,
+      };
     });
-    return {
-      items: rows.slice(0, args.first).map((r) => new PageEdge(toTransaction(r))),
-      hasNextPage: rows.length > args.first,
-    };
+    const read = queries.filter((q) => q !== undefined);
+    const rows = await readTransactionPages(this.db, read);
+    let next = 0;
+    return asked.map(({ args }, i) => {
+      if (!queries[i]) return { items: [], hasNextPage: false };
+      const page = rows[next++]!;
+      return {
+        items: page.slice(0, args.first).map((r) => new PageEdge(toTransaction(r))),
+        hasNextPage: page.length > args.first,
+      };
+    });
   }
 
   /** One transaction the caller was just allowed to touch (the service checked its bounds). */
