@@ -77,10 +77,12 @@ function conditionsOf(q: PageQuery): Prisma.Sql {
   return Prisma.join(conditions, ' AND ');
 }
 
+const order = Prisma.sql`ORDER BY "bookingDateTime" DESC, "id" DESC`;
+
 export async function readTransactionPage(db: AccountsDb, q: PageQuery): Promise<PageRow[]> {
   return db.$queryRaw<PageRow[]>`SELECT ${columns}
     FROM "Transaction" WHERE ${conditionsOf(q)}
-    ORDER BY "bookingDateTime" DESC, "id" DESC LIMIT ${q.limit}`;
+    ${order} LIMIT ${q.limit}`;
 }
 
 /**
@@ -94,11 +96,12 @@ const pagesPerStatement = 100;
  * with its own conditions, order and limit, read off the (accountId, bookingDateTime) index;
  * the pages are joined by UNION ALL and told apart by their position. No ORDER BY outside:
  * sorting the union again cost as much as the statements it saves (SQLite sorts whole rows).
- * Each page keeps its own order instead: SQLite runs the members of a UNION ALL one after the
- * other, each subquery's ORDER BY … LIMIT honoured as it streams; PostgreSQL's Append passes
- * each member's rows on in order (a parallel Append may interleave members, never reorder
- * one). test/accounts/sync.test.ts checks on both stores that pages read together are the
- * pages read one by one, rows sharing an instant included.
+ * Nothing in SQL promises that a UNION ALL keeps each member's order, and a cursor must page
+ * in exactly the order one page's own read gives, the store's collation of ids included. So
+ * each member numbers its (at most `limit`) rows in that order, and a page is put in that
+ * order here when it did not arrive in it (in practice it does, on both stores).
+ * test/accounts/sync.test.ts checks on both stores that pages read together are the pages
+ * read one by one, rows sharing an instant included.
  */
 export async function readTransactionPages(
   db: AccountsDb,
@@ -114,15 +117,23 @@ export async function readTransactionPages(
 async function readTogether(db: AccountsDb, qs: readonly PageQuery[]): Promise<PageRow[][]> {
   if (qs.length === 1) return [await readTransactionPage(db, qs[0]!)];
   const parts = qs.map(
-    (q, i) => Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(String(i))} AS "page", ${columns}
+    (q, i) => Prisma.sql`SELECT *, ROW_NUMBER() OVER (${order}) AS "rank"
+      FROM (SELECT ${Prisma.raw(String(i))} AS "page", ${columns}
       FROM "Transaction" WHERE ${conditionsOf(q)}
-      ORDER BY "bookingDateTime" DESC, "id" DESC LIMIT ${q.limit}) AS ${Prisma.raw(`"p${i}"`)}`,
+      ${order} LIMIT ${q.limit}) AS ${Prisma.raw(`"p${i}"`)}`,
   );
-  const rows = await db.$queryRaw<(PageRow & { page: number | bigint })[]>`${Prisma.join(
-    parts,
-    ' UNION ALL ',
-  )}`;
-  const pages = qs.map((): PageRow[] => []);
+  return pagesByRank(await db.$queryRaw<Ranked[]>`${Prisma.join(parts, ' UNION ALL ')}`, qs.length);
+}
+
+type Ranked = PageRow & { page: number | bigint; rank: number | bigint };
+const rank = (r: Ranked) => Number(r.rank);
+
+/** The union's rows split into their pages, each in its own order whatever the union's. */
+export function pagesByRank<R extends Ranked>(rows: readonly R[], count: number): R[][] {
+  const pages = Array.from({ length: count }, (): R[] => []);
   for (const r of rows) pages[Number(r.page)]!.push(r);
+  for (const page of pages) {
+    if (!page.every((r, i) => rank(r) === i + 1)) page.sort((a, b) => rank(a) - rank(b));
+  }
   return pages;
 }
