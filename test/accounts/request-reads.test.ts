@@ -5,7 +5,7 @@
  * the request made, else of the row it loaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsentGrant, Principal } from '../../src/shared/auth/principal.ts';
+import type { ConsentGrant } from '../../src/shared/auth/principal.ts';
 import type { AccountsDb } from '../../src/subgraphs/accounts/db/client.ts';
 import { createAccountServices } from '../../src/subgraphs/accounts/index.ts';
 import { createAccountLoaders } from '../../src/subgraphs/accounts/loaders/index.ts';
@@ -13,30 +13,11 @@ import type { Account } from '../../src/subgraphs/accounts/schema/account.type.t
 import { transactionBounds } from '../../src/subgraphs/accounts/services/access.ts';
 import { DataRead } from '../../src/subgraphs/accounts/services/data-read.ts';
 import { storeKinds } from '../support/stores.ts';
+import { aliceConsent, aliceGrant } from './support/alice-consent.ts';
 import { startStoreSystem, type StoreSystem } from './support/store-system.ts';
 
-const consent: Principal = {
-  kind: 'consent',
-  subject: 'psu_alice',
-  clientId: 'demo-pfm',
-  psuId: 'psu_alice',
-  consentId: 'cns_1',
-  scopes: [],
-  tokenId: 't',
-  issuer: 'i',
-  expiresAt: 0,
-};
-const grantOf = (accountIds: string[]): ConsentGrant => ({
-  consentId: 'cns_1',
-  psuId: 'psu_alice',
-  clientId: 'demo-pfm',
-  status: 'Authorised',
-  permissions: ['ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsCredits'],
-  accountIds,
-  transactionFromDate: null,
-  transactionToDate: null,
-  expiresAt: null,
-});
+const grantOf = (accountIds: string[]): ConsentGrant =>
+  aliceGrant(accountIds, ['ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsCredits']);
 const bankData = { freshnessSeconds: 300, unattendedReadsPerDay: 100, bankTimeoutMs: 5_000 };
 
 for (const kind of storeKinds) {
@@ -62,7 +43,7 @@ for (const kind of storeKinds) {
     const request = (services = s.services) =>
       createAccountLoaders(
         services,
-        { requestId: 'r', principal: consent, grant },
+        { requestId: 'r', principal: aliceConsent, grant },
         {},
         new DataRead(),
       );
@@ -77,7 +58,7 @@ for (const kind of storeKinds) {
     it.skipIf(!available)(
       'syncedAt is the time of the sync the request made, and of the loaded row while fresh',
       async () => {
-        const accounts = await s.services.accounts.visible(consent, grant);
+        const accounts = await s.services.accounts.visible(aliceConsent, grant);
         expect(accounts).toHaveLength(4);
         expect(accounts.every((a) => a.transactionsSyncedAt === null)).toBe(true);
         const synced = await request().transactionsSynced.loadMany(accounts);
@@ -87,7 +68,7 @@ for (const kind of storeKinds) {
         s.clock.advance(60_000);
         s.obie.resetCallCount();
         s.bg.resetCallCount();
-        const again = await s.services.accounts.visible(consent, grant);
+        const again = await s.services.accounts.visible(aliceConsent, grant);
         expect(await request().transactionsSynced.loadMany(again)).toEqual(synced);
         expect(calls()).toBe(0);
       },
@@ -117,8 +98,8 @@ for (const kind of storeKinds) {
         s.obie.resetCallCount();
         s.bg.resetCallCount();
         const loaders = request(services);
-        const accounts = await services.accounts.visible(consent, grant);
-        const bounds = transactionBounds(consent, grant);
+        const accounts = await services.accounts.visible(aliceConsent, grant);
+        const bounds = transactionBounds(aliceConsent, grant);
         const [balances, synced] = await Promise.all([
           loaders.balances.loadMany(accounts),
           loaders.transactionsSynced.loadMany(accounts),

@@ -4,7 +4,7 @@
  * read limit, and that a malformed answer stores nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsentGrant, Principal } from '../../src/shared/auth/principal.ts';
+import type { ConsentGrant } from '../../src/shared/auth/principal.ts';
 import { isAppError } from '../../src/shared/errors/index.ts';
 import { insertTransactions } from '../../src/subgraphs/accounts/db/bulk.ts';
 import { providerOfDb } from '../../src/subgraphs/accounts/db/client.ts';
@@ -19,6 +19,7 @@ import {
   toTransaction,
 } from '../../src/subgraphs/accounts/services/transaction.service.ts';
 import { storeKinds } from '../support/stores.ts';
+import { aliceConsent, aliceGrant } from './support/alice-consent.ts';
 import {
   startStoreSystem,
   transactionsPerAccount,
@@ -26,29 +27,13 @@ import {
 } from './support/store-system.ts';
 
 const obieBase = '/open-banking/v3.1/aisp';
-const consent: Principal = {
-  kind: 'consent',
-  subject: 'psu_alice',
-  clientId: 'demo-pfm',
-  psuId: 'psu_alice',
-  consentId: 'cns_1',
-  scopes: [],
-  tokenId: 't',
-  issuer: 'i',
-  expiresAt: 0,
-};
-const grant = (accountIds: string[]): ConsentGrant => ({
-  consentId: 'cns_1',
-  psuId: 'psu_alice',
-  clientId: 'demo-pfm',
-  status: 'Authorised',
-  permissions: ['ReadTransactionsBasic', 'ReadTransactionsCredits', 'ReadTransactionsDebits'],
-  accountIds,
-  transactionFromDate: null,
-  transactionToDate: null,
-  expiresAt: null,
-});
-const everything = (ids: string[]) => transactionBounds(consent, grant(ids));
+const grant = (accountIds: string[]): ConsentGrant =>
+  aliceGrant(accountIds, [
+    'ReadTransactionsBasic',
+    'ReadTransactionsCredits',
+    'ReadTransactionsDebits',
+  ]);
+const everything = (ids: string[]) => transactionBounds(aliceConsent, grant(ids));
 
 interface ObieTransaction {
   AccountId: string;
@@ -444,8 +429,8 @@ for (const kind of storeKinds) {
         };
         const cases = [
           everything(ids),
-          transactionBounds(consent, creditsOnly),
-          transactionBounds(consent, grant(ids), window),
+          transactionBounds(aliceConsent, creditsOnly),
+          transactionBounds(aliceConsent, grant(ids), window),
         ];
         let compared = 0;
         for (const bounds of cases) {
@@ -543,9 +528,9 @@ for (const kind of storeKinds) {
         };
         const cases = [
           everything(ids),
-          transactionBounds(consent, debitsOnly),
-          transactionBounds(consent, grant(ids), window),
-          transactionBounds(consent, nothing),
+          transactionBounds(aliceConsent, debitsOnly),
+          transactionBounds(aliceConsent, grant(ids), window),
+          transactionBounds(aliceConsent, nothing),
         ];
         // Every page of every account in each case, at two sizes, as each is read alone.
         const asked: Parameters<typeof s.services.transactions.pages>[0][number][] = [];
