@@ -13,7 +13,11 @@ export function createConsentLoaders(db: ConsentDb) {
       return ids.map((id) => byId.get(id) ?? null);
     }),
     psu: new DataLoader<string, Psu | null>(async (ids) => {
-      const rows = await db.psu.findMany({ where: { id: { in: [...ids] } } });
+      // Only what the graph shows: sign-in secrets stay out of a GraphQL request's memory.
+      const rows = await db.psu.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, displayName: true },
+      });
       const byId = new Map(
         rows.map((r) => [r.id, Object.assign(new Psu(), { id: r.id, displayName: r.displayName })]),
       );
