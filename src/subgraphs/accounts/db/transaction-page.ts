@@ -1,4 +1,7 @@
-import { Prisma } from '../../../generated/accounts/sqlite/client.ts';
+import {
+  Prisma,
+  type Transaction as TransactionRow,
+} from '../../../generated/accounts/sqlite/client.ts';
 import type { AccountsDb } from './client.ts';
 
 /**
@@ -12,33 +15,36 @@ import type { AccountsDb } from './client.ts';
  */
 
 /** The columns a page needs: what `toTransaction` reads, nothing kept for sync only. */
-export interface PageRow {
-  id: string;
-  accountId: string;
-  status: string;
-  amount: string;
-  currency: string;
-  creditDebit: string;
-  bookingDateTime: Date;
-  valueDateTime: Date | null;
-  description: string | null;
-  counterpartyName: string | null;
-  merchantName: string | null;
-  merchantCategoryCode: string | null;
-  bankTransactionCode: string | null;
-  bankProprietaryCode: string | null;
-  enrichmentVersion: number | null;
-  categoryDetailed: string | null;
-  categoryConfidence: number | null;
-  categoryReason: string | null;
-  merchantId: string | null;
-  merchantDisplayName: string | null;
-  matchConfidence: number | null;
-  pendingAmount: string | null;
-  pendingDateTime: Date | null;
-  matchedAt: Date | null;
-  matchCandidates: string | null;
-}
+const pageColumns = [
+  'id',
+  'accountId',
+  'status',
+  'amount',
+  'currency',
+  'creditDebit',
+  'bookingDateTime',
+  'valueDateTime',
+  'description',
+  'counterpartyName',
+  'merchantName',
+  'merchantCategoryCode',
+  'bankTransactionCode',
+  'bankProprietaryCode',
+  'enrichmentVersion',
+  'categoryDetailed',
+  'categoryConfidence',
+  'categoryReason',
+  'merchantId',
+  'merchantDisplayName',
+  'matchConfidence',
+  'pendingAmount',
+  'pendingDateTime',
+  'matchedAt',
+  'matchCandidates',
+] as const satisfies readonly (keyof TransactionRow)[];
+
+/** A row as a page reads it: the stored columns named above, typed as the store's model. */
+export type PageRow = Pick<TransactionRow, (typeof pageColumns)[number]>;
 
 export interface PageQuery {
   accountId: string;
@@ -51,12 +57,7 @@ export interface PageQuery {
   limit: number;
 }
 
-const columns = Prisma.raw(`"id", "accountId", "status", "amount", "currency",
-    "creditDebit", "bookingDateTime", "valueDateTime", "description", "counterpartyName",
-    "merchantName", "merchantCategoryCode", "bankTransactionCode", "bankProprietaryCode",
-    "enrichmentVersion", "categoryDetailed", "categoryConfidence", "categoryReason",
-    "merchantId", "merchantDisplayName", "matchConfidence", "pendingAmount", "pendingDateTime",
-    "matchedAt", "matchCandidates"`);
+const columns = Prisma.raw(pageColumns.map((c) => `"${c}"`).join(', '));
 
 function conditionsOf(q: PageQuery): Prisma.Sql {
   const conditions = [
