@@ -6,6 +6,7 @@
 // `--connections` is the dashboard's own (the layers bench gives it a quarter of its 8).
 // Every system runs in this process and they take turns in short slices, the order rotating,
 // so whatever else the machine does weighs on all of them alike.
+import './support/production-mode.ts';
 import { main, runOptions } from './support/args.ts';
 import { fmt, ratioLine, resultCells, resultColumns, sideBySide, table } from './support/load.ts';
 import { dashboard, gatewayTarget } from './support/operations.ts';

@@ -3,6 +3,7 @@
 // dashboard through the gateway with and without the enrichment fields.
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench:enrichment -- [--smoke] [--json FILE]
+import './support/production-mode.ts';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { generateLabelledSet } from '../src/sandbox/data/labelled.ts';

@@ -5,6 +5,7 @@
 // store (bench/support/floor.ts).
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench -- [--seconds 6] [--slice 2] [--connections 8] [--smoke] [--json FILE]
+import './support/production-mode.ts';
 import { main, runOptions } from './support/args.ts';
 import { startBareProxy } from './support/bare-proxy.ts';
 import { floorDashboard, startFloor, type Floor } from './support/floor.ts';

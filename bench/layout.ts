@@ -4,6 +4,7 @@
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench:layout -- [--seconds 10] [--slice 2] [--warmup 2] [--connections 8] [--smoke]
 //                           [--json FILE]
+import './support/production-mode.ts';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

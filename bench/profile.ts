@@ -2,6 +2,7 @@
 // the subgraph and through Hive Gateway, self time summed by area (package or our room) and by function.
 // Usage (docs/BENCHMARKS.md): npm run bench:profile -- [--seconds 5] [--connections 8]
 //   [--interval 500] [--top 15] [--operations balance,payment] [--json FILE] [--save DIR] [--smoke]
+import './support/production-mode.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

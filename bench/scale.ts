@@ -2,6 +2,7 @@
 // Usage (docs/BENCHMARKS.md):
 //   npm run bench:scale -- [--seconds 5] [--connections 4] [--smoke] [--json FILE]
 // Run with --expose-gc (the npm script does) so heap figures are after a full collection.
+import './support/production-mode.ts';
 import { startSandboxBank, type SandboxBank } from '../src/sandbox/index.ts';
 import { main, runOptions } from './support/args.ts';
 import { fmt, load, prime, table } from './support/load.ts';

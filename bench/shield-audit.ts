@@ -4,6 +4,7 @@
 //   npx tsx bench/shield-audit.ts [--requests 40] [--rounds 5] [--warmup 20] [--smoke]
 // One request at a time, so each figure is one request's work; the four systems run in this
 // process, take turns in rounds (the order rotating) and only the one under load works.
+import './support/production-mode.ts';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { main } from './support/args.ts';

@@ -3,6 +3,7 @@
 // Usage (docs/BENCHMARKS.md): npm run bench:soak -- [--minutes 10] [--load 0.8] [--connections 8]
 //   [--measure 30] [--warmup 60] [--period 60] [--json FILE] [--smoke]
 // Run with --expose-gc (the npm script does) so heap figures are after a full collection.
+import './support/production-mode.ts';
 import { parseArgs } from 'node:util';
 import { main } from './support/args.ts';
 import { fmt, prime, table } from './support/load.ts';

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './shared/config/index.ts';
+import { productionUnlessSet } from './shared/config/vendor-telemetry.ts';
+
+// Before any command loads a library (see productionUnlessSet).
+productionUnlessSet();
 
 type Command = (args: string[]) => Promise<number>;
 

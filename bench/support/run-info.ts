@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { nodeEnv } from './production-mode.ts';
 
 /** The machine a run measured on: enough to tell two runs' conditions apart. */
 export function machineAtStart() {
@@ -8,6 +9,8 @@ export function machineAtStart() {
     cpu: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
+    /** As the libraries saw it when they loaded (graphql-js's checks follow it). */
+    nodeEnv,
     platform: `${process.platform} ${process.arch}`,
     loadAverageStart: loadavg(),
   };

@@ -80,4 +80,23 @@ describe('entity resolution stays authorised', () => {
     const body = await entities(ctx, aliceAccountIds);
     expect(body.data!._entities.every((e) => e === null)).toBe(true);
   });
+
+  // Apollo's default follows NODE_ENV (on under test, off in production): set explicitly, a
+  // subgraph answers the same whatever mode its process runs in.
+  it('does not answer introspection, not even with a valid context', async () => {
+    const ctx = await signInternalContext(
+      { requestId: 'r3', principal: psuPrincipal('psu_alice') },
+      'accounts',
+      secret,
+    );
+    const res = await fetch(`${t.system.subgraphUrls.accounts}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ledgergraph-context': ctx },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
+    const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+    expect(res.status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+  });
 });

@@ -13,3 +13,14 @@ export function narrowLogLevelForLibraries(): void {
   const level = process.env.LOG_LEVEL;
   if (level !== undefined && !hiveLevels.has(level)) process.env.LOG_LEVEL = 'error';
 }
+
+/**
+ * NODE_ENV is read by libraries once, when each first loads; the CLI calls this before it
+ * loads any command. Unset, graphql-js runs its development checks (a second-realm test on
+ * every failed instanceof: 3–5 % of a dashboard's CPU, docs/BENCHMARKS.md). Ours never reads
+ * it (config does that), and Apollo Server's options that would follow it are set explicitly
+ * (src/shared/http/subgraph.ts), so only those checks change; an operator's value stands.
+ */
+export function productionUnlessSet(): void {
+  process.env.NODE_ENV ||= 'production';
+}

@@ -43,6 +43,10 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
   const server = new ApolloServer<C>({
     schema: o.schema,
     formatError,
+    // Both are Apollo's defaults only when NODE_ENV is production: set, they do not depend on
+    // how the process was started. Nobody introspects a subgraph (the gateway composes from
+    // the subgraphs' SDL and answers introspection itself).
+    introspection: false,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
