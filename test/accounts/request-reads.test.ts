@@ -116,6 +116,7 @@ for (const kind of storeKinds) {
               accountId: a.id,
               bounds,
               args: { first: 5, after: null },
+              groups: [],
             }),
           ),
         );

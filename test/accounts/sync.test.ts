@@ -8,6 +8,11 @@ import type { ConsentGrant } from '../../src/shared/auth/principal.ts';
 import { isAppError } from '../../src/shared/errors/index.ts';
 import { insertTransactions } from '../../src/subgraphs/accounts/db/bulk.ts';
 import { providerOfDb } from '../../src/subgraphs/accounts/db/client.ts';
+import {
+  allGroups,
+  columnGroups,
+  type ColumnGroup,
+} from '../../src/subgraphs/accounts/db/transaction-page.ts';
 import { accountIdOf, transactionIdOf } from '../../src/subgraphs/accounts/crypto/ids.ts';
 import type { Transaction } from '../../src/subgraphs/accounts/schema/transaction.type.ts';
 import {
@@ -33,6 +38,15 @@ const grant = (accountIds: string[]): ConsentGrant =>
     'ReadTransactionsCredits',
     'ReadTransactionsDebits',
   ]);
+/** The Transaction properties each group of columns gives. */
+const fieldsOfGroup: Record<ColumnGroup, (keyof Transaction)[]> = {
+  core: ['id', 'accountId', 'status', 'amount', 'currency', 'creditDebit', 'bookingDateTime'],
+  valueDate: ['valueDateTime'],
+  description: ['description'],
+  counterparty: ['counterparty'],
+  enrichment: ['enrichment', 'merchant'],
+  pendingMatch: ['matchedFrom', 'pendingCandidates'],
+};
 const everything = (ids: string[]) => transactionBounds(aliceConsent, grant(ids));
 
 interface ObieTransaction {
@@ -564,6 +578,32 @@ for (const kind of storeKinds) {
         expect(asked.length).toBeGreaterThan(100);
         const rows = together.flatMap((p) => p.items.map((i) => i.node));
         expect(rows.some((t) => t.id.includes('-same-instant-'))).toBe(true);
+        // Read with one group of columns: the same pages, and of each row the fields that
+        // group gives, equal to the whole read's; no field of a group not read is made up.
+        for (const group of allGroups) {
+          const partial = await s.services.transactions.pages(
+            order.map((i) => asked[i]!),
+            [group],
+          );
+          // A group comes with every group whose columns it holds (enrichment: the statement line).
+          const read = new Set<string>([...columnGroups.core, ...columnGroups[group]]);
+          const fields = allGroups
+            .filter((g) => columnGroups[g].every((c) => read.has(c)))
+            .flatMap((g) => fieldsOfGroup[g]);
+          const pick = (t: Transaction) =>
+            Object.fromEntries(fields.map((f) => [f, t[f]])) as Partial<Transaction>;
+          expect(
+            partial.map((p) => ({
+              rows: p.items.map((i) => [i.cursor, i.node]),
+              more: p.hasNextPage,
+            })),
+          ).toEqual(
+            together.map((p) => ({
+              rows: p.items.map((i) => [i.cursor, pick(i.node)]),
+              more: p.hasNextPage,
+            })),
+          );
+        }
       },
     );
   });

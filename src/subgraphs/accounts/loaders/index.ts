@@ -8,6 +8,7 @@ import type { BankDataService, Presence, StoredFreshness } from '../services/ban
 import type { CategoryService, PsuTeaching } from '../services/category.service.ts';
 import { DataRead } from '../services/data-read.ts';
 import type { Category } from '../enrichment/index.ts';
+import { allGroups, type ColumnGroup } from '../db/transaction-page.ts';
 import type {
   PageArgs,
   TransactionPage,
@@ -25,6 +26,8 @@ export interface PageKey {
   accountId: string;
   bounds: TransactionBounds;
   args: PageArgs;
+  /** The columns the request's selection needs (resolvers/transaction-fields.ts). */
+  groups: readonly ColumnGroup[];
 }
 
 /**
@@ -91,8 +94,19 @@ export function createAccountLoaders(
       if (!base.grant) return Promise.resolve(ids.map(() => null));
       return s.categories.corrections(base.grant.psuId, ids);
     }),
+    /**
+     * Pages read in one statement share one column list: the batch reads the union of its
+     * keys' groups. The groups are part of the cache key, so a page loaded for fewer fields
+     * is never handed to a selection that needs more.
+     */
     transactionPage: new DataLoader<PageKey, TransactionPage, string>(
-      (keys) => s.transactions.pages(keys),
+      (keys) => {
+        const groups = new Set(keys.flatMap((k) => k.groups));
+        return s.transactions.pages(
+          keys,
+          allGroups.filter((g) => groups.has(g)),
+        );
+      },
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };

@@ -1,9 +1,11 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Ctx,
   FieldResolver,
   GraphQLISODateTime,
   ID,
+  Info,
   Int,
   Query,
   Resolver,
@@ -22,6 +24,7 @@ import type { AccountService } from '../services/account.service.ts';
 import { currencyTotals } from '../services/totals.ts';
 import { maxPageSize } from '../services/transaction.service.ts';
 import { principalOf, type AccountsContext } from './context.ts';
+import { transactionGroupsOf } from './transaction-fields.ts';
 
 export type { AccountsContext } from './context.ts';
 
@@ -79,6 +82,7 @@ export class AccountResolver {
     @Arg('to', () => GraphQLISODateTime, { nullable: true, description: 'Booked on or before' })
     to: Date | null,
     @Ctx() ctx: AccountsContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TransactionConnection> {
     const bounds = transactionBounds(principalOf(ctx), ctx.grant, { from, to });
     const syncedAt = await ctx.loaders.transactionsSynced.load(account);
@@ -86,6 +90,7 @@ export class AccountResolver {
       accountId: account.id,
       bounds,
       args: { first, after },
+      groups: transactionGroupsOf(info),
     });
     return Object.assign(new TransactionConnection(), {
       edges: page.items,

@@ -32,6 +32,11 @@ export class CategoryResolver {
     @Root() tx: Transaction,
     @Ctx() ctx: AccountsContext,
   ): Promise<TransactionCategory> {
+    if (!tx.enrichment) {
+      // The page was read without the enrichment columns: transaction-fields.ts must map
+      // `category` to them. A bug, masked to the client like any other.
+      throw new Error('Transaction.category resolved on a row read without enrichment');
+    }
     const { input, defaults } = tx.enrichment;
     if (!hasScope(ctx.principal, Permission.ReadTransactionsDetail) || !ctx.grant) {
       return toCategory(basicEnrichment(input));

@@ -60,8 +60,12 @@ export class PendingMatch {
 
 @ObjectType({ description: 'A booked or pending entry on an account, as the bank reported it' })
 export class Transaction {
-  /** Not a field: what the category resolver personalises (the bank's data, stored defaults). */
-  enrichment!: { input: EnrichmentInput; defaults: Enrichment };
+  /**
+   * Not a field: what the category resolver personalises (the bank's data, stored defaults).
+   * Absent when the page did not read the enrichment columns (the request asked no field
+   * that needs them).
+   */
+  enrichment?: { input: EnrichmentInput; defaults: Enrichment };
 
   @Field(() => ID, {
     description:

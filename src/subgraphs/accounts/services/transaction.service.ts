@@ -1,6 +1,12 @@
 import { badInput } from '../../../shared/errors/index.ts';
 import type { AccountsDb } from '../db/client.ts';
-import { readTransactionPages, type PageRow } from '../db/transaction-page.ts';
+import {
+  allGroups,
+  hasGroup,
+  readTransactionPages,
+  type ColumnGroup,
+  type PageRow,
+} from '../db/transaction-page.ts';
 import { fromStored, inputOf } from '../enrichment/stored.ts';
 import { Merchant, PendingMatch, Transaction } from '../schema/transaction.type.ts';
 import type { TransactionBounds } from './access.ts';
@@ -38,13 +44,18 @@ export class TransactionService {
     accountId: string,
     bounds: TransactionBounds,
     args: PageArgs,
+    groups: readonly ColumnGroup[] = allGroups,
   ): Promise<TransactionPage> {
-    return (await this.pages([{ accountId, bounds, args }]))[0]!;
+    return (await this.pages([{ accountId, bounds, args }], groups))[0]!;
   }
 
-  /** Several pages (a request's accounts) in one read of the store, each as `page` reads it. */
+  /**
+   * Several pages (a request's accounts) in one read of the store, each as `page` reads it,
+   * with the columns of these `groups` (the fields of other groups are left unset).
+   */
   async pages(
     asked: readonly { accountId: string; bounds: TransactionBounds; args: PageArgs }[],
+    groups: readonly ColumnGroup[] = allGroups,
   ): Promise<TransactionPage[]> {
     const queries = asked.map(({ accountId, bounds, args }) => {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > maxPageSize) {
@@ -61,7 +72,7 @@ export class TransactionService {
       };
     });
     const read = queries.filter((q) => q !== undefined);
-    const rows = await readTransactionPages(this.db, read);
+    const rows = await readTransactionPages(this.db, read, groups);
     let next = 0;
     return asked.map(({ args }, i) => {
       if (!queries[i]) return { items: [], hasNextPage: false };
@@ -139,12 +150,24 @@ export function boundsWhere(bounds: TransactionBounds) {
  * A row of a page, or the whole row where Prisma reads it (by id, sync changes). Set field by
  * field on the instance (its class fields already exist, in the schema's order): an object
  * literal copied in by Object.assign was one more object and a slow copy, 600 times a
- * dashboard.
+ * dashboard. The fields of a group the page did not read stay unset: the request did not
+ * select them (src/subgraphs/accounts/resolvers/transaction-fields.ts), and nothing is made
+ * up from columns that are not there.
  */
 export function toTransaction(r: PageRow): Transaction {
-  const enriched = fromStored(r);
   const t = new Transaction();
-  t.enrichment = { input: inputOf(r), defaults: enriched };
+  if (hasGroup(r, 'enrichment')) {
+    const enriched = fromStored(r);
+    t.enrichment = { input: inputOf(r), defaults: enriched };
+    t.merchant =
+      enriched.merchant || r.merchantCategoryCode
+        ? Object.assign(new Merchant(), {
+            id: enriched.merchant?.id ?? null,
+            name: enriched.merchant?.name ?? r.merchantName,
+            categoryCode: r.merchantCategoryCode,
+          })
+        : null;
+  }
   t.id = r.id;
   t.accountId = r.accountId;
   t.status = r.status;
@@ -152,27 +175,21 @@ export function toTransaction(r: PageRow): Transaction {
   t.currency = r.currency;
   t.creditDebit = r.creditDebit;
   t.bookingDateTime = r.bookingDateTime;
-  t.valueDateTime = r.valueDateTime;
-  t.description = r.description;
-  t.counterparty = r.counterpartyName;
-  t.merchant =
-    enriched.merchant || r.merchantCategoryCode
-      ? Object.assign(new Merchant(), {
-          id: enriched.merchant?.id ?? null,
-          name: enriched.merchant?.name ?? r.merchantName,
-          categoryCode: r.merchantCategoryCode,
-        })
-      : null;
-  t.matchedFrom =
-    r.matchConfidence !== null && r.pendingAmount && r.pendingDateTime && r.matchedAt
-      ? Object.assign(new PendingMatch(), {
-          pendingAmount: r.pendingAmount,
-          pendingBookingDateTime: r.pendingDateTime,
-          confidence: r.matchConfidence,
-          matchedAt: r.matchedAt,
-        })
-      : null;
-  t.pendingCandidates = r.matchCandidates ? (JSON.parse(r.matchCandidates) as string[]) : [];
+  if (hasGroup(r, 'valueDate')) t.valueDateTime = r.valueDateTime;
+  if (hasGroup(r, 'description')) t.description = r.description;
+  if (hasGroup(r, 'counterparty')) t.counterparty = r.counterpartyName;
+  if (hasGroup(r, 'pendingMatch')) {
+    t.matchedFrom =
+      r.matchConfidence !== null && r.pendingAmount && r.pendingDateTime && r.matchedAt
+        ? Object.assign(new PendingMatch(), {
+            pendingAmount: r.pendingAmount,
+            pendingBookingDateTime: r.pendingDateTime,
+            confidence: r.matchConfidence,
+            matchedAt: r.matchedAt,
+          })
+        : null;
+    t.pendingCandidates = r.matchCandidates ? (JSON.parse(r.matchCandidates) as string[]) : [];
+  }
   return t;
 }
 
