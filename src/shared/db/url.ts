@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaBetterSqlite3WithStatementCache } from './statement-cache.ts';
 
 export type DatabaseProvider = 'sqlite' | 'postgresql';
 
@@ -21,8 +21,8 @@ export function sqliteFile(url: string): string {
   return file;
 }
 
-export function createAdapter(url: string): PrismaBetterSqlite3WithStatementCache | PrismaPg {
+export function createAdapter(url: string): PrismaBetterSqlite3 | PrismaPg {
   return providerOf(url) === 'sqlite'
-    ? new PrismaBetterSqlite3WithStatementCache({ url: sqliteFile(url) })
+    ? new PrismaBetterSqlite3({ url: sqliteFile(url) })
     : new PrismaPg({ connectionString: url });
 }
