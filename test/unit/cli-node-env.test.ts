@@ -29,8 +29,8 @@ const modeAfterHelp = (nodeEnv: string | undefined) =>
     );
   });
 
-// The services are started by this CLI; graphql-js's development checks cost 3–5 % of a
-// dashboard's CPU (docs/BENCHMARKS.md), so they are off unless an operator asks for them.
+// The services are started by this CLI; graphql-js's development checks were 3.4–4.7 % of a
+// dashboard's profile (docs/BENCHMARKS.md), so they are off unless an operator asks for them.
 describe('the CLI and NODE_ENV', () => {
   it('runs libraries in production mode when NODE_ENV is unset', async () => {
     expect(await modeAfterHelp(undefined)).toBe('production production');

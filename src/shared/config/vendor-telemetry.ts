@@ -17,7 +17,7 @@ export function narrowLogLevelForLibraries(): void {
 /**
  * NODE_ENV is read by libraries once, when each first loads; the CLI calls this before it
  * loads any command. Unset, graphql-js runs its development checks (a second-realm test on
- * every failed instanceof: 3–5 % of a dashboard's CPU, docs/BENCHMARKS.md). Ours never reads
+ * every failed instanceof: 3.4–4.7 % of a dashboard's profile, docs/BENCHMARKS.md). Ours never reads
  * it (config does that), and Apollo Server's options that would follow it are set explicitly
  * (src/shared/http/subgraph.ts), so only those checks change; an operator's value stands.
  */
