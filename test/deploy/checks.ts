@@ -10,8 +10,15 @@ import { envFile, read, root, type CliUse, type Mention } from './references.ts'
  * does not, as readable lines, so a failure says which file names what.
  */
 
-/** Set by the deployment files for npm (behind npx), never read by Ledgergraph. */
-export const foreignVariables = new Set(['NPM_CONFIG_CACHE', 'NPM_CONFIG_UPDATE_NOTIFIER']);
+/**
+ * Never read by Ledgergraph: set by the deployment files for npm (behind npx), or read by
+ * libraries only (NODE_ENV, which the CLI defaults to production: DEPLOYMENT.md says why).
+ */
+export const foreignVariables = new Set([
+  'NPM_CONFIG_CACHE',
+  'NPM_CONFIG_UPDATE_NOTIFIER',
+  'NODE_ENV',
+]);
 
 /** Error codes from the closed list look like variables in prose; they are not. */
 const errorCodes = new Set<string>(Object.values(ErrorCode));

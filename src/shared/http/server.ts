@@ -59,7 +59,14 @@ export async function listen(
   port: number,
   host: string,
 ): Promise<Listening> {
-  const server = createServer((req, res) => void handler(req, res));
+  // Handlers still running: a client that hangs up does not stop one (a payment being
+  // submitted goes on), and a stopping service must not close its stores under it.
+  const running = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const handled = handler(req, res);
+    running.add(handled);
+    void handled.finally(() => running.delete(handled));
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,13 +76,23 @@ export async function listen(
   return {
     server,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Stop accepting, let requests in flight finish (a payment being submitted), and
-        // cut only what is still open after the grace period.
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
-      }),
+    close: async () => {
+      // Stop accepting, let requests in flight finish (a payment being submitted), and
+      // cut only what is still open after the grace period.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let grace: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        grace = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, closeGraceMs);
+        grace.unref();
+      });
+      // The connections may all be gone while a handler whose client hung up still runs.
+      await Promise.race([Promise.all([closed, Promise.allSettled(running)]), graceOver]);
+      clearTimeout(grace);
+      await closed;
+    },
   };
 }
