@@ -95,8 +95,15 @@ main(async () => {
     await client.openLoop(rate, o.warmupSeconds, 1000);
     const baseline = memory();
     const minutes = [];
+    /** The first failed requests, as answered: a DRIFT for errors says which. */
+    const failures: { minute: number; op: string; failure: string }[] = [];
     for (let m = 1; m <= o.minutes; m++) {
       const r = await client.openLoop(rate, o.periodSeconds, 1000);
+      for (const x of r.samples) {
+        if (!x.ok && failures.length < 10) {
+          failures.push({ minute: m, op: x.op, failure: x.failure ?? '' });
+        }
+      }
       const byOp = Object.fromEntries(
         entries.map((e) => [e.name, figures(r.samples.filter((x) => x.op === e.name))]),
       );
@@ -188,6 +195,7 @@ main(async () => {
           ? `; "minutes" of ${o.periodSeconds}s: not a soak, the verdict means nothing`
           : ''),
     );
+    for (const f of failures) console.log(`failed (minute ${f.minute}, ${f.op}): ${f.failure}`);
     if (o.json)
       writeRunJson(o.json, 'soak', machine, {
         options: o,
@@ -197,6 +205,7 @@ main(async () => {
         baseline,
         minutes,
         verdict,
+        failures,
       });
   } finally {
     await s.stop();

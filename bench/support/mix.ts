@@ -13,6 +13,8 @@ export interface Sample {
   op: string;
   ms: number;
   ok: boolean;
+  /** A failed request: its status and the start of its body, or the socket's error. */
+  failure?: string;
 }
 
 /**
@@ -29,7 +31,8 @@ export function mixClient(entries: MixEntry[], sockets: number) {
   function send(e: MixEntry, due: number): Promise<Sample> {
     const body = e.target.body();
     return new Promise((resolve) => {
-      const done = (ok: boolean) => resolve({ op: e.name, ms: performance.now() - due, ok });
+      const done = (ok: boolean, failure?: string) =>
+        resolve({ op: e.name, ms: performance.now() - due, ok, ...(ok ? {} : { failure }) });
       const req = request(e.target.url, {
         method: 'POST',
         agent,
@@ -42,12 +45,14 @@ export function mixClient(entries: MixEntry[], sockets: number) {
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          done(res.statusCode === 200 && !Buffer.concat(chunks).includes('"errors"')),
-        );
-        res.on('error', () => done(false));
+        res.on('end', () => {
+          const answer = Buffer.concat(chunks);
+          const ok = res.statusCode === 200 && !answer.includes('"errors"');
+          done(ok, ok ? undefined : `${res.statusCode} ${answer.toString('utf8', 0, 400)}`);
+        });
+        res.on('error', (err) => done(false, `response: ${err.message}`));
       });
-      req.on('error', () => done(false));
+      req.on('error', (err) => done(false, `request: ${err.message}`));
       req.end(body);
     });
   }
