@@ -8,7 +8,7 @@ import type { BankDataService, Presence, StoredFreshness } from '../services/ban
 import type { CategoryService, PsuTeaching } from '../services/category.service.ts';
 import { DataRead } from '../services/data-read.ts';
 import type { Category } from '../enrichment/index.ts';
-import { allGroups, type ColumnGroup } from '../db/transaction-page.ts';
+import type { ColumnGroup } from '../db/transaction-page.ts';
 import type {
   PageArgs,
   TransactionPage,
@@ -100,13 +100,7 @@ export function createAccountLoaders(
      * is never handed to a selection that needs more.
      */
     transactionPage: new DataLoader<PageKey, TransactionPage, string>(
-      (keys) => {
-        const groups = new Set(keys.flatMap((k) => k.groups));
-        return s.transactions.pages(
-          keys,
-          allGroups.filter((g) => groups.has(g)),
-        );
-      },
+      (keys) => s.transactions.pages(keys, [...new Set(keys.flatMap((k) => k.groups))]),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
   };
