@@ -592,12 +592,7 @@ for (const kind of storeKinds) {
             .flatMap((g) => fieldsOfGroup[g]);
           const pick = (t: Transaction) =>
             Object.fromEntries(fields.map((f) => [f, t[f]])) as Partial<Transaction>;
-          expect(
-            partial.map((p) => ({
-              rows: p.items.map((i) => [i.cursor, i.node]),
-              more: p.hasNextPage,
-            })),
-          ).toEqual(
+          expect(partial.map(shape)).toEqual(
             together.map((p) => ({
               rows: p.items.map((i) => [i.cursor, pick(i.node)]),
               more: p.hasNextPage,
