@@ -139,6 +139,9 @@ for (const kind of storeKinds) {
       async () => {
         const { data, pages } = await run(pageOf(dashboard));
         expect(pages).toHaveLength(1);
+        // The union's order is the pages' own, not whatever order the store joins them in.
+        expect(pages[0]).toMatch(/ UNION ALL /);
+        expect(pages[0]).toMatch(/"p\d+"\s+ORDER BY "page", "bookingDateTime" DESC, "id" DESC$/);
         const lists = selectedColumns(pages[0]!);
         expect(lists).toHaveLength(4);
         for (const list of lists) expect([...list].sort()).toEqual(columnsOf(['description']));

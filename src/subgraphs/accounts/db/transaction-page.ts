@@ -140,15 +140,17 @@ const pagesPerStatement = 100;
 /**
  * Several pages in one statement (a dashboard's accounts): each page is the SELECT above,
  * with its own conditions, order and limit, read off the (accountId, bookingDateTime) index;
- * the pages are joined by UNION ALL and told apart by their position. No ORDER BY outside:
- * sorting the union again cost as much as the statements it saves (SQLite sorts whole rows).
- * Nothing in SQL promises that a UNION ALL keeps each member's order, and a cursor must page
- * in exactly the order one page's own read gives, the store's collation of ids included. So
- * each member numbers its (at most `limit`) rows in that order, and a page is put in that
- * order here when it did not arrive in it (in practice it does, on both stores).
- * test/accounts/sync.test.ts checks on both stores that pages read together are the pages
- * read one by one, rows sharing an instant included. The members of a UNION have one column
- * list: every page is read with all the `groups` asked (the union of its callers' groups).
+ * the pages are joined by UNION ALL, each row tagged with its page's position. Nothing in SQL
+ * promises that a UNION ALL keeps each member's order, and a cursor must page in exactly the
+ * order one page's own read gives, the store's collation of ids included. So the union is
+ * ordered by page, then by the pages' own key, compared by the store as each member compared
+ * it: (bookingDateTime, id) is unique, so each page comes back in its own read's order.
+ * Sorting the union's few hundred narrow rows cost less than numbering each member's rows
+ * with ROW_NUMBER, which it replaced (1.5 of 6.9 ms for the dashboard's 6 pages on SQLite,
+ * docs/BENCHMARKS.md, session 9). test/accounts/sync.test.ts checks on both stores that
+ * pages read together are the pages read one by one, rows sharing an instant included. The
+ * members of a UNION have one column list: every page is read with all the `groups` asked
+ * (the union of its callers' groups).
  */
 export async function readTransactionPages(
   db: AccountsDb,
@@ -170,23 +172,15 @@ async function readTogether(
   if (qs.length === 1) return [await readTransactionPage(db, qs[0]!, groups)];
   const columns = columnsOf(groups);
   const parts = qs.map(
-    (q, i) => Prisma.sql`SELECT *, ROW_NUMBER() OVER (${order}) AS "rank"
-      FROM (SELECT ${Prisma.raw(String(i))} AS "page", ${columns}
+    (q, i) => Prisma.sql`SELECT * FROM (SELECT ${Prisma.raw(String(i))} AS "page", ${columns}
       FROM "Transaction" WHERE ${conditionsOf(q)}
       ${order} LIMIT ${q.limit}) AS ${Prisma.raw(`"p${i}"`)}`,
   );
-  return pagesByRank(await db.$queryRaw<Ranked[]>`${Prisma.join(parts, ' UNION ALL ')}`, qs.length);
-}
-
-type Ranked = PageRow & { page: number | bigint; rank: number | bigint };
-const rank = (r: Ranked) => Number(r.rank);
-
-/** The union's rows split into their pages, each in its own order whatever the union's. */
-export function pagesByRank<R extends Ranked>(rows: readonly R[], count: number): R[][] {
-  const pages = Array.from({ length: count }, (): R[] => []);
+  const rows = await db.$queryRaw<Tagged[]>`${Prisma.join(parts, ' UNION ALL ')}
+    ORDER BY "page", "bookingDateTime" DESC, "id" DESC`;
+  const pages = Array.from({ length: qs.length }, (): PageRow[] => []);
   for (const r of rows) pages[Number(r.page)]!.push(r);
-  for (const page of pages) {
-    if (!page.every((r, i) => rank(r) === i + 1)) page.sort((a, b) => rank(a) - rank(b));
-  }
   return pages;
 }
+
+type Tagged = PageRow & { page: number | bigint };
