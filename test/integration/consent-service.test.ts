@@ -7,6 +7,9 @@ import {
   type ConsentDb,
 } from '../../src/subgraphs/consent/db/client.ts';
 import { seedConsentDb } from '../../src/subgraphs/consent/db/seed.ts';
+import { createAdapter, providerOf } from '../../src/shared/db/index.ts';
+import { PrismaClient as SqliteClient } from '../../src/generated/consent/sqlite/client.ts';
+import { PrismaClient as PostgresClient } from '../../src/generated/consent/postgresql/client.ts';
 import { ConsentService } from '../../src/subgraphs/consent/services/consent.service.ts';
 import { storeKinds, type TestStore } from '../support/stores.ts';
 
@@ -175,6 +178,47 @@ for (const kind of storeKinds) {
         expect(await service.grant(wider.id)).toBeNull();
       },
     );
+
+    it.skipIf(!available)('reads a grant, its PSU country included, in one statement', async () => {
+      const c = await service.request(client, {
+        permissions: ['ReadAccountsBasic'],
+        transactionFromDate: new Date('2026-01-01T00:00:00Z'),
+        expiresAt: new Date('2026-06-01T12:30:00Z'),
+      });
+      await service.authorise(alice, c.id, ['acc_1']);
+      // The same store through a client that reports every SQL statement it sends.
+      const options = {
+        adapter: createAdapter(store.url),
+        log: [{ emit: 'event' as const, level: 'query' as const }],
+      };
+      const logged = (providerOf(store.url) === 'sqlite'
+        ? new SqliteClient(options)
+        : new PostgresClient(options)) as unknown as ConsentDb & {
+        $on(event: 'query', listener: (e: { query: string }) => void): void;
+      };
+      const statements: string[] = [];
+      logged.$on('query', (e) => statements.push(e.query));
+      try {
+        const grant = await new ConsentService(logged, clock).grant(c.id);
+        expect(grant).toEqual({
+          consentId: c.id,
+          psuId: 'psu_alice',
+          clientId: 'demo-pfm',
+          status: 'Authorised',
+          permissions: ['ReadAccountsBasic'],
+          accountIds: ['acc_1'],
+          transactionFromDate: '2026-01-01T00:00:00.000Z',
+          transactionToDate: null,
+          expiresAt: '2026-06-01T12:30:00.000Z',
+          jurisdiction: 'UK',
+        });
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).toMatch(/"Consent"/);
+        expect(statements[0]).toMatch(/"Psu"/);
+      } finally {
+        await logged.$disconnect();
+      }
+    });
 
     it.skipIf(!available)('shows a consent only to its parties', async () => {
       const c = await service.request(client, { permissions: ['ReadAccountsBasic'] });

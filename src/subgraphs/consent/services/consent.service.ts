@@ -13,6 +13,7 @@ import {
 } from '../../../shared/errors/index.ts';
 import type { ConsentChanged } from '../../../shared/signals/index.ts';
 import type { ConsentDb } from '../db/client.ts';
+import { readGrantRow } from '../db/grant-read.ts';
 import {
   ConsentStatus,
   assertTransition,
@@ -24,6 +25,8 @@ import { statusChangedRow } from './events/consent-outbox.ts';
 
 export type ConsentRecord = NonNullable<Awaited<ReturnType<ConsentDb['consent']['findUnique']>>>;
 export type Actor = 'PSU' | 'CLIENT' | 'SYSTEM';
+/** What a status change needs of the consent it changes. */
+type Transitioning = Pick<ConsentRecord, 'id' | 'status' | 'clientAppId'>;
 
 export interface ConsentRequest {
   permissions: string[];
@@ -183,9 +186,13 @@ export class ConsentService {
    * is gone or no longer Authorised (revocation and expiry bite on the next request).
    */
   async grant(id: string): Promise<ConsentGrant | null> {
-    const c = await this.refreshed(id);
+    const c = await readGrantRow(this.db, id);
     if (!c || c.status !== ConsentStatus.Authorised || !c.psuId) return null;
-    const psu = await this.db.psu.findUnique({ where: { id: c.psuId }, select: { country: true } });
+    // Expiring writes the change and its event; whoever wins, the consent is not Authorised.
+    if (this.dueToExpire(c, this.clock.now())) {
+      await this.expire(c);
+      return null;
+    }
     return {
       consentId: c.id,
       psuId: c.psuId,
@@ -196,7 +203,7 @@ export class ConsentService {
       transactionFromDate: c.transactionFromDate?.toISOString() ?? null,
       transactionToDate: c.transactionToDate?.toISOString() ?? null,
       expiresAt: c.expiresAt?.toISOString() ?? null,
-      ...(psu ? { jurisdiction: jurisdictionOf(psu.country) } : {}),
+      ...(c.country !== null ? { jurisdiction: jurisdictionOf(c.country) } : {}),
     };
   }
 
@@ -231,11 +238,11 @@ export class ConsentService {
     return c && this.dueToExpire(c, this.clock.now()) ? this.expire(c) : c;
   }
 
-  private dueToExpire(c: ConsentRecord, now: Date): boolean {
+  private dueToExpire(c: Pick<ConsentRecord, 'status' | 'expiresAt'>, now: Date): boolean {
     return c.status === ConsentStatus.Authorised && isPastExpiry(c.expiresAt, now);
   }
 
-  private async expire(c: ConsentRecord): Promise<ConsentRecord> {
+  private async expire<C extends Transitioning>(c: C): Promise<ConsentRecord | C> {
     try {
       return await this.transition(c, ConsentStatus.Expired, 'SYSTEM', 'Reached expiresAt');
     } catch (e) {
@@ -247,7 +254,7 @@ export class ConsentService {
   }
 
   private async transition(
-    consent: ConsentRecord,
+    consent: Transitioning,
     to: ConsentStatus,
     actor: Actor,
     reason: string | null,
