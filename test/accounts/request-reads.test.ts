@@ -83,7 +83,9 @@ for (const kind of storeKinds) {
         const counting = s.db.$extends({
           query: {
             $allOperations({ model, operation, args, query }) {
-              statements.push(`${model ?? ''}.${operation}`);
+              // A statement written by hand is told by the table it reads first.
+              const table = /FROM "(\w+)"/.exec((args as { sql?: string }).sql ?? '')?.[1];
+              statements.push(`${model ?? table ?? ''}.${operation}`);
               return query(args);
             },
           },
@@ -107,7 +109,7 @@ for (const kind of storeKinds) {
         expect(balances.every((b) => Array.isArray(b) && b.length > 0)).toBe(true);
         expect(synced).toEqual(await storedSyncedAt(accounts));
         expect(calls()).toBe(0);
-        expect(statements.sort()).toEqual(['Account.findMany', 'Balance.findMany']);
+        expect(statements.sort()).toEqual(['Account.$queryRaw', 'Balance.$queryRaw']);
         // The accounts' pages are one read of their own, and no account is read for them.
         statements.length = 0;
         const pages = await Promise.all(
@@ -121,7 +123,7 @@ for (const kind of storeKinds) {
           ),
         );
         expect(pages.every((p) => p.items.length > 0)).toBe(true);
-        expect(statements).toEqual(['.$queryRaw']);
+        expect(statements).toEqual(['Transaction.$queryRaw']);
       },
     );
   });

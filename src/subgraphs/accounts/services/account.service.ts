@@ -1,12 +1,16 @@
 import type { ConsentGrant, Principal } from '../../../shared/auth/principal.ts';
 import { forbidden } from '../../../shared/errors/index.ts';
 import type { SecretBox } from '../../../shared/crypto/secret-box.ts';
+import {
+  readAccounts,
+  readBalances,
+  type AccountRead,
+  type AccountScope,
+} from '../db/account-read.ts';
 import type { AccountsDb } from '../db/client.ts';
 import { Account, AccountIdentification, Balance } from '../schema/account.type.ts';
 import { ConnectionStatus } from './connection.service.ts';
 import { openIdentification } from './sealed.ts';
-
-type AccountRow = NonNullable<Awaited<ReturnType<AccountsDb['account']['findUnique']>>>;
 
 /**
  * Which accounts a caller may see. A consent-bound token sees only the accounts its PSU
@@ -21,11 +25,7 @@ export class AccountService {
   ) {}
 
   async visible(principal: Principal, grant: ConsentGrant | undefined): Promise<Account[]> {
-    const rows = await this.db.account.findMany({
-      where: this.scope(principal, grant),
-      orderBy: { id: 'asc' },
-    });
-    return rows.map(toAccount);
+    return (await readAccounts(this.db, this.scope(principal, grant))).map(toAccount);
   }
 
   async byIds(
@@ -33,9 +33,7 @@ export class AccountService {
     grant: ConsentGrant | undefined,
     ids: readonly string[],
   ): Promise<(Account | null)[]> {
-    const rows = await this.db.account.findMany({
-      where: { AND: [this.scope(principal, grant), { id: { in: [...ids] } }] },
-    });
+    const rows = await readAccounts(this.db, this.scope(principal, grant), { ids });
     const byId = new Map(rows.map((r) => [r.id, toAccount(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -46,19 +44,13 @@ export class AccountService {
     grant: ConsentGrant | undefined,
     connectionIds: readonly string[],
   ): Promise<Account[][]> {
-    const rows = await this.db.account.findMany({
-      where: { AND: [this.scope(principal, grant), { connectionId: { in: [...connectionIds] } }] },
-      orderBy: { id: 'asc' },
-    });
+    const rows = await readAccounts(this.db, this.scope(principal, grant), { connectionIds });
     return connectionIds.map((c) => rows.filter((r) => r.connectionId === c).map(toAccount));
   }
 
   /** Balances as stored (the caller refreshes them first), per account. */
   async storedBalances(accountIds: readonly string[]): Promise<Balance[][]> {
-    const rows = await this.db.balance.findMany({
-      where: { accountId: { in: [...accountIds] } },
-      orderBy: { id: 'asc' },
-    });
+    const rows = await readBalances(this.db, accountIds);
     return accountIds.map((id) =>
       rows
         .filter((r) => r.accountId === id)
@@ -93,17 +85,17 @@ export class AccountService {
     });
   }
 
-  private scope(principal: Principal, grant: ConsentGrant | undefined) {
-    const active = { connection: { status: ConnectionStatus.Active } };
+  private scope(principal: Principal, grant: ConsentGrant | undefined): AccountScope {
+    const connectionStatus = ConnectionStatus.Active;
     if (principal.kind === 'consent' && grant) {
-      return { psuId: grant.psuId, id: { in: grant.accountIds }, ...active };
+      return { psuId: grant.psuId, accountIds: grant.accountIds, connectionStatus };
     }
-    if (principal.kind === 'psu') return { psuId: principal.subject, ...active };
+    if (principal.kind === 'psu') return { psuId: principal.subject, connectionStatus };
     throw forbidden('Account data needs a consent-bound token');
   }
 }
 
-function toAccount(r: AccountRow): Account {
+function toAccount(r: AccountRead): Account {
   return Object.assign(new Account(), {
     id: r.id,
     bankId: r.bankId,
