@@ -9,8 +9,8 @@ import type { AccountsDb } from './client.ts';
  * Account and balance reads by hand. Every account-scoped request makes them (a balance:
  * the account, then its balances), and through `findMany` Prisma's client-side query
  * building and mapping cost more than the reads: a balance straight at the subgraph took
- * 4.5 ms of CPU with them and 3.1 ms with these statements, same answers (docs/BENCHMARKS.md,
- * session 9). The statements are what `findMany` sent for the same conditions; the adapters
+ * 24–30 % less CPU with these statements, same answers (docs/BENCHMARKS.md, session 9). The
+ * statements are what `findMany` sent for the same conditions; the adapters
  * convert each column by its declared type, as for `findMany` (dates come back as Date).
  */
 
