@@ -7,19 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/shared/auth/principal.ts';
 import { storeKinds } from '../support/stores.ts';
-import { aliceConsent, aliceGrant } from './support/alice-consent.ts';
+import { aliceConsent, aliceGrant, psuPrincipal as psu } from './support/alice-consent.ts';
 import { startStoreSystem, type StoreSystem } from './support/store-system.ts';
 
-const psu = (id: string): Principal => ({
-  kind: 'psu',
-  subject: id,
-  clientId: 'ledgergraph-hosted-pages',
-  psuId: id,
-  scopes: ['consents:authorise'],
-  tokenId: 't',
-  issuer: 'i',
-  expiresAt: 0,
-});
 const ids = (accounts: ({ id: string } | null)[]) => accounts.map((a) => a?.id ?? null);
 
 for (const kind of storeKinds) {

@@ -8,6 +8,7 @@ import { isAppError, type AppError } from '../../src/shared/errors/index.ts';
 import { keyIdOf } from '../../src/shared/crypto/secret-box.ts';
 import { actAsSandboxPsu } from '../../src/subgraphs/accounts/banks/sandbox-psu.ts';
 import { storeKinds } from '../support/stores.ts';
+import { psuPrincipal as psu } from './support/alice-consent.ts';
 import { bankSideAccounts, startStoreSystem, type StoreSystem } from './support/store-system.ts';
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
@@ -18,17 +19,6 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
   if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
   return error;
 }
-
-const psu = (id: string) => ({
-  kind: 'psu' as const,
-  subject: id,
-  clientId: 'ledgergraph-hosted-pages',
-  psuId: id,
-  scopes: ['consents:authorise'],
-  tokenId: 't',
-  issuer: 'i',
-  expiresAt: 0,
-});
 
 for (const kind of storeKinds) {
   describe(`bank connections on ${kind.provider}`, async () => {

@@ -25,3 +25,15 @@ export const aliceGrant = (accountIds: string[], permissions: string[]): Consent
   transactionToDate: null,
   expiresAt: null,
 });
+
+/** A PSU's own token on the hosted pages (choosing accounts for a consent). */
+export const psuPrincipal = (id: string): Principal => ({
+  kind: 'psu',
+  subject: id,
+  clientId: 'ledgergraph-hosted-pages',
+  psuId: id,
+  scopes: ['consents:authorise'],
+  tokenId: 't',
+  issuer: 'i',
+  expiresAt: 0,
+});
