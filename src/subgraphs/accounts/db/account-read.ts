@@ -10,8 +10,9 @@ import type { AccountsDb } from './client.ts';
  * the account, then its balances), and through `findMany` Prisma's client-side query
  * building and mapping cost more than the reads: a balance straight at the subgraph took
  * 24–30 % less CPU with these statements, same answers (docs/BENCHMARKS.md, session 9). The
- * statements are what `findMany` sent for the same conditions; the adapters
- * convert each column by its declared type, as for `findMany` (dates come back as Date).
+ * conditions are the ones `findMany` was given; the connection's status is a JOIN on its
+ * primary key, so it never repeats an account. The adapters convert each column by its
+ * declared type, as for `findMany` (dates come back as Date).
  */
 
 /** Which accounts a read may return; the rules that pick it are AccountService's. */
