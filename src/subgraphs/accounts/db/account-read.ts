@@ -24,43 +24,26 @@ export interface AccountScope {
   connectionStatus: string;
 }
 
-/** What an account read returns: the columns `Account` carries, in and outside the schema. */
-export type AccountRead = Pick<
-  AccountModel,
-  | 'id'
-  | 'connectionId'
-  | 'bankId'
-  | 'accountType'
-  | 'accountSubType'
-  | 'currency'
-  | 'nickname'
-  | 'identificationScheme'
-  | 'identificationSecret'
-  | 'bankAccountRef'
-  | 'balancesFetchedAt'
-  | 'transactionsSyncedAt'
-  | 'quarantinedAt'
->;
+/** The columns `Account` carries, in and outside the schema: what an account read SELECTs. */
+const accountColumnNames = [
+  'id',
+  'connectionId',
+  'bankId',
+  'accountType',
+  'accountSubType',
+  'currency',
+  'nickname',
+  'identificationScheme',
+  'identificationSecret',
+  'bankAccountRef',
+  'balancesFetchedAt',
+  'transactionsSyncedAt',
+  'quarantinedAt',
+] as const satisfies readonly (keyof AccountModel)[];
 
-const accountColumns = Prisma.raw(
-  [
-    'id',
-    'connectionId',
-    'bankId',
-    'accountType',
-    'accountSubType',
-    'currency',
-    'nickname',
-    'identificationScheme',
-    'identificationSecret',
-    'bankAccountRef',
-    'balancesFetchedAt',
-    'transactionsSyncedAt',
-    'quarantinedAt',
-  ]
-    .map((c) => `a."${c}"`)
-    .join(', '),
-);
+export type AccountRead = Pick<AccountModel, (typeof accountColumnNames)[number]>;
+
+const accountColumns = Prisma.raw(accountColumnNames.map((c) => `a."${c}"`).join(', '));
 
 /**
  * The accounts in `scope`, narrowed to these ids or these connections when given, ordered
@@ -87,10 +70,18 @@ export async function readAccounts(
     ORDER BY a."id"`;
 }
 
-export type BalanceRead = Pick<
-  BalanceModel,
-  'accountId' | 'type' | 'amount' | 'currency' | 'creditDebit' | 'dateTime'
->;
+const balanceColumnNames = [
+  'accountId',
+  'type',
+  'amount',
+  'currency',
+  'creditDebit',
+  'dateTime',
+] as const satisfies readonly (keyof BalanceModel)[];
+
+export type BalanceRead = Pick<BalanceModel, (typeof balanceColumnNames)[number]>;
+
+const balanceColumns = Prisma.raw(balanceColumnNames.map((c) => `"${c}"`).join(', '));
 
 /** The stored balances of these accounts, in the order they were stored. */
 export async function readBalances(
@@ -98,8 +89,7 @@ export async function readBalances(
   accountIds: readonly string[],
 ): Promise<BalanceRead[]> {
   if (!accountIds.length) return [];
-  return db.$queryRaw<BalanceRead[]>`SELECT "accountId", "type", "amount", "currency",
-      "creditDebit", "dateTime"
+  return db.$queryRaw<BalanceRead[]>`SELECT ${balanceColumns}
     FROM "Balance" WHERE "accountId" IN (${Prisma.join(accountIds)})
     ORDER BY "id"`;
 }

@@ -1,19 +1,26 @@
+import { Prisma, type Consent } from '../../../generated/consent/sqlite/client.ts';
 import type { ConsentDb } from './client.ts';
 
-/** What a grant is made of: the consent's terms and its PSU's country of residence. */
-export interface GrantRow {
-  id: string;
-  clientAppId: string;
-  psuId: string | null;
-  status: string;
-  permissions: string;
-  selectedAccountIds: string;
-  transactionFromDate: Date | null;
-  transactionToDate: Date | null;
-  expiresAt: Date | null;
+/** The consent's columns a grant is made of: its parties, status and terms. */
+const consentColumnNames = [
+  'id',
+  'clientAppId',
+  'psuId',
+  'status',
+  'permissions',
+  'selectedAccountIds',
+  'transactionFromDate',
+  'transactionToDate',
+  'expiresAt',
+] as const satisfies readonly (keyof Consent)[];
+
+const consentColumns = Prisma.raw(consentColumnNames.map((c) => `c."${c}"`).join(', '));
+
+/** The consent's side of a grant and its PSU's country of residence. */
+export type GrantRow = Pick<Consent, (typeof consentColumnNames)[number]> & {
   /** Null when the consent has no PSU (yet), or the PSU's row is gone. */
   country: string | null;
-}
+};
 
 /**
  * The consent behind an access token and its PSU's country, in one statement. Without a
@@ -24,9 +31,7 @@ export interface GrantRow {
  * `findUnique`.
  */
 export async function readGrantRow(db: ConsentDb, id: string): Promise<GrantRow | null> {
-  const rows = await db.$queryRaw<GrantRow[]>`SELECT c."id", c."clientAppId", c."psuId",
-      c."status", c."permissions", c."selectedAccountIds", c."transactionFromDate",
-      c."transactionToDate", c."expiresAt", p."country"
+  const rows = await db.$queryRaw<GrantRow[]>`SELECT ${consentColumns}, p."country"
     FROM "Consent" c LEFT JOIN "Psu" p ON p."id" = c."psuId"
     WHERE c."id" = ${id}`;
   return rows[0] ?? null;
