@@ -16,6 +16,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
       max: limit,
     });
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
+  // The client hung up before this read began (while its token was checked, say): the
+  // request's 'close' has been, its buffered body is gone, and waiting would wait for ever.
+  if (req.destroyed) throw abandonedBody();
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -41,12 +44,14 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     // doing, not ours. After 'end' every request closes, and building an error there (its
     // stack trace) cost ~1 % of a balance's CPU for nothing.
     const abandoned = () => {
-      if (!ended) reject(badInput('Request body was not completed'));
+      if (!ended) reject(abandonedBody());
     };
     req.once('error', abandoned);
     req.once('close', abandoned);
   });
 }
+
+const abandonedBody = () => badInput('Request body was not completed');
 
 export function sendJson(
   res: ServerResponse,
