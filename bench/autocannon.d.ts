@@ -21,6 +21,8 @@ declare module 'autocannon' {
     url: string | string[];
     connections?: number;
     duration?: number;
+    /** Milliseconds between its samples; it only notices `duration` is over at one. */
+    sampleInt?: number;
     amount?: number;
     method?: string;
     headers?: Record<string, string>;

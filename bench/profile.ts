@@ -47,8 +47,8 @@ function options() {
     v !== undefined ? Number(v) : smoke ? small : full;
   return {
     smoke,
-    seconds: num(values.seconds, 5, 1),
-    warmup: num(values.warmup, 1, 0.3),
+    seconds: num(values.seconds, 5, 0.5),
+    warmup: num(values.warmup, 1, 0.2),
     connections: num(values.connections, 8, 2),
     intervalUs: num(values.interval, 500, 500),
     top: num(values.top, 15, 15),

@@ -47,7 +47,7 @@ function options() {
     measureSeconds: num(values.measure, 30, 2),
     warmupSeconds: num(values.warmup, 60, 1),
     /** Seconds per reported "minute"; only --smoke (and tests) shorten it. */
-    periodSeconds: num(values.period, 60, 3),
+    periodSeconds: num(values.period, 60, 2),
     json: values.json,
   };
 }

@@ -34,9 +34,11 @@ export function runOptions(
     v !== undefined ? Number(v) : smoke ? small : full;
   return {
     smoke,
-    seconds: pick(values.seconds, defaults.seconds, 1),
-    slice: pick(values.slice, defaults.slice, 1),
-    warmup: pick(values.warmup, defaults.warmup, 0.5),
+    // Half a second is still tens of requests per variant on a slow machine: enough to show
+    // a variant answers without errors, which is all a smoke run is for.
+    seconds: pick(values.seconds, defaults.seconds, 0.5),
+    slice: pick(values.slice, defaults.slice, 0.5),
+    warmup: pick(values.warmup, defaults.warmup, 0.25),
     connections: pick(values.connections, defaults.connections, 2),
     json: 'json' in values ? String(values.json) : undefined,
   };

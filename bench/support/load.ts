@@ -42,6 +42,9 @@ export async function load(t: Target, o: LoadOptions): Promise<LoadResult> {
     url: o.urls ?? t.url,
     connections: o.connections,
     duration: o.seconds,
+    // autocannon checks for the end only at its samples (1 s apart by default): a shorter
+    // run (a smoke run's half second) would last a whole second without this.
+    sampleInt: Math.min(1000, o.seconds * 1000),
     requests: [
       {
         method: 'POST',

@@ -8,7 +8,7 @@ import type { ResultsFile } from '../../bench/support/results.ts';
 import { fmt } from '../../bench/support/load.ts';
 import { tableRows } from '../support/bench-output.ts';
 
-// `npm run bench:audit -- --smoke`: about a second per variant, so the benchmark keeps working
+// `npm run bench:audit -- --smoke`: half a second per variant, so the benchmark keeps working
 // as the graph and the audit store change. Speed is never asserted here; docs/BENCHMARKS.md
 // holds the figures of a real run.
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// `npm run bench:layout` for about a second per variant: the embedded system, one process per
+// `npm run bench:layout` for half a second per variant: the embedded system, one process per
 // service and two gateway replicas must all start, answer every operation and print their
 // tables and ratios. Speed is never asserted; docs/BENCHMARKS.md holds a real run's figures.
 const run = promisify(execFile);

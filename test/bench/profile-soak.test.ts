@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { areaOf, summarise } from '../../bench/support/cpu-profile.ts';
 import { quantile, slope } from '../../bench/support/mix.ts';
 
-// bench:profile and bench:soak as their npm scripts start them, with --smoke (a second per
-// variant; 3 s "minutes") and --json: the JSON must hold the figures a comparison reads.
+// bench:profile and bench:soak as their npm scripts start them, with --smoke (half a second
+// per variant; 2 s "minutes") and --json: the JSON must hold the figures a comparison reads.
 // Speed is never asserted; docs/BENCHMARKS.md holds a real run's figures.
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'lg-bench-json-'));

@@ -10,7 +10,7 @@ import { fmt } from '../../bench/support/load.ts';
 import type { GrantCacheCounts } from '../../bench/support/redis.ts';
 import { tableRows } from '../support/bench-output.ts';
 
-// Each benchmark entry point, as `npm run bench*` starts it, for a second per variant: it must
+// Each benchmark entry point, as `npm run bench*` starts it, for half a second per variant: it must
 // still run against the current graph and print its tables. Speed is never asserted here;
 // docs/BENCHMARKS.md holds the figures of a real run.
 const run = promisify(execFile);
