@@ -10,10 +10,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/processes.ts';
 import { expectNoErrors, startTestSystem, type TestSystem } from '../support/system.ts';
 import { basicAuth, pkce, totpFor } from './as-client.ts';
 
@@ -26,14 +26,6 @@ const shots = resolve(import.meta.dirname, '..', '..', 'test-results', 'journey'
 let t: TestSystem;
 /** The gateway: PUBLIC_URL, the issuer, and the only address the browser and client use. */
 let pub: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -44,8 +44,8 @@ describe('egress: a running system connects to loopback only', () => {
     ports.consent = await freePort();
     ports.accounts = await freePort();
     ports.payments = await freePort();
-    // Three consecutive ports for the sandbox banks: take one and hope its neighbours are free.
-    ports.banks = 20_000 + Math.floor(Math.random() * 20_000);
+    // The sandbox banks listen on three consecutive ports from their base.
+    ports.banks = await freePort(3);
     gateway = `http://127.0.0.1:${ports.gateway}`;
     dataDir = mkdtempSync(join(tmpdir(), 'lg-egress-'));
     child = spawn(

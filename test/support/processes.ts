@@ -6,16 +6,27 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
+/** Whether a listener could take `port` on the loopback right now. */
+async function canListen(port: number): Promise<boolean> {
+  return new Promise((done) => {
     const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
   });
+}
+
+/**
+ * The first of `run` consecutive ports nothing listens on right now, for a process that
+ * starts seconds later. Below Linux's ephemeral range (32768–60999): a port the OS hands out
+ * for `listen(0)` is also where it takes outgoing connections' source ports from, and one of
+ * those took such a port between the check and the child's listen (EADDRINUSE, seen in CI).
+ */
+export async function freePort(run = 1): Promise<number> {
+  for (;;) {
+    const first = 10_000 + Math.floor(Math.random() * (22_000 - run));
+    const free = await Promise.all(Array.from({ length: run }, (_, i) => canListen(first + i)));
+    if (free.every(Boolean)) return first;
+  }
 }
 
 export interface ServiceProcess {
@@ -99,8 +110,8 @@ export async function startFederation(layout: FederationLayout = {}) {
     consent: await freePort(),
     accounts: await freePort(),
     payments: await freePort(),
-    // Three consecutive ports for the banks: take one and hope its neighbours are free.
-    banks: 20_000 + Math.floor(Math.random() * 20_000),
+    // The sandbox banks listen on three consecutive ports from their base.
+    banks: await freePort(3),
   };
   const env: Record<string, string> = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'lg-federation-')),
