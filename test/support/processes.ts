@@ -17,9 +17,9 @@ async function canListen(port: number): Promise<boolean> {
 
 /**
  * The first of `run` consecutive ports nothing listens on right now, for a process that
- * starts seconds later. Below Linux's ephemeral range (32768–60999): a port the OS hands out
- * for `listen(0)` is also where it takes outgoing connections' source ports from, and one of
- * those took such a port between the check and the child's listen (EADDRINUSE, seen in CI).
+ * starts seconds later. Below Linux's ephemeral range (32768–60999): a port in that range can
+ * be taken, between the check and the child's listen, as an outgoing connection's source port
+ * or by another test's `listen(0)` (EADDRINUSE on the sandbox banks' port in a suite run).
  */
 export async function freePort(run = 1): Promise<number> {
   for (;;) {
