@@ -20,7 +20,7 @@ export default defineConfig({
     // Files share a fork and its loaded modules instead of one fresh fork each. Most files
     // start a system, and importing it (Hive's runtime and router, Apollo, type-graphql,
     // oidc-provider) took 3–7 s per file: 297 s of the suite's 683 s in "collect" on the
-    // 2-core machine, 28–33 s without isolation (suite 417–471 s). Files leave nothing behind
+    // 2-core machine, 28–33 s without isolation (suite 417–485 s). Files leave nothing behind
     // that another reads: process.env changes, fake timers and chdir are undone in afterEach,
     // metrics are read as differences, every system gets its own stores and ports. Checked with
     // the file order shuffled (`--sequence.shuffle.files`, seeds 4242 and 777): all pass.
