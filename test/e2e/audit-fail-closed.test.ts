@@ -64,7 +64,14 @@ for (const kind of storeKinds) {
           };
           const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
           const load = Promise.all(Array.from({ length: 4 }, client));
-          await sleep(300);
+          // Until one request has been answered with data while the store was whole; a fixed
+          // pause was too short once on a loaded machine, and the test proved nothing then.
+          const answeredBy = Date.now() + 15_000;
+          while (
+            Date.now() < answeredBy &&
+            !seen.some((s) => s.phase === 'before' && s.res.data?.consent?.accounts)
+          )
+            await sleep(50);
           const repair = await breakers[kind.provider](t);
           phase = 'broken';
           await sleep(500);

@@ -41,6 +41,8 @@ describe('a caller that hangs up before its operation is read', () => {
     const started = performance.now();
     stopped = true;
     await t.stop();
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // Tens of milliseconds when nothing is left; a handler left waiting holds it the whole 3 s
+    // grace. The margin is for a loaded CI machine.
+    expect(performance.now() - started).toBeLessThan(2_500);
   });
 });

@@ -3,6 +3,7 @@ import {
   type Account as AccountModel,
   type Balance as BalanceModel,
 } from '../../../generated/accounts/sqlite/client.ts';
+import { columnList } from '../../../shared/db/index.ts';
 import type { AccountsDb } from './client.ts';
 
 /**
@@ -43,7 +44,7 @@ const accountColumnNames = [
 
 export type AccountRead = Pick<AccountModel, (typeof accountColumnNames)[number]>;
 
-const accountColumns = Prisma.raw(accountColumnNames.map((c) => `a."${c}"`).join(', '));
+const accountColumns = Prisma.raw(columnList(accountColumnNames, 'a'));
 
 /**
  * The accounts in `scope`, narrowed to these ids or these connections when given, ordered
@@ -81,7 +82,7 @@ const balanceColumnNames = [
 
 export type BalanceRead = Pick<BalanceModel, (typeof balanceColumnNames)[number]>;
 
-const balanceColumns = Prisma.raw(balanceColumnNames.map((c) => `"${c}"`).join(', '));
+const balanceColumns = Prisma.raw(columnList(balanceColumnNames));
 
 /** The stored balances of these accounts, in the order they were stored. */
 export async function readBalances(

@@ -2,6 +2,7 @@ import {
   Prisma,
   type Transaction as TransactionRow,
 } from '../../../generated/accounts/sqlite/client.ts';
+import { columnList } from '../../../shared/db/index.ts';
 import type { AccountsDb } from './client.ts';
 
 /**
@@ -94,7 +95,7 @@ function columnsOf(groups: readonly ColumnGroup[]): Prisma.Sql {
   let list = selectLists.get(key);
   if (!list) {
     const names = new Set(chosen.flatMap((g) => columnGroups[g]));
-    list = Prisma.raw([...names].map((c) => `"${c}"`).join(', '));
+    list = Prisma.raw(columnList(names));
     selectLists.set(key, list);
   }
   return list;

@@ -1,4 +1,5 @@
 import { Prisma, type Consent } from '../../../generated/consent/sqlite/client.ts';
+import { columnList } from '../../../shared/db/index.ts';
 import type { ConsentDb } from './client.ts';
 
 /** The consent's columns a grant is made of: its parties, status and terms. */
@@ -14,7 +15,7 @@ const consentColumnNames = [
   'expiresAt',
 ] as const satisfies readonly (keyof Consent)[];
 
-const consentColumns = Prisma.raw(consentColumnNames.map((c) => `c."${c}"`).join(', '));
+const consentColumns = Prisma.raw(columnList(consentColumnNames, 'c'));
 
 /** The consent's side of a grant and its PSU's country of residence. */
 export type GrantRow = Pick<Consent, (typeof consentColumnNames)[number]> & {
