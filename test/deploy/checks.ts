@@ -11,13 +11,16 @@ import { envFile, read, root, type CliUse, type Mention } from './references.ts'
  */
 
 /**
- * Never read by Ledgergraph: set by the deployment files for npm (behind npx), or read by
- * libraries only (NODE_ENV, which the CLI defaults to production: DEPLOYMENT.md says why).
+ * Never read by Ledgergraph: set by the deployment files for npm (behind npx), read by
+ * libraries only (NODE_ENV, which the CLI defaults to production: DEPLOYMENT.md says why),
+ * or by Node itself (NODE_OPTIONS, which npm sets from .npmrc).
  */
 export const foreignVariables = new Set([
   'NPM_CONFIG_CACHE',
   'NPM_CONFIG_UPDATE_NOTIFIER',
+  'NPM_CONFIG_NODE_OPTIONS',
   'NODE_ENV',
+  'NODE_OPTIONS',
 ]);
 
 /** Error codes from the closed list look like variables in prose; they are not. */
