@@ -74,6 +74,7 @@ export async function createGateway(o: GatewayOptions) {
     internalSecret: o.internalSecret,
     limits: s.limits,
     allowIntrospection: s.allowIntrospection,
+    maxInFlight: s.maxConcurrentRequests,
     log,
   });
   const shared = connectSharedState({

@@ -77,6 +77,7 @@ describe('a subgraph fetch that got no response', () => {
         internalSecret: 'x'.repeat(32),
         limits: settings.limits,
         allowIntrospection: false,
+        maxInFlight: settings.maxConcurrentRequests,
         log: silentLogger,
       });
     });

@@ -22,6 +22,8 @@ export interface EngineOptions {
   internalSecret: string;
   limits: Limits;
   allowIntrospection: boolean;
+  /** Requests the gateway lets in at once (its concurrency cap). */
+  maxInFlight: number;
   log: Logger;
 }
 
@@ -77,7 +79,7 @@ export function createEngine(o: EngineOptions) {
       [
         handOver,
         limitsPlugin(o.limits, o.allowIntrospection),
-        signedContextPlugin(subgraphsOf(o.supergraphSdl), o.internalSecret),
+        signedContextPlugin(subgraphsOf(o.supergraphSdl), o.internalSecret, o.maxInFlight),
       ] as GatewayPlugin[],
   });
   const format = formatResult({ hideSchemaDetails: !o.allowIntrospection, log: o.log });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   internalContextHeader,
@@ -22,6 +23,15 @@ export function subgraphWarnings(internal: InternalContext | undefined): Warning
   return (internal && warnings.get(internal)) ?? [];
 }
 
+/**
+ * Hive's HTTP executor gives every fetch to a subgraph the same signal, its own for its
+ * lifetime, and each response stream listens on it until read: one listener per fetch in
+ * flight, so Node's leak warning (at 11) fired under ordinary load. Its limit is raised to
+ * what the concurrency cap allows, a few fetches per request to one subgraph (a plan's
+ * parallel entity batches), so the warning still means a leak.
+ */
+const fetchesPerRequest = 4;
+
 interface Subgraph {
   name: string;
   spanAttributes: Record<string, string>;
@@ -36,7 +46,10 @@ interface Subgraph {
 export function signedContextPlugin(
   subgraphs: { name: string; url: string }[],
   secret: string,
+  maxInFlight: number,
 ): GatewayPlugin<GatewayContext> {
+  const listenerLimit = maxInFlight * fetchesPerRequest;
+  const raised = new WeakSet<AbortSignal>();
   const byUrl = new Map<string, Subgraph>(
     subgraphs.map((s) => [
       s.url,
@@ -66,8 +79,13 @@ export function signedContextPlugin(
       const subgraph = byUrl.get(url);
       if (!subgraph) return;
       const internal = 'internal' in context ? (context.internal as InternalContext) : undefined;
-      setFetchFn((input, init, ...rest) =>
-        traceClient(`POST ${subgraph.name}`, subgraph.spanAttributes, async () => {
+      setFetchFn((input, init, ...rest) => {
+        const signal = init?.signal;
+        if (signal && !raised.has(signal)) {
+          setMaxListeners(listenerLimit, signal);
+          raised.add(signal);
+        }
+        return traceClient(`POST ${subgraph.name}`, subgraph.spanAttributes, async () => {
           const headers: Record<string, string> = {
             ...(init?.headers as Record<string, string> | undefined),
             ...traceHeaders(),
@@ -86,8 +104,8 @@ export function signedContextPlugin(
           } catch {
             return unansweredResponse(subgraph.name, init?.body);
           }
-        }),
-      );
+        });
+      });
     },
   };
 }
