@@ -6,6 +6,7 @@
 import './support/production-mode.ts';
 import { parseArgs } from 'node:util';
 import { main } from './support/args.ts';
+import { cpuMs, machineTicks } from './support/cpu.ts';
 import { fmt, prime, table } from './support/load.ts';
 import { mixClient, quantile, slope, type MixEntry, type Sample } from './support/mix.ts';
 import { gatewayTarget, operations } from './support/operations.ts';
@@ -98,7 +99,13 @@ main(async () => {
     /** The first failed requests, as answered: a DRIFT for errors says which. */
     const failures: { minute: number; op: string; failure: string }[] = [];
     for (let m = 1; m <= o.minutes; m++) {
+      // Whether a slow minute was ours (more CPU per request) or the machine's (stolen time).
+      const cpuBefore = cpuMs([]);
+      const ticksBefore = machineTicks();
       const r = await client.openLoop(rate, o.periodSeconds, 1000);
+      const cpu = cpuMs([]) - cpuBefore;
+      const ticks = machineTicks();
+      const allTicks = ticks.total - ticksBefore.total;
       for (const x of r.samples) {
         if (!x.ok && failures.length < 10) {
           failures.push({ minute: m, op: x.op, failure: x.failure ?? '' });
@@ -114,6 +121,8 @@ main(async () => {
         dropped: r.dropped,
         rps: r.samples.length / r.seconds,
         ...figures(r.samples),
+        cpuMsPerRequest: cpu / Math.max(1, r.samples.length),
+        stealPercent: allTicks > 0 ? ((ticks.steal - ticksBefore.steal) / allTicks) * 100 : 0,
         operations: byOp,
         ...memory(),
       });
@@ -132,6 +141,8 @@ main(async () => {
           'p50 ms',
           'p99 ms',
           ...entries.map((e) => `${e.name} p99`),
+          'CPU ms/req',
+          'steal %',
           'RSS MiB',
           'heap MiB',
         ],
@@ -145,6 +156,8 @@ main(async () => {
             '',
             '',
             ...entries.map(() => ''),
+            '',
+            '',
             fmt(baseline.rssMiB),
             fmt(baseline.heapMiB),
           ],
@@ -157,6 +170,8 @@ main(async () => {
             fmt(x.p50),
             fmt(x.p99),
             ...entries.map((e) => fmt(x.operations[e.name]!.p99)),
+            fmt(x.cpuMsPerRequest, 2),
+            fmt(x.stealPercent, 1),
             fmt(x.rssMiB),
             fmt(x.heapMiB),
           ]),

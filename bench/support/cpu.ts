@@ -31,3 +31,19 @@ export function cpuMs(pids: number[]): number {
   const own = process.cpuUsage();
   return (own.user + own.system) / 1000 + pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
 }
+
+/**
+ * The whole machine's CPU ticks so far (/proc/stat's first line) and how many of them the
+ * hypervisor gave to someone else (steal). Zeros where /proc/stat is missing.
+ */
+export function machineTicks(): { total: number; steal: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice; guests are
+    // already counted in user and nice.
+    const t = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: t.reduce((a, b) => a + b, 0), steal: t[7] ?? 0 };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+}

@@ -162,6 +162,9 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
       for (const f of ['requests', 'rps', 'p50', 'p99', 'rssMiB', 'heapMiB'])
         expect(positive(m[f]), `minute ${m.minute} ${f}`).toBe(true);
       expect(m.p50).toBeLessThanOrEqual(m.p99);
+      expect(positive(m.cpuMsPerRequest), `minute ${m.minute} CPU`).toBe(true);
+      expect(m.stealPercent).toBeGreaterThanOrEqual(0);
+      expect(m.stealPercent).toBeLessThanOrEqual(100);
       for (const op of ['dashboard', 'balance', 'payment'])
         expect(positive(m.operations[op].p99), op).toBe(true);
     }
