@@ -1,13 +1,14 @@
 // Does the system hold steady for minutes? A mix of the bench operations through the gateway at
 // 80 % of the throughput measured first in the same run; latency and memory per minute.
 // Usage (docs/BENCHMARKS.md): npm run bench:soak -- [--minutes 10] [--load 0.8] [--connections 8]
-//   [--measure 30] [--warmup 60] [--period 60] [--json FILE] [--smoke]
+//   [--measure 30] [--warmup 60] [--period 60] [--profile] [--json FILE] [--smoke]
 // Run with --expose-gc (the npm script does) so heap figures are after a full collection.
 import './support/production-mode.ts';
 import { parseArgs } from 'node:util';
 import { main } from './support/args.ts';
 import { cpuMs, machineTicks } from './support/cpu.ts';
 import { fmt, prime, table } from './support/load.ts';
+import { startMinuteWatch, type MinuteSignals } from './support/minute-watch.ts';
 import { mixClient, quantile, slope, type MixEntry, type Sample } from './support/mix.ts';
 import { gatewayTarget, operations } from './support/operations.ts';
 import { machineAtStart, writeRunJson } from './support/run-info.ts';
@@ -34,6 +35,7 @@ function options() {
       warmup: { type: 'string' },
       period: { type: 'string' },
       json: { type: 'string' },
+      profile: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +51,8 @@ function options() {
     warmupSeconds: num(values.warmup, 60, 1),
     /** Seconds per reported "minute"; only --smoke (and tests) shorten it. */
     periodSeconds: num(values.period, 60, 2),
+    /** A CPU profile per minute, summarised by area (costs a few per cent of CPU). */
+    profile: values.profile ?? false,
     json: values.json,
   };
 }
@@ -64,6 +68,31 @@ function memory() {
 function figures(samples: Sample[]) {
   const ms = samples.filter((s) => s.ok).map((s) => s.ms);
   return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
+}
+
+/**
+ * Main-thread CPU per request by area, minute by minute, for the areas that cost most over
+ * the whole run: a slow minute's extra work shows in the area that grew.
+ */
+function areaTable(minutes: (MinuteSignals & { minute: number; requests: number })[]): string {
+  const total = new Map<string, number>();
+  for (const m of minutes)
+    for (const a of m.profile?.areas ?? []) total.set(a.area, (total.get(a.area) ?? 0) + a.selfMs);
+  const top = [...total]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 9)
+    .map(([area]) => area);
+  return [
+    'main thread CPU ms per request by area (sampling profile per minute):',
+    table(
+      ['minute', ...top, 'busy ms/req'],
+      minutes.map((m) => {
+        const per = (ms: number) => fmt(ms / Math.max(1, m.requests), 2);
+        const areas = new Map((m.profile?.areas ?? []).map((a) => [a.area, a.selfMs]));
+        return [m.minute, ...top.map((a) => per(areas.get(a) ?? 0)), per(m.profile?.busyMs ?? 0)];
+      }),
+    ),
+  ].join('\n');
 }
 
 main(async () => {
@@ -93,6 +122,8 @@ main(async () => {
         `load average ${machine.loadAverageStart.map((l) => fmt(l, 2)).join(' ')} on ${machine.nproc} cores`,
     );
 
+    // Started before the warm-up so the probe's worker is warm when minute 1 begins.
+    const watch = await startMinuteWatch({ profile: o.profile });
     await client.openLoop(rate, o.warmupSeconds, 1000);
     const baseline = memory();
     const minutes = [];
@@ -102,9 +133,11 @@ main(async () => {
       // Whether a slow minute was ours (more CPU per request) or the machine's (stolen time).
       const cpuBefore = cpuMs([]);
       const ticksBefore = machineTicks();
+      await watch.begin();
       const r = await client.openLoop(rate, o.periodSeconds, 1000);
       const cpu = cpuMs([]) - cpuBefore;
       const ticks = machineTicks();
+      const signals: MinuteSignals = await watch.end();
       const allTicks = ticks.total - ticksBefore.total;
       for (const x of r.samples) {
         if (!x.ok && failures.length < 10) {
@@ -124,10 +157,12 @@ main(async () => {
         cpuMsPerRequest: cpu / Math.max(1, r.samples.length),
         stealPercent: allTicks > 0 ? ((ticks.steal - ticksBefore.steal) / allTicks) * 100 : 0,
         operations: byOp,
+        ...signals,
         ...memory(),
       });
     }
     client.close();
+    await watch.stop();
 
     console.log('');
     console.log(
@@ -143,6 +178,9 @@ main(async () => {
           ...entries.map((e) => `${e.name} p99`),
           'CPU ms/req',
           'steal %',
+          'loop %',
+          'GC ms',
+          'probe ms',
           'RSS MiB',
           'heap MiB',
         ],
@@ -156,6 +194,9 @@ main(async () => {
             '',
             '',
             ...entries.map(() => ''),
+            '',
+            '',
+            '',
             '',
             '',
             fmt(baseline.rssMiB),
@@ -172,12 +213,17 @@ main(async () => {
             ...entries.map((e) => fmt(x.operations[e.name]!.p99)),
             fmt(x.cpuMsPerRequest, 2),
             fmt(x.stealPercent, 1),
+            fmt(x.eventLoopPercent, 0),
+            fmt(x.gcMs, 0),
+            fmt(x.probeMs, 2),
             fmt(x.rssMiB),
             fmt(x.heapMiB),
           ]),
         ],
       ),
     );
+
+    if (o.profile) console.log(`\n${areaTable(minutes)}`);
 
     const at = minutes.map((x) => (x.minute * o.periodSeconds) / 60);
     const first = minutes[0]!;

@@ -44,7 +44,10 @@ interface ProfileDoc extends RunDoc {
 interface SoakDoc extends RunDoc {
   capacityRps: number;
   rate: number;
-  minutes: (Record<string, number> & { operations: Record<string, { p99: number }> })[];
+  minutes: (Record<string, number> & {
+    operations: Record<string, { p99: number }>;
+    profile: { busyMs: number; areas: { area: string; selfMs: number }[] };
+  })[];
   verdict: { p99Ratio: number; heapMiBPerMinute: number };
 }
 
@@ -150,7 +153,7 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
 
   it('npm run bench:soak: capacity, rate, a row per minute and the verdict', async () => {
     const { stdout, doc } = await smoke<SoakDoc>(
-      ['--expose-gc', 'bench/soak.ts'],
+      ['--expose-gc', 'bench/soak.ts', '--profile'],
       join(dir, 'soak.json'),
     );
     expectMachine(doc, 'bench/soak.ts');
@@ -165,11 +168,21 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
       expect(positive(m.cpuMsPerRequest), `minute ${m.minute} CPU`).toBe(true);
       expect(m.stealPercent).toBeGreaterThanOrEqual(0);
       expect(m.stealPercent).toBeLessThanOrEqual(100);
+      // What tells a slow minute's cause: the loop's load, GC, the machine's speed, the profile.
+      expect(positive(m.eventLoopPercent), `minute ${m.minute} loop`).toBe(true);
+      expect(m.eventLoopPercent).toBeLessThanOrEqual(100);
+      expect(positive(m.gcCount), `minute ${m.minute} GCs`).toBe(true);
+      expect(m.gcLongestMs).toBeLessThanOrEqual(m.gcMs);
+      expect(positive(m.probeMs), `minute ${m.minute} probe`).toBe(true);
+      expect(m.probeMs).toBeLessThanOrEqual(m.probeMaxMs);
+      expect(positive(m.profile.busyMs), `minute ${m.minute} profile`).toBe(true);
+      expect(m.profile.areas.map((a) => a.area)).toContain('src/gateway');
       for (const op of ['dashboard', 'balance', 'payment'])
         expect(positive(m.operations[op].p99), op).toBe(true);
     }
     expect(positive(doc.verdict.p99Ratio)).toBe(true);
     expect(Number.isFinite(doc.verdict.heapMiBPerMinute)).toBe(true);
     expect(stdout).toMatch(/verdict: (STEADY|DRIFT): last\/first minute p99 ×/);
+    expect(stdout).toMatch(/CPU ms per request by area[^\n]*\n\| minute \| [^\n]*src\/gateway/);
   }, 180_000);
 });
