@@ -51,7 +51,7 @@ function options() {
     warmupSeconds: num(values.warmup, 60, 1),
     /** Seconds per reported "minute"; only --smoke (and tests) shorten it. */
     periodSeconds: num(values.period, 60, 2),
-    /** A CPU profile per minute, summarised by area (costs a few per cent of CPU). */
+    /** A CPU profile per minute, summarised by area (it costs capacity: measured with it on). */
     profile: values.profile ?? false,
     json: values.json,
   };
@@ -71,7 +71,7 @@ function figures(samples: Sample[]) {
 }
 
 /**
- * Main-thread CPU per request by area, minute by minute, for the areas that cost most over
+ * Main-thread time per request by area, minute by minute, for the areas that cost most over
  * the whole run: a slow minute's extra work shows in the area that grew.
  */
 function areaTable(minutes: (MinuteSignals & { minute: number; requests: number })[]): string {
@@ -83,7 +83,9 @@ function areaTable(minutes: (MinuteSignals & { minute: number; requests: number 
     .slice(0, 9)
     .map(([area]) => area);
   return [
-    'main thread CPU ms per request by area (sampling profile per minute):',
+    // Wall-clock samples: time the hypervisor took from the thread counts where it fell, so
+    // a machine that slows shows as every area growing together.
+    'main thread ms per request by area (a sampling profile per minute):',
     table(
       ['minute', ...top, 'busy ms/req'],
       minutes.map((m) => {
@@ -108,9 +110,15 @@ main(async () => {
     for (const e of entries) await prime(e.target);
     const client = mixClient(entries, Math.max(o.connections, 64));
 
+    // Started before the capacity is measured, so the probe's worker is warm and, with
+    // --profile, the profiler's own cost is in the capacity as it will be in every minute
+    // (else the soak would run nearer saturation than --load says).
+    const watch = await startMinuteWatch({ profile: o.profile });
     // Capacity first, closed loop, after a short warm-up of its own.
     await client.closedLoop(Math.min(5, o.measureSeconds / 2), o.connections);
+    await watch.begin();
     const capacity = await client.closedLoop(o.measureSeconds, o.connections);
+    await watch.end();
     const capacityRps = capacity.samples.length / capacity.seconds;
     const rate = capacityRps * o.load;
     const gcNote = (globalThis as { gc?: unknown }).gc ? 'after a full GC' : 'without --expose-gc';
@@ -122,8 +130,6 @@ main(async () => {
         `load average ${machine.loadAverageStart.map((l) => fmt(l, 2)).join(' ')} on ${machine.nproc} cores`,
     );
 
-    // Started before the warm-up so the probe's worker is warm when minute 1 begins.
-    const watch = await startMinuteWatch({ profile: o.profile });
     await client.openLoop(rate, o.warmupSeconds, 1000);
     const baseline = memory();
     const minutes = [];

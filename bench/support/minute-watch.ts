@@ -47,7 +47,8 @@ export interface MinuteSignals {
 /**
  * Records, per measured minute of a long run, what tells a slow minute's cause apart: the
  * event loop's load, garbage collection, the machine's speed, and optionally where the main
- * thread's time went (a sampling CPU profile per minute, which costs a few per cent).
+ * thread's time went (a sampling CPU profile per minute; not free, see docs/BENCHMARKS.md
+ * "Soak").
  */
 export async function startMinuteWatch(o: { profile: boolean; probeIntervalMs?: number }) {
   const gcs: { start: number; ms: number }[] = [];

@@ -183,6 +183,6 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
     expect(positive(doc.verdict.p99Ratio)).toBe(true);
     expect(Number.isFinite(doc.verdict.heapMiBPerMinute)).toBe(true);
     expect(stdout).toMatch(/verdict: (STEADY|DRIFT): last\/first minute p99 ×/);
-    expect(stdout).toMatch(/CPU ms per request by area[^\n]*\n\| minute \| [^\n]*src\/gateway/);
+    expect(stdout).toMatch(/ms per request by area[^\n]*\n\| minute \| [^\n]*src\/gateway/);
   }, 180_000);
 });
