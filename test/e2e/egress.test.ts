@@ -2,10 +2,11 @@
  * Nothing calls out: the whole system, started as `npm start` starts it (the CLI through
  * tsx, in a child process, with no environment beyond its own settings), opens no
  * connection to anything but loopback while it starts, serves a token, the README's first
- * query and a payment, and stops. No vendor telemetry, no cloud metadata probes.
+ * query and a payment, and stops. No vendor telemetry, no cloud metadata probes. And the
+ * stop on SIGTERM is its own orderly one: nothing else's handler kills it half-way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +39,7 @@ describe('egress: a running system connects to loopback only', () => {
   let scan: { scans: number; sockets: SocketEntry[] };
   const ports = { gateway: 0, consent: 0, accounts: 0, payments: 0, banks: 0 };
   let gateway: string;
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
 
   beforeAll(async () => {
     ports.gateway = await freePort();
@@ -94,9 +96,11 @@ describe('egress: a running system connects to loopback only', () => {
 
     await workload();
 
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const exited = new Promise<typeof exit>((done) =>
+      child.once('exit', (code, signal) => done({ code, signal })),
+    );
     child.kill('SIGTERM');
-    await exited;
+    exit = await exited;
     scan = await watcher.stop();
   }, 240_000);
 
@@ -215,6 +219,16 @@ describe('egress: a running system connects to loopback only', () => {
     expect(attempts.map((m) => m[1]!).filter((ip) => !isLoopback(ipv6Full(ip)))).toEqual([]);
     const lookups = [...output.matchAll(/^egress-witness lookup (\S+)$/gm)].map((m) => m[1]!);
     expect(lookups.filter((host) => host !== 'localhost')).toEqual([]);
+  });
+
+  it('stops on SIGTERM by its own orderly stop: exit 0, every SQLite store closed', () => {
+    // Apollo Server's own signal handler used to stop its subgraph and send the signal
+    // again, which killed the process in the middle of ours (exit 143, WAL files left).
+    expect(exit, output.slice(-2000)).toEqual({ code: 0, signal: null });
+    // A store closed by its last connection checkpoints and removes its WAL.
+    const stores = readdirSync(dataDir).filter((f) => f.endsWith('.db'));
+    expect(stores.length).toBeGreaterThanOrEqual(4);
+    expect(readdirSync(dataDir).filter((f) => /\.db-(wal|shm)$/.test(f))).toEqual([]);
   });
 
   it('prints no MetadataLookupWarning (no cloud resource detector ran)', () => {

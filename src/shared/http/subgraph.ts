@@ -48,6 +48,11 @@ export async function createSubgraphServer<C extends SubgraphContext>(o: Subgrap
     // the subgraphs' SDL and answers introspection itself).
     introspection: false,
     includeStacktraceInErrorResponses: false,
+    // Apollo's own SIGINT/SIGTERM handler stops this server and then sends the signal again,
+    // which, with our handler spent, killed the process in the middle of its orderly stop
+    // (exit 143, the audit's last batch and the stores' closing cut short). The process that
+    // runs the services stops them itself (src/commands/start.ts, serve.ts).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
