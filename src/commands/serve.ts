@@ -1,5 +1,6 @@
 import { loadServiceConfig, serviceNames, type ServiceName } from '../shared/config/services.ts';
 import type { Config } from '../shared/config/index.ts';
+import { stopSignal } from './stop-signal.ts';
 
 interface Running {
   stop(): Promise<void>;
@@ -51,12 +52,10 @@ export async function serve(args: string[]): Promise<number> {
     return 2;
   }
   const running = await starters[name](loadServiceConfig(name));
+  const stopAsked = stopSignal();
   // One line a supervisor or a test can wait for.
   console.log(`ledgergraph ${name} ready: ${running.where}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopAsked;
   await running.stop();
   return 0;
 }

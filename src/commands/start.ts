@@ -2,10 +2,12 @@ import type { Config } from '../shared/config/index.ts';
 import { totpUri } from '../subgraphs/consent/authorization/totp.ts';
 import { demoClientApps, demoPsus, demoStaff } from '../subgraphs/consent/db/seed.ts';
 import { startSystem } from '../system.ts';
+import { stopSignal } from './stop-signal.ts';
 
 /** Runs everything in this process until SIGINT/SIGTERM. */
 export async function start(config: Config): Promise<number> {
   const system = await startSystem(config);
+  const stopAsked = stopSignal();
   const shown = config.publicUrl;
   console.log(`
 Ledgergraph is running (embedded default: SQLite in ${config.dataDir})
@@ -34,10 +36,7 @@ ${[...demoPsus, ...demoStaff].map((p) => `  ${p.username.padEnd(8)} ${totpUri(p.
 Banks:
 ${system.banks.map((b) => `  ${b.id.padEnd(24)} ${b.name.padEnd(36)} ${b.baseUrl}${b.sandbox ? '  (sandbox)' : ''}`).join('\n') || '  (none: set BANKS or SANDBOX_BANKS=true)'}
 `);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopAsked;
   await system.stop();
   return 0;
 }
