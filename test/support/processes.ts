@@ -36,7 +36,7 @@ export interface ServiceProcess {
   where: string;
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM and wait for the exit (a clean stop). */
+  /** SIGTERM and wait for the exit; rejects unless the process stopped cleanly (exit 0). */
   stop(): Promise<void>;
   /** SIGKILL and wait for the exit (a crash). */
   kill(): Promise<void>;
@@ -87,7 +87,15 @@ export async function startServiceProcess(
     child,
     where,
     output: () => out,
-    stop: () => signal('SIGTERM'),
+    stop: async () => {
+      const running = child.exitCode === null && child.signalCode === null;
+      await signal('SIGTERM');
+      // Its own orderly stop ends in exit 0; anything else cut it short (test/e2e/serve-stop).
+      if (running && child.exitCode !== 0)
+        throw new Error(
+          `${service} did not stop cleanly (exit ${child.exitCode}, signal ${child.signalCode}):\n${out.slice(-2000)}`,
+        );
+    },
     kill: () => signal('SIGKILL'),
   };
 }
