@@ -85,10 +85,15 @@ export function mixClient(entries: MixEntry[], sockets: number) {
       const samples: Sample[] = [];
       const pending = new Set<Promise<void>>();
       let dropped = 0;
+      // Requests unanswered as each one leaves: a backlog, seen directly.
+      let inFlightSum = 0;
+      let inFlightMax = 0;
       for (let i = 0; i < total; i++) {
         const due = start + (i * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        inFlightSum += pending.size;
+        inFlightMax = Math.max(inFlightMax, pending.size);
         if (pending.size >= maxInFlight) {
           dropped += 1;
           continue;
@@ -100,7 +105,12 @@ export function mixClient(entries: MixEntry[], sockets: number) {
         pending.add(p);
       }
       await Promise.all(pending);
-      return { samples, dropped, seconds: (performance.now() - start) / 1000 };
+      return {
+        samples,
+        dropped,
+        seconds: (performance.now() - start) / 1000,
+        inFlight: { mean: inFlightSum / total, max: inFlightMax },
+      };
     },
 
     close: () => agent.destroy(),

@@ -168,7 +168,11 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
       expect(positive(m.cpuMsPerRequest), `minute ${m.minute} CPU`).toBe(true);
       expect(m.stealPercent).toBeGreaterThanOrEqual(0);
       expect(m.stealPercent).toBeLessThanOrEqual(100);
-      // What tells a slow minute's cause: the loop's load, GC, the machine's speed, the profile.
+      // What tells a slow minute's cause: the backlog, the loop's load, GC, the machine's
+      // speed, the profile.
+      expect(m.inFlightMean).toBeGreaterThanOrEqual(0);
+      expect(m.inFlightMean).toBeLessThanOrEqual(m.inFlightMax);
+      expect(Number.isInteger(m.inFlightMax)).toBe(true);
       expect(positive(m.eventLoopPercent), `minute ${m.minute} loop`).toBe(true);
       expect(m.eventLoopPercent).toBeLessThanOrEqual(100);
       expect(positive(m.gcCount), `minute ${m.minute} GCs`).toBe(true);
