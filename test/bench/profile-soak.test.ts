@@ -175,7 +175,7 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
       expect(Number.isInteger(m.inFlightMax)).toBe(true);
       expect(positive(m.eventLoopPercent), `minute ${m.minute} loop`).toBe(true);
       expect(m.eventLoopPercent).toBeLessThanOrEqual(100);
-      expect(positive(m.gcCount), `minute ${m.minute} GCs`).toBe(true);
+      expect(m.gcCount).toBeGreaterThanOrEqual(0);
       expect(m.gcLongestMs).toBeLessThanOrEqual(m.gcMs);
       expect(positive(m.probeMs), `minute ${m.minute} probe`).toBe(true);
       expect(m.probeMs).toBeLessThanOrEqual(m.probeMaxMs);
@@ -184,6 +184,8 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
       for (const op of ['dashboard', 'balance', 'payment'])
         expect(positive(m.operations[op].p99), op).toBe(true);
     }
+    // A 2 s "minute" on a slow machine may see no scavenge; three of them all see some.
+    expect(doc.minutes.reduce((a, m) => a + m.gcCount, 0)).toBeGreaterThan(0);
     expect(positive(doc.verdict.p99Ratio)).toBe(true);
     expect(Number.isFinite(doc.verdict.heapMiBPerMinute)).toBe(true);
     expect(stdout).toMatch(/verdict: (STEADY|DRIFT): last\/first minute p99 ×/);
