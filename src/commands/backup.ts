@@ -16,6 +16,7 @@ import { accountFigures } from '../subgraphs/accounts/db/figures.ts';
 import { accountsStoreDir } from '../subgraphs/accounts/db/client.ts';
 import { consentStoreDir } from '../subgraphs/consent/db/client.ts';
 import { paymentsStoreDir } from '../subgraphs/payments/db/client.ts';
+import { stopSignal } from './stop-signal.ts';
 
 const usage = `usage:
   backup <dir> [--every <hours> [--keep <n>]]
@@ -142,8 +143,7 @@ export function backupCommand(kind: 'backup' | 'restore' | 'drill') {
           return 2;
         }
         const stop = new AbortController();
-        process.once('SIGINT', () => stop.abort());
-        process.once('SIGTERM', () => stop.abort());
+        void stopSignal().then(() => stop.abort());
         await scheduleBackups(config, dir, {
           everyMs: hours * 3_600_000,
           keep,
