@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startServiceProcess } from '../support/processes.ts';
+import { freePort, startServiceProcess, storesLeftOpen } from '../support/processes.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lg-serve-stop-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -26,6 +26,6 @@ describe('serve: a clean stop on SIGTERM', () => {
     await service.stop();
     expect(await exit, service.output().slice(-2000)).toEqual({ code: 0, signal: null });
     expect(readdirSync(dataDir)).toContain('consent.db');
-    expect(readdirSync(dataDir).filter((f) => /\.db-(wal|shm)$/.test(f))).toEqual([]);
+    expect(storesLeftOpen(dataDir)).toEqual([]);
   }, 90_000);
 });

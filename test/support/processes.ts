@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,14 @@ export async function freePort(run = 1): Promise<number> {
     const free = await Promise.all(Array.from({ length: run }, (_, i) => canListen(first + i)));
     if (free.every(Boolean)) return first;
   }
+}
+
+/**
+ * SQLite WAL and shared-memory files left in `dataDir`: a store closed by its last connection
+ * checkpoints and removes them, so any left after a stop mean a store was not closed.
+ */
+export function storesLeftOpen(dataDir: string): string[] {
+  return readdirSync(dataDir).filter((f) => /\.db-(wal|shm)$/.test(f));
 }
 
 export interface ServiceProcess {
