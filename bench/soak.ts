@@ -118,7 +118,8 @@ main(async () => {
     await client.closedLoop(Math.min(5, o.measureSeconds / 2), o.connections);
     await watch.begin();
     const capacity = await client.closedLoop(o.measureSeconds, o.connections);
-    await watch.end();
+    // The same figures for the capacity run, kept in the JSON to read a minute against.
+    const capacitySignals = await watch.end();
     const capacityRps = capacity.samples.length / capacity.seconds;
     const rate = capacityRps * o.load;
     const gcNote = (globalThis as { gc?: unknown }).gc ? 'after a full GC' : 'without --expose-gc';
@@ -273,6 +274,7 @@ main(async () => {
         options: o,
         mix: weights,
         capacityRps,
+        capacitySignals,
         rate,
         baseline,
         minutes,

@@ -43,6 +43,7 @@ interface ProfileDoc extends RunDoc {
 }
 interface SoakDoc extends RunDoc {
   capacityRps: number;
+  capacitySignals: { eventLoopPercent: number; profile: { busyMs: number } };
   rate: number;
   minutes: (Record<string, number> & {
     operations: Record<string, { p99: number }>;
@@ -159,6 +160,9 @@ describe('bench:profile and bench:soak (smoke runs, JSON)', () => {
     expectMachine(doc, 'bench/soak.ts');
     expect(positive(doc.capacityRps)).toBe(true);
     expect(doc.rate).toBeCloseTo(doc.capacityRps * 0.8, 6);
+    // With --profile the capacity was measured under the profiler too.
+    expect(positive(doc.capacitySignals.eventLoopPercent)).toBe(true);
+    expect(positive(doc.capacitySignals.profile.busyMs)).toBe(true);
     expect(doc.minutes).toHaveLength(3);
     for (const m of doc.minutes) {
       expect(m.errors).toBe(0);
